@@ -1,0 +1,106 @@
+// swift-tools-version: 6.2
+//
+// Cosmic: the architecture of "Architecture Patterns with Python" as two Swift services.
+// The folder layout mirrors the book's diagram; see README.md ("Where each pattern lives").
+
+import PackageDescription
+
+/// Our own targets build in Swift 6 mode with complete concurrency checking, and a warning fails them.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Cosmic",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cosmic-command", targets: ["cosmic-command"]),
+        .executable(name: "cosmic-query", targets: ["cosmic-query"]),
+        .executable(name: "cosmic", targets: ["cosmic"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: Shared kernel: the model and the published language.
+        .target(name: "Domain", path: "Shared/Domain", swiftSettings: strict),
+        .target(name: "Contracts", dependencies: ["Domain"], path: "Shared/Contracts", swiftSettings: strict),
+
+        // MARK: Transport: a thin layer over Debian's libzmq.
+        .systemLibrary(
+            name: "CZeroMQ", path: "Shared/CZeroMQ",
+            providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "Messaging", dependencies: ["CZeroMQ"], path: "Shared/Messaging", swiftSettings: strict),
+
+        // MARK: Write side.
+        .target(
+            name: "CommandService",
+            dependencies: [
+                "Domain", "Contracts", "Messaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/CommandService/Sources", swiftSettings: strict),
+        .executableTarget(
+            name: "cosmic-command",
+            dependencies: [
+                "CommandService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Services/CommandService/Executable", swiftSettings: strict),
+
+        // MARK: Read side.
+        .target(
+            name: "QueryService",
+            dependencies: [
+                "Contracts", "Messaging",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/QueryService/Sources", swiftSettings: strict),
+        .executableTarget(
+            name: "cosmic-query",
+            dependencies: [
+                "QueryService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Services/QueryService/Executable", swiftSettings: strict),
+
+        // MARK: The command-line client.
+        .executableTarget(
+            name: "cosmic",
+            dependencies: [
+                "Contracts", "Messaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Services/CLI", swiftSettings: strict),
+
+        // MARK: Tests.
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests", swiftSettings: strict),
+        .testTarget(
+            name: "ContractsTests", dependencies: ["Contracts", "Domain"], path: "Tests/ContractsTests",
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "ServiceLayerTests", dependencies: ["CommandService", "Domain", "Contracts"],
+            path: "Tests/ServiceLayerTests", swiftSettings: strict),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
+        .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
+    ]
+)

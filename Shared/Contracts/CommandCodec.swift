@@ -1,0 +1,38 @@
+import Domain
+import Foundation
+
+/// Frames of the command socket: requests in, replies out (and the reverse for clients). Decoding
+/// never traps, whatever the bytes: every failure is a ``WireError`` with a stable code.
+public enum CommandCodec {
+    /// Reads a request frame and validates it all the way into a Domain command.
+    public static func decode(_ frame: some Collection<UInt8>) -> Result<DecodedCommand, CommandDecodingError> {
+        let size = frame.count
+        guard size <= WireLimits.maximumRequestBytes else {
+            return .failure(CommandDecodingError(commandID: nil, error: .frameTooLarge(bytes: size)))
+        }
+        let request: CommandRequest
+        do {
+            request = try WireJSON.decode(CommandRequest.self, from: frame)
+        } catch let error as CommandDecodingError {
+            return .failure(error)
+        } catch let error as DecodingError {
+            return .failure(CommandDecodingError(commandID: nil, error: WireError(error)))
+        } catch {
+            return .failure(CommandDecodingError(commandID: nil, error: .internal("\(error)")))
+        }
+        do {
+            return .success(DecodedCommand(request: request, command: try request.payload.command()))
+        } catch {
+            return .failure(CommandDecodingError(commandID: request.commandID, error: WireError(error)))
+        }
+    }
+
+    public static func encode(_ request: CommandRequest) -> Data { WireJSON.encode(request) }
+
+    public static func encode(_ reply: CommandReply) -> Data { WireJSON.encode(reply) }
+
+    /// Reads a reply frame (clients). Structural only: it trusts the service on status and codes.
+    public static func decodeReply(_ frame: some Collection<UInt8>) -> Result<CommandReply, WireError> {
+        WireJSON.result(CommandReply.self, from: frame)
+    }
+}

@@ -1,0 +1,109 @@
+import Domain
+import Foundation
+
+/// One command as a client sends it: `{"command_id", "type", "schema_version", "payload"}`.
+///
+/// The command id is the client's: retrying with the same id is how a client gets exactly-once
+/// effect. Built from raw fields, a request may hold anything (the service is the judge); built
+/// from a Domain command, it holds only what the model accepts.
+public struct CommandRequest: Hashable, Sendable {
+    public var commandID: String
+    public var schemaVersion: Int
+    public var payload: CommandPayload
+
+    public var type: CommandType { payload.type }
+
+    public init(commandID: String, payload: CommandPayload, schemaVersion: Int? = nil) {
+        self.commandID = commandID
+        self.payload = payload
+        self.schemaVersion = schemaVersion ?? payload.type.currentSchemaVersion
+    }
+
+    public init(commandID: String, command: any Command) throws(UnmappedDomainType) {
+        self.init(commandID: commandID, payload: try CommandPayload(command))
+    }
+
+    /// The request without its command id, in canonical JSON (sorted keys, unknown fields gone,
+    /// `schema_version` filled in). Two requests are "the same request" for exactly-once purposes
+    /// iff their fingerprints are equal; a service stores it beside the command id.
+    public var fingerprint: String {
+        String(decoding: WireJSON.encode(Fingerprint(request: self)), as: UTF8.self)
+    }
+
+    private struct Fingerprint: Encodable {
+        let request: CommandRequest
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(request.type, forKey: .type)
+            try container.encode(request.schemaVersion, forKey: .schemaVersion)
+            try container.encode(request.payload, forKey: .payload)
+        }
+    }
+
+    /// 1 to ``WireLimits/maximumCommandIDLength`` code points, no control characters.
+    static func validateCommandID(_ id: String) throws(WireError) {
+        let scalars = id.unicodeScalars
+        if scalars.isEmpty { throw .invalidField("command_id", "must not be empty") }
+        if scalars.count > WireLimits.maximumCommandIDLength {
+            throw .invalidField("command_id", "must be at most \(WireLimits.maximumCommandIDLength) characters")
+        }
+        if scalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalidField("command_id", "must not contain control characters")
+        }
+    }
+}
+
+extension CommandRequest: Codable {
+    enum CodingKeys: String, CodingKey {
+        case commandID = "command_id", type, schemaVersion = "schema_version", payload
+    }
+
+    /// Reads and checks the envelope and the payload's JSON types (not the Domain's rules). Throws
+    /// ``CommandDecodingError``, carrying the command id whenever it could be read, so even a
+    /// refusal can be matched to its request.
+    public init(from decoder: any Decoder) throws {
+        let object: WireObject
+        do {
+            object = try WireObject(decoder)
+        } catch {
+            throw CommandDecodingError(commandID: nil, error: error)
+        }
+        let commandID: String
+        do {
+            commandID = try object.string("command_id")
+            try Self.validateCommandID(commandID)
+        } catch {
+            throw CommandDecodingError(commandID: nil, error: error)
+        }
+        do throws(WireError) {
+            let typeName = try object.string("type")
+            guard let type = CommandType(rawValue: typeName) else {
+                throw WireError(
+                    code: .unknownType,
+                    message: "unknown command type \(typeName); known: "
+                        + CommandType.allCases.map(\.rawValue).joined(separator: ", "),
+                    field: "type")
+            }
+            let version = try object.optionalInteger("schema_version") ?? SchemaVersion.assumed
+            guard type.supportedSchemaVersions.contains(version) else {
+                throw WireError(
+                    code: .unsupportedSchemaVersion,
+                    message: "\(typeName) schema_version \(version) is not supported; supported: "
+                        + type.supportedSchemaVersions.map(String.init).joined(separator: ", "),
+                    field: "schema_version")
+            }
+            let payload = try CommandPayload(type: type, from: object.object("payload"))
+            self.init(commandID: commandID, payload: payload, schemaVersion: version)
+        } catch {
+            throw CommandDecodingError(commandID: commandID, error: error)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(commandID, forKey: .commandID)
+        try container.encode(type, forKey: .type)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(payload, forKey: .payload)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Published at least once a second so a reader can tell a quiet log from a lost message: a reader
+/// whose checkpoint is below `head` has missed events and fetches them from replay.
+public struct Heartbeat: Hashable, Sendable {
+    /// Position of the last committed event (0 while the log is empty).
+    public var head: Int
+    /// When the heartbeat was sent (UTC, milliseconds).
+    public var time: Date
+
+    public init(head: Int, time: Date) {
+        self.head = head
+        self.time = time
+    }
+}
+
+extension Heartbeat: Codable {
+    enum CodingKeys: String, CodingKey {
+        case head, time
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let object = try WireObject(decoder)
+        self.init(head: try object.integer("head"), time: try object.timestamp("time"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(head, forKey: .head)
+        try container.encode(WireTimestamp.format(time), forKey: .time)
+    }
+}

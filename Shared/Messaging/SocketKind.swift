@@ -1,0 +1,28 @@
+internal import CZeroMQ
+
+/// The ZeroMQ socket types Cosmic uses. REQ/REP are left out on purpose: their strict
+/// send/receive alternation does not fit a socket whose sends are queued from any thread
+/// (a DEALER talks to a ROUTER, or to a remote REP/REQ peer, just as well).
+public enum SocketKind: Sendable, CaseIterable {
+    case pub, sub, router, dealer, push, pull
+
+    var zmqType: Int32 {
+        switch self {
+        case .pub: ZMQ_PUB
+        case .sub: ZMQ_SUB
+        case .router: ZMQ_ROUTER
+        case .dealer: ZMQ_DEALER
+        case .push: ZMQ_PUSH
+        case .pull: ZMQ_PULL
+        }
+    }
+
+    var canSend: Bool { self != .sub && self != .pull }
+    var canReceive: Bool { self != .pub && self != .push }
+
+    /// ZeroMQ makes DEALER and PUSH *block* at the high-water mark, so the owner thread keeps
+    /// such a message queued until the socket is writable again. PUB and ROUTER drop instead
+    /// (ROUTER only refuses with `routerMandatory`); holding their head message back would
+    /// stall every other peer behind one slow one.
+    var waitsAtHighWaterMark: Bool { self == .dealer || self == .push }
+}

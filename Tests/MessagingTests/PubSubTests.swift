@@ -1,0 +1,50 @@
+import Messaging
+import Testing
+
+@Suite struct PubSubTests {
+    @Test func multipartRoundTripAndTopicFiltering() async throws {
+        let context = try ZMQContext()
+        let publisher = try OwnedSocket(context: context, kind: .pub, bind: [anyLocalPort])
+        defer { publisher.close() }
+        let endpoint = try #require(publisher.boundEndpoints.first)
+        #expect(endpoint.hasPrefix("tcp://127.0.0.1:") && !endpoint.hasSuffix(":*"))
+        let subscriber = try OwnedSocket(
+            context: context, kind: .sub, options: SocketOptions(subscriptions: ["events"]),
+            connect: [endpoint])
+        defer { subscriber.close() }
+
+        // Slow joiner: whatever is published before the subscription reaches the publisher is
+        // dropped, so publish until the first message makes it through.
+        var first: Frames?
+        let joined = try await eventually {
+            try publisher.send([bytes("events"), bytes("warm-up")])
+            first = try? await subscriber.receive(timeout: .milliseconds(20))
+            return first != nil
+        }
+        #expect(joined)
+        #expect(first == [bytes("events"), bytes("warm-up")])
+
+        let payload: Frames = [bytes("events"), bytes("payload"), [], Array(0...255)]
+        try publisher.send([bytes("other-topic"), bytes("must be filtered")])
+        try publisher.send(payload)
+        // One connection keeps order, so an unfiltered message would arrive before the payload.
+        while true {
+            let frames = try await subscriber.receive(timeout: .seconds(10))
+            #expect(frames.first == bytes("events"))
+            if frames.count > 1 && frames[1] == bytes("payload") {
+                #expect(frames == payload)
+                break
+            }
+        }
+    }
+
+    @Test func subscriberWithoutSubscriptionsReceivesNothingAndCannotSend() async throws {
+        let context = try ZMQContext()
+        let subscriber = try OwnedSocket(context: context, kind: .sub, bind: [anyLocalPort])
+        defer { subscriber.close() }
+        #expect(throws: MessagingError.self) { try subscriber.send([bytes("x")]) }
+        await #expect(throws: MessagingError.timeout) {
+            try await subscriber.receive(timeout: .milliseconds(20))
+        }
+    }
+}

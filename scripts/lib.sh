@@ -1,0 +1,60 @@
+# Shared by scripts/test and scripts/run: install what a fresh machine of this kind lacks, and
+# manage a throwaway PostgreSQL cluster. Sourced, not run.
+
+log() { printf '\033[1m[cosmic]\033[0m %s\n' "$*" >&2; }
+
+# Debian packages the build and the tests need (libzmq for the transport, SQLite headers for GRDB).
+ensure_packages() {
+    local missing=()
+    dpkg -s libzmq3-dev >/dev/null 2>&1 || missing+=(libzmq3-dev)
+    dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+    if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+        missing+=(postgresql)
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# PostgreSQL's server binaries: on PATH, or in Debian's versioned folder.
+pg_bin() {
+    if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
+    ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_postgres DIR [fsync on|off]: a new cluster in DIR on a free loopback port; sets PG_URL and PG_DIR.
+# initdb refuses to run as root, so the cluster belongs to the postgres user when we are root.
+start_postgres() {
+    local dir=$1 fsync=${2:-on} bin port as=()
+    bin=$(pg_bin)
+    port=$(free_port)
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+        chown -R postgres "$dir"
+        as=(runuser -u postgres --)
+    fi
+    "${as[@]}" "$bin/initdb" -D "$dir/data" -U cosmic --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; return 1; }
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" >/dev/null \
+        || { cat "$dir/postgres.log" >&2; return 1; }
+    "$bin/psql" -h 127.0.0.1 -p "$port" -U cosmic -d postgres -qc "CREATE DATABASE cosmic" >/dev/null
+    PG_DIR=$dir
+    PG_URL="postgres://cosmic@127.0.0.1:$port/cosmic"
+    PG_AS=("${as[@]}")
+}
+
+stop_postgres() {
+    [ -n "${PG_DIR:-}" ] || return 0
+    "${PG_AS[@]}" "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+    PG_DIR=""
+}
