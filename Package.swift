@@ -47,8 +47,10 @@ let package = Package(
             dependencies: [
                 "Domain", "Contracts", "Messaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/CommandService/Sources", swiftSettings: strict),
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/QueryService/Sources", swiftSettings: strict),
@@ -102,5 +105,33 @@ let package = Package(
             path: "Tests/ServiceLayerTests", swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
+        // What the integration and end-to-end tests share: throwaway databases, waiting on conditions
+        // with deadlines, and starting and stopping the real executables.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support", swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "CommandService", "Domain", "Contracts", "Messaging", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/IntegrationTests", swiftSettings: strict),
+        .testTarget(
+            name: "QueryServiceTests",
+            dependencies: [
+                "QueryService", "Contracts", "Messaging", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/QueryServiceTests", swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Contracts", "Messaging", "TestSupport"],
+            path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )

@@ -46,7 +46,8 @@ start_postgres() {
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" >/dev/null \
         || { cat "$dir/postgres.log" >&2; return 1; }
-    "$bin/psql" -h 127.0.0.1 -p "$port" -U cosmic -d postgres -qc "CREATE DATABASE cosmic" >/dev/null
+    local psql; psql=$(command -v psql || echo "$bin/psql")
+    "$psql" -h 127.0.0.1 -p "$port" -U cosmic -d postgres -qc "CREATE DATABASE cosmic" >/dev/null
     PG_DIR=$dir
     PG_URL="postgres://cosmic@127.0.0.1:$port/cosmic"
     PG_AS=("${as[@]}")

@@ -1,0 +1,111 @@
+import Logging
+import PostgresNIO
+
+/// The write side's schema, as numbered steps applied once each, in order, at start-up.
+///
+/// Safe to run twice (applied steps are recorded) and safe when two instances start at once: the
+/// whole run holds a transaction-scoped advisory lock, so the second waits and then finds nothing to do.
+public enum Migrations {
+    /// Never edit a step that has shipped; add a new one.
+    static let steps: [(version: Int, name: String, sql: [String])] = [
+        (
+            1, "aggregates, event log, processed commands",
+            [
+                """
+                CREATE TABLE products (
+                    sku text PRIMARY KEY,
+                    version bigint NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE batches (
+                    reference text PRIMARY KEY,
+                    sku text NOT NULL REFERENCES products (sku),
+                    purchased_quantity integer NOT NULL CHECK (purchased_quantity >= 0),
+                    allocated_quantity integer NOT NULL DEFAULT 0
+                        CHECK (allocated_quantity >= 0 AND allocated_quantity <= purchased_quantity),
+                    eta date
+                )
+                """,
+                "CREATE INDEX batches_by_sku ON batches (sku)",
+                // One line per order and SKU; `seq` orders a batch's lines so the newest go first.
+                """
+                CREATE TABLE allocations (
+                    orderid text NOT NULL,
+                    sku text NOT NULL,
+                    batch_reference text NOT NULL REFERENCES batches (reference),
+                    quantity integer NOT NULL CHECK (quantity > 0),
+                    seq bigserial NOT NULL,
+                    PRIMARY KEY (orderid, sku)
+                )
+                """,
+                "CREATE INDEX allocations_by_batch ON allocations (batch_reference, seq)",
+                // `seq` is the journal's mark, in insertion order; `position` is given after commit by
+                // the sequencer, gap-free and in the order commits became visible.
+                """
+                CREATE TABLE event_log (
+                    seq bigserial PRIMARY KEY,
+                    position bigint UNIQUE,
+                    event_id uuid NOT NULL,
+                    type text NOT NULL,
+                    schema_version integer NOT NULL,
+                    occurred_at timestamptz NOT NULL DEFAULT now(),
+                    aggregate_id text NOT NULL,
+                    aggregate_version bigint NOT NULL,
+                    command_id text NOT NULL,
+                    payload text NOT NULL
+                )
+                """,
+                "CREATE INDEX event_log_unpositioned ON event_log (seq) WHERE position IS NULL",
+                "CREATE TABLE event_head (id integer PRIMARY KEY CHECK (id = 1), head bigint NOT NULL)",
+                "INSERT INTO event_head VALUES (1, 0)",
+                """
+                CREATE TABLE processed_commands (
+                    command_id text PRIMARY KEY,
+                    fingerprint text NOT NULL,
+                    outcome text NOT NULL,
+                    batch_reference text,
+                    last_event_seq bigint,
+                    handled_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ]
+        ),
+        (
+            2, "outbox relay: published-up-to mark",
+            [
+                // The last position the outbox relay has published; it resumes after it on restart.
+                "ALTER TABLE event_head ADD COLUMN published bigint NOT NULL DEFAULT 0"
+            ]
+        ),
+    ]
+
+    /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.
+    static let lockKey = 7_310_422_001
+
+    public static func apply(on client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied: Set<Int> = []
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(Int.self)
+            {
+                applied.insert(version)
+            }
+            for step in steps where !applied.contains(step.version) {
+                logger.info("Applying migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
+                for statement in step.sql {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(step.version), \(step.name))",
+                    logger: logger)
+            }
+        }
+    }
+}

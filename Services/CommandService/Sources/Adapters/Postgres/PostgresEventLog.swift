@@ -1,0 +1,104 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The event log's global order: gap-free positions, given after commit.
+///
+/// A sequence column alone is not enough: transactions take sequence numbers when they insert but
+/// become visible when they commit, in another order, so a reader trusting `seq` would skip an event
+/// that commits late. Instead, `sequence()` numbers only events already committed, under the row lock
+/// of `event_head`: positions come out gap-free, strictly increasing, in the order commits became
+/// visible, and writers stay parallel — they never wait for each other, only for a round of this.
+/// One aggregate's events keep their order because its writers are serialized by its version.
+public struct PostgresEventLog: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Numbers every committed event that has no position yet, oldest mark first. Safe to run from
+    /// several processes at once (they queue on the head's row lock). Returns what it numbered.
+    @discardableResult
+    public func sequence(batchSize: Int = 10_000) async throws -> [(mark: EventMark, position: Int)] {
+        var all: [(mark: EventMark, position: Int)] = []
+        while true {
+            let round = try await client.withTransaction(logger: logger) { connection in
+                var head = 0
+                for try await value in try await connection.query(
+                    "SELECT head FROM event_head WHERE id = 1 FOR UPDATE", logger: logger
+                ).decode(Int.self) { head = value }
+                let rows = try await connection.query(
+                    """
+                    WITH pending AS (
+                        SELECT seq FROM event_log WHERE position IS NULL ORDER BY seq LIMIT \(batchSize)
+                    ), numbered AS (
+                        SELECT seq, \(head) + row_number() OVER (ORDER BY seq) AS position FROM pending
+                    )
+                    UPDATE event_log e SET position = numbered.position FROM numbered
+                    WHERE e.seq = numbered.seq
+                    RETURNING e.seq, e.position
+                    """, logger: logger)
+                var numbered: [(mark: EventMark, position: Int)] = []
+                for try await (seq, position) in rows.decode((Int64, Int).self) {
+                    numbered.append((EventMark(seq), position))
+                }
+                if !numbered.isEmpty {
+                    try await connection.query(
+                        "UPDATE event_head SET head = \(head + numbered.count) WHERE id = 1", logger: logger)
+                }
+                return numbered
+            }
+            all += round
+            if round.count < batchSize { return all }
+        }
+    }
+
+    /// The highest position given so far (0 for an empty log).
+    public func head() async throws -> Int {
+        try await single("SELECT head FROM event_head WHERE id = 1") ?? 0
+    }
+
+    /// Events committed but not yet numbered.
+    public func unpositionedCount() async throws -> Int {
+        try await single("SELECT count(*)::bigint FROM event_log WHERE position IS NULL") ?? 0
+    }
+
+    /// The position given to `mark`, if it has one.
+    public func position(of mark: EventMark) async throws -> Int? {
+        try await single("SELECT position FROM event_log WHERE seq = \(mark.rawValue)")
+    }
+
+    /// Up to `limit` events from `position` on, in position order.
+    public func events(from position: Int, limit: Int) async throws -> [EventEnvelope] {
+        let rows = try await client.query(
+            """
+            SELECT position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version,
+                   command_id, payload
+            FROM event_log WHERE position >= \(position) ORDER BY position LIMIT \(limit)
+            """, logger: logger)
+        var events: [EventEnvelope] = []
+        for try await (position, id, type, version, occurredAt, aggregate, aggregateVersion, commandID, payload)
+            in rows.decode((Int, UUID, String, Int, Date, String, Int, String, String).self)
+        {
+            guard let type = EventType(rawValue: type) else {
+                throw EventDecodingError.unknownType(type, position: position)
+            }
+            events.append(
+                EventEnvelope(
+                    position: position, eventID: id, schemaVersion: version, occurredAt: occurredAt,
+                    aggregateID: aggregate, aggregateVersion: aggregateVersion, commandID: commandID,
+                    payload: try EventPayload(type: type, json: Array(payload.utf8))))
+        }
+        return events
+    }
+
+    private func single(_ query: PostgresQuery) async throws -> Int? {
+        var result: Int?
+        for try await value in try await client.query(query, logger: logger).decode(Int?.self) { result = value }
+        return result
+    }
+}

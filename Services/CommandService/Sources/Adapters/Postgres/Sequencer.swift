@@ -1,0 +1,81 @@
+import Logging
+
+/// Gives committed events their positions in rounds, and tells each command the position of its
+/// last event (what its reply carries for read-your-writes).
+///
+/// Commands that commit while a round runs wait for the next one, so one round serves many
+/// commands (a group commit for positions). A round numbers every committed event still without a
+/// position, whoever wrote it, so one started after a command's commit always covers it; the result
+/// is remembered for recent marks, and anything else (numbered by another instance) is read back.
+public actor Sequencer {
+    private let log: PostgresEventLog
+    private let logger: Logger
+    private var roundRunning = false
+    private var waiting: [CheckedContinuation<Void, any Error>] = []
+    private var recent: [EventMark: Int] = [:]
+    private var recentOrder: [EventMark] = []
+    private let memory = 100_000
+    private var listeners: [AsyncStream<Int>.Continuation] = []
+
+    public init(log: PostgresEventLog, logger: Logger) {
+        self.log = log
+        self.logger = logger
+    }
+
+    /// The position of the event marked `mark`, which the caller committed before asking.
+    public func position(of mark: EventMark) async throws -> Int {
+        if let known = recent[mark] { return known }
+        try await completeRound()
+        if let known = recent[mark] { return known }
+        if let stored = try await log.position(of: mark) { return stored }
+        throw UnitOfWorkError.unavailable("event \(mark) has no position after a sequencing round")
+    }
+
+    /// Runs a round that starts after this call (joining one already queued).
+    public func completeRound() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append(continuation)
+            if !roundRunning {
+                roundRunning = true
+                Task { await self.runRounds() }
+            }
+        }
+    }
+
+    /// Head positions after each round that numbered something; the relay listens to publish promptly.
+    public func heads() -> AsyncStream<Int> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        listeners.append(continuation)
+        return stream
+    }
+
+    private func runRounds() async {
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            do {
+                let numbered = try await log.sequence()
+                remember(numbered)
+                if let head = numbered.last?.position {
+                    for listener in listeners { listener.yield(head) }
+                }
+                for continuation in batch { continuation.resume() }
+            } catch {
+                logger.warning("Sequencing round failed", metadata: ["error": "\(error)"])
+                for continuation in batch { continuation.resume(throwing: PostgresErrors.classify(error)) }
+            }
+        }
+        roundRunning = false
+    }
+
+    private func remember(_ numbered: [(mark: EventMark, position: Int)]) {
+        for (mark, position) in numbered {
+            recent[mark] = position
+            recentOrder.append(mark)
+        }
+        if recentOrder.count > memory * 2 {
+            for mark in recentOrder.prefix(recentOrder.count - memory) { recent[mark] = nil }
+            recentOrder.removeFirst(recentOrder.count - memory)
+        }
+    }
+}
