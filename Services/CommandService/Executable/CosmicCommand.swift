@@ -1,25 +1,62 @@
 import ArgumentParser
 import CommandService
+import Contracts
 import Foundation
+import Logging
 
-/// `cosmic-command`: the write side. Every setting has a flag and an environment variable.
+/// `cosmic-command`: the write side. Every setting has a flag and an environment variable; a flag
+/// wins over the variable, which wins over the default.
 @main
 struct CosmicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cosmic-command",
-        abstract: "Cosmic's write side: takes commands over ZeroMQ, keeps aggregates in PostgreSQL, publishes events.")
+        abstract: "Cosmic's write side: takes commands over ZeroMQ, keeps aggregates in PostgreSQL, publishes events.",
+        discussion: """
+            Applies the schema migrations at start-up, then serves until SIGTERM or SIGINT, on which it \
+            stops taking commands (answering shutting_down), finishes those in flight, publishes what is \
+            committed and exits 0. The wire protocol is in docs/PROTOCOL.md.
+            """)
 
-    @Option(help: "PostgreSQL URL, postgres://user[:password]@host:port/database (env COSMIC_DATABASE_URL).")
+    @Option(
+        help: "PostgreSQL URL, postgres://user[:password]@host[:port]/database (env COSMIC_DATABASE_URL; required).")
     var databaseURL: String?
 
-    @Option(help: "ZeroMQ ROUTER endpoint for commands (env COSMIC_COMMAND_ENDPOINT, default tcp://127.0.0.1:5555).")
+    @Option(
+        help: "ZeroMQ ROUTER endpoint for commands (env COSMIC_COMMAND_ENDPOINT, default \(DefaultEndpoint.commands)).")
     var commandEndpoint: String?
 
-    @Option(help: "ZeroMQ PUB endpoint for events (env COSMIC_EVENTS_ENDPOINT, default tcp://127.0.0.1:5556).")
+    @Option(
+        help: ArgumentHelp(
+            "ZeroMQ PUB endpoint for events and heartbeats "
+                + "(env COSMIC_EVENTS_ENDPOINT, default \(DefaultEndpoint.events))."))
     var eventsEndpoint: String?
 
-    @Option(help: "ZeroMQ ROUTER endpoint for replay (env COSMIC_REPLAY_ENDPOINT, default tcp://127.0.0.1:5557).")
+    @Option(help: "ZeroMQ ROUTER endpoint for replay (env COSMIC_REPLAY_ENDPOINT, default \(DefaultEndpoint.replay)).")
     var replayEndpoint: String?
+
+    @Option(
+        help: """
+            host:port of the HTTP endpoint serving /health and /metrics; "off" serves none \
+            (env COSMIC_COMMAND_HTTP_ADDRESS, default \(CommandServiceConfiguration.defaultHTTPAddress)).
+            """)
+    var httpAddress: String?
+
+    @Option(
+        help: """
+            Seconds a command may take before it is answered unavailable, e.g. while the database is down \
+            (env COSMIC_COMMAND_TIMEOUT, default 5).
+            """)
+    var commandTimeout: Double?
+
+    @Option(
+        help: """
+            Attempts at a command whose product other writers keep changing, before answering concurrency_conflict \
+            (env COSMIC_MAX_ATTEMPTS, default 5).
+            """)
+    var maxAttempts: Int?
+
+    @Option(help: "PostgreSQL connections in the pool; the relay uses one more (env COSMIC_POOL_SIZE, default 20).")
+    var poolSize: Int?
 
     @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
@@ -27,9 +64,56 @@ struct CosmicCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard databaseURL ?? environment["COSMIC_DATABASE_URL"] != nil else {
+        func setting(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func number<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ name: String) throws -> T? {
+            if let flag { return flag }
+            guard let text = setting(nil, variable) else { return nil }
+            guard let value = T(text) else {
+                throw ValidationError("\(variable) must be a number for \(name), got \(text)")
+            }
+            return value
+        }
+
+        guard let databaseURL = setting(databaseURL, "COSMIC_DATABASE_URL") else {
             throw ValidationError("Give a database with --database-url or COSMIC_DATABASE_URL.")
         }
-        throw ValidationError("The command service's server is not built yet (see issue 3).")
+        let levelName = setting(logLevel, "COSMIC_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("Unknown log level \(levelName).")
+        }
+        let timeout = try number(commandTimeout, "COSMIC_COMMAND_TIMEOUT", "--command-timeout") ?? 5
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("The command timeout must be positive.") }
+        let http = setting(httpAddress, "COSMIC_COMMAND_HTTP_ADDRESS") ?? CommandServiceConfiguration.defaultHTTPAddress
+
+        var configuration = CommandServiceConfiguration(databaseURL: databaseURL, handlesSignals: true)
+        configuration.commandEndpoint = setting(commandEndpoint, "COSMIC_COMMAND_ENDPOINT") ?? DefaultEndpoint.commands
+        configuration.eventsEndpoint = setting(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? DefaultEndpoint.events
+        configuration.replayEndpoint = setting(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? DefaultEndpoint.replay
+        configuration.httpAddress = http.lowercased() == "off" ? nil : http
+        configuration.commandTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
+        configuration.maximumAttempts = try number(maxAttempts, "COSMIC_MAX_ATTEMPTS", "--max-attempts") ?? 5
+        configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE", "--pool-size") ?? 20
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "cosmic.command")
+        let app: CommandServiceApp
+        do {
+            app = try CommandServiceApp(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("Cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        do {
+            try await app.run()
+        } catch {
+            logger.critical("Stopped on an error", metadata: ["error": "\(String(reflecting: error))"])
+            throw ExitCode.failure
+        }
     }
 }

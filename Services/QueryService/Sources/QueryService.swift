@@ -1,2 +1,70 @@
-// The read side lands with issue 4; this target holds its library code.
-enum QueryServiceModule {}
+import Foundation
+import Hummingbird
+import Logging
+import Messaging
+import ServiceLifecycle
+
+/// `cosmic-query` as one ServiceLifecycle service: the subscriber keeping the SQLite projections in
+/// step with the command service's events, and the HTTP server answering reads from them.
+///
+/// The two run side by side and fail independently: the HTTP API keeps answering (with the data as
+/// of the checkpoint, and a `/health` that says so) while the upstream is down or the subscriber has
+/// halted. Graceful shutdown stops the subscriber between transactions and drains HTTP.
+public final class QueryService: Service {
+    public let configuration: QueryConfiguration
+    public let store: ProjectionStore
+    public let sync = SyncState()
+    public let metrics: QueryMetrics
+    private let rate = RateMeter()
+    private let logger: Logger
+    private let port = Latch<Int>()
+
+    /// Opens (and migrates) the database; sockets and the server start in `run()`.
+    public init(
+        configuration: QueryConfiguration, metrics: QueryMetrics = QueryMetrics(),
+        logger: Logger = Logger(label: "cosmic-query")
+    ) throws {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        store = try ProjectionStore(path: configuration.databasePath, busyTimeout: configuration.sqliteBusyTimeout)
+    }
+
+    /// The HTTP port once the server listens (the chosen one when configured with port 0).
+    /// Resolves to -1 if the service stopped without ever listening (e.g. the port was taken).
+    public func listeningPort() async -> Int { await port.value }
+
+    public func run() async throws {
+        defer { port.set(-1) }
+        let context = try ZMQContext()
+        defer { context.terminate() }
+        let subscriber = Subscriber(
+            configuration: configuration, store: store, sync: sync, metrics: metrics, rate: rate, context: context,
+            logger: logger)
+        let api = QueryAPI(
+            readModel: ReadModel(store: store), sync: sync, metrics: metrics, rate: rate,
+            readYourWrites: ReadYourWrites(sync: sync, maxWait: configuration.readYourWritesMaxWait, metrics: metrics),
+            healthyLag: configuration.healthyLag, streamLifetime: configuration.streamLifetime)
+        let port = self.port
+        let logger = self.logger
+        let application = Application(
+            router: api.router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: nil),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? 0
+                logger.info(
+                    "HTTP listening", metadata: ["address": "http://\(channel.localAddress?.ipAddress ?? "?"):\(bound)"]
+                )
+                port.set(bound)
+            },
+            logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                await cancelWhenGracefulShutdown { await subscriber.run() }
+                logger.info("subscriber stopped")
+            }
+            group.addTask { try await application.run() }
+        }
+    }
+}

@@ -58,6 +58,11 @@ final class PostgresUnitOfWork: UnitOfWork {
     var products: any ProductRepository { repository }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
+        // Serializes attempts at one command id (a client retrying while its first attempt still
+        // runs): the later one waits here until the earlier commits, then finds its outcome instead of
+        // running the command again on the changed state (which would answer, say, duplicate_batch).
+        // Two 32-bit keys: a key space apart from the single-key advisory locks.
+        try await connection.query("SELECT pg_advisory_xact_lock(7310, hashtext(\(commandID)))", logger: logger)
         let rows = try await connection.query(
             """
             SELECT fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands

@@ -16,6 +16,7 @@ public actor Sequencer {
     private var recentOrder: [EventMark] = []
     private let memory = 100_000
     private var listeners: [AsyncStream<Int>.Continuation] = []
+    private let roundTimeout: Duration = .seconds(10)
 
     public init(log: PostgresEventLog, logger: Logger) {
         self.log = log
@@ -54,7 +55,10 @@ public actor Sequencer {
             let batch = waiting
             waiting = []
             do {
-                let numbered = try await log.sequence()
+                // Bounded: a round whose connection the server dropped mid-query can wait forever in
+                // PostgresNIO, and every later command would wait behind it. A round given up here
+                // committed nothing or commits alone; the next one runs under the same row lock.
+                let numbered = try await Deadline.run(within: roundTimeout) { [log] in try await log.sequence() }
                 remember(numbered)
                 if let head = numbered.last?.position {
                     for listener in listeners { listener.yield(head) }

@@ -1,0 +1,355 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The outbox relay: the book's "publisher" adapter, which puts committed events on the PUB socket.
+///
+/// Events are committed into the event log with their command and numbered after commit by the
+/// `Sequencer`; the relay publishes them as `[topic, envelope]` in position order, and remembers how
+/// far it got in `event_head.published` after each batch, so events committed but not published when
+/// a process died go out after a restart. A published event may go out twice after such a crash
+/// (readers discard positions they applied); one is never skipped.
+///
+/// Several instances may share a database, and exactly one relay publishes at a time: the one holding
+/// a session-level advisory lock on a dedicated connection. The others try again every second and
+/// take over when the leader's session ends. The leader is woken by its own sequencer's rounds, and
+/// on a short tick it runs a round itself, so that events committed by another instance (or one that
+/// crashed between commit and numbering) get positions too. It sends a heartbeat carrying the head at
+/// least once a second.
+public final class OutboxRelay: Service {
+    public struct Settings: Sendable {
+        /// How often the leader looks for events committed elsewhere (and numbers them).
+        public var tick: Duration
+        /// Heartbeats go out at least this often (the protocol promises at least once a second).
+        public var heartbeatInterval: Duration
+        /// How often a relay that is not the leader tries to become it.
+        public var electionRetry: Duration
+        /// Events read and published per round trip.
+        public var batchSize: Int
+        /// Connecting the dedicated connection gives up after this.
+        public var connectTimeout: Duration
+        /// On shutdown, how long the leader may take to number and publish what is committed.
+        public var flushTimeout: Duration
+        /// The longest one statement on the relay's session may take before the session is given up.
+        public var statementTimeout: Duration
+
+        public init(
+            tick: Duration = .milliseconds(100), heartbeatInterval: Duration = .milliseconds(500),
+            electionRetry: Duration = .seconds(1), batchSize: Int = 1000, connectTimeout: Duration = .seconds(2),
+            flushTimeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(5)
+        ) {
+            self.tick = tick
+            self.heartbeatInterval = heartbeatInterval
+            self.electionRetry = electionRetry
+            self.batchSize = max(1, batchSize)
+            self.connectTimeout = connectTimeout
+            self.flushTimeout = flushTimeout
+            self.statementTimeout = statementTimeout
+        }
+    }
+
+    /// An arbitrary constant that names "Cosmic's publishing relay" among advisory locks.
+    public static let leadershipLockKey: Int64 = 7_310_422_002
+
+    private let connection: PostgresConnection.Configuration
+    private let sequencer: Sequencer
+    private let socket: OwnedSocket
+    private let state: ServiceState
+    private let settings: Settings
+    private let metrics: ServiceMetrics
+    private let logger: Logger
+    private let leading = Atomic<Bool>(false)
+    private let stopRequested = Atomic<Bool>(false)
+    private let roundRequested = Atomic<Bool>(false)
+    /// Numbers the relay's sessions in logs, apart from the pool's connections.
+    private let sessions = Atomic<Int>(1_000_000)
+
+    /// - Parameters:
+    ///   - database: where the event log is; the relay opens its own connection to it.
+    ///   - socket: a bound PUB socket; the relay only sends on it, and does not close it.
+    ///   - state: the relay starts once the service serves (the schema is migrated).
+    public init(
+        database: PostgresClient.Configuration, sequencer: Sequencer, socket: OwnedSocket, state: ServiceState,
+        settings: Settings = Settings(), metrics: ServiceMetrics, logger: Logger
+    ) {
+        self.connection = database.dedicatedConnection(connectTimeout: settings.connectTimeout)
+        self.sequencer = sequencer
+        self.socket = socket
+        self.state = state
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Whether this relay holds the publishing lock right now.
+    public var isLeader: Bool { leading.load(ordering: .relaxed) }
+
+    /// Publishes while it leads, until a graceful shutdown (after publishing everything committed
+    /// so far, if it leads) or cancellation (at once).
+    public func run() async throws {
+        guard await state.waitUntilServing() else {
+            // Stopped before the schema was in place: nothing to publish. A service group counts a
+            // service that returns before it is asked to as failed, so wait to be asked.
+            try? await gracefulShutdown()
+            return
+        }
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let heads = await sequencer.heads()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in heads { wake.yield() }
+            }
+            group.addTask { [tick = settings.tick] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tick)
+                    wake.yield()
+                }
+            }
+            await withGracefulShutdownHandler {
+                await self.elect(wakes)
+            } onGracefulShutdown: {
+                self.stopRequested.store(true, ordering: .relaxed)
+                wake.yield()
+            }
+            group.cancelAll()
+        }
+    }
+
+    private var stopping: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
+
+    /// Tries to lead every `electionRetry` until asked to stop.
+    private func elect(_ wakes: AsyncStream<Void>) async {
+        var wakeups = wakes.makeAsyncIterator()
+        while !stopping {
+            let attempt = ContinuousClock.now
+            await session(&wakeups)
+            while !stopping && ContinuousClock.now - attempt < settings.electionRetry {
+                guard await wakeups.next() != nil else { return }
+            }
+        }
+    }
+
+    /// One database session: tries the lock every `electionRetry` and publishes while it holds it.
+    /// Returns when the session fails or the relay stops; closing the session releases the lock.
+    private func session(_ wakeups: inout AsyncStream<Void>.Iterator) async {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: self.connection, id: sessions.add(1, ordering: .relaxed).newValue,
+                logger: logger)
+        } catch {
+            logger.debug("Relay cannot reach the database", metadata: ["error": "\(String(reflecting: error))"])
+            return
+        }
+        do {
+            // Should this host vanish without closing the connection, the server notices within
+            // seconds (rather than hours) and frees the lock for another instance.
+            _ = try await onSession(connection) { [logger] connection in
+                try await connection.query(
+                    """
+                    SELECT set_config('tcp_keepalives_idle', '5', false),
+                           set_config('tcp_keepalives_interval', '2', false),
+                           set_config('tcp_keepalives_count', '3', false)
+                    """, logger: logger
+                ).collect().count
+            }
+            while !stopping {
+                if try await tryLock(connection) {
+                    setLeading(true)
+                    try await lead(on: connection, &wakeups)
+                    break
+                }
+                let attempt = ContinuousClock.now
+                while !stopping && ContinuousClock.now - attempt < settings.electionRetry {
+                    guard await wakeups.next() != nil else { break }
+                }
+            }
+        } catch {
+            logger.warning(
+                "Relay lost its database session", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        setLeading(false)
+        try? await connection.close()
+    }
+
+    private func setLeading(_ leading: Bool) {
+        guard self.leading.exchange(leading, ordering: .relaxed) != leading else { return }
+        metrics.relayLeadership(leading)
+        logger.info(leading ? "Relay is the leader: publishing events" : "Relay no longer leads")
+    }
+
+    private func tryLock(_ connection: PostgresConnection) async throws -> Bool {
+        try await onSession(connection) { [logger] connection in
+            var locked = false
+            for try await value in try await connection.query(
+                "SELECT pg_try_advisory_lock(\(Self.leadershipLockKey))", logger: logger
+            ).decode(Bool.self) { locked = value }
+            return locked
+        }
+    }
+
+    /// Runs a statement on the relay's session, bounded in time. A query sent on a connection the
+    /// server has just closed can wait forever in PostgresNIO; a leader stuck there would neither
+    /// publish nor give up its session, so a late statement ends the session instead.
+    private func onSession<T: Sendable>(
+        _ connection: PostgresConnection, _ statement: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        guard !connection.isClosed else { throw OutboxRelayError.sessionClosed }
+        return try await Deadline.run(within: settings.statementTimeout) { try await statement(connection) }
+    }
+
+    /// Publishes while the session lasts. On a stop request it numbers and publishes what is
+    /// committed, sends a last heartbeat and returns.
+    private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Void>.Iterator) async throws {
+        var lastHeartbeat: ContinuousClock.Instant?
+        var lastRound: ContinuousClock.Instant?
+        while true {
+            let finishing = stopping
+            if finishing {
+                do {
+                    try await Deadline.run(within: settings.flushTimeout) { [sequencer] in
+                        try await sequencer.completeRound()
+                    }
+                } catch {
+                    logger.warning("Relay could not number the last events", metadata: ["error": "\(error)"])
+                }
+            } else if lastRound.map({ ContinuousClock.now - $0 >= settings.tick }) ?? true {
+                lastRound = .now
+                requestRound()
+            }
+            var pass = try await publishBatch(on: connection)
+            while finishing && pass.published < pass.head { pass = try await publishBatch(on: connection) }
+            if finishing || lastHeartbeat.map({ ContinuousClock.now - $0 >= settings.heartbeatInterval }) ?? true {
+                lastHeartbeat = .now
+                try socket.send([
+                    Array(Topic.heartbeat.utf8),
+                    Array(EventCodec.encode(Heartbeat(head: pass.published, time: Date()))),
+                ])
+            }
+            if finishing || Task.isCancelled { return }
+            if pass.published < pass.head { continue }  // a backlog: keep going without waiting
+            guard await wakeups.next() != nil else { return }
+        }
+    }
+
+    /// Asks the sequencer for a round without waiting for it: its result wakes the relay through
+    /// `heads()`, and a busy pool must not hold up publishing what is already numbered.
+    private func requestRound() {
+        guard roundRequested.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
+            return
+        }
+        Task {
+            defer { self.roundRequested.store(false, ordering: .relaxed) }
+            do {
+                try await self.sequencer.completeRound()
+            } catch {
+                self.logger.debug("Relay's sequencing round failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Publishes the next batch after the published mark, and moves the mark.
+    private func publishBatch(on connection: PostgresConnection) async throws -> (head: Int, published: Int) {
+        let (head, published) = try await onSession(connection) { [logger] in
+            try await OutboxRelay.marks(on: $0, logger: logger)
+        }
+        guard published < head else {
+            metrics.relayPublished(0, head: head, published: published)
+            return (head, published)
+        }
+        let last = min(head, published + settings.batchSize)
+        let events = try await onSession(connection) { [logger] in
+            try await OutboxRelay.events(after: published, upTo: last, on: $0, logger: logger)
+        }
+        guard events.first?.position == published + 1, events.last?.position == last, events.count == last - published
+        else {
+            throw OutboxRelayError.gap(after: published, head: head, found: events.map(\.position))
+        }
+        for event in events {
+            try socket.send([Array(event.topic.utf8), Array(EventCodec.encode(event))])
+        }
+        _ = try await onSession(connection) { [logger] in
+            try await $0.query(
+                "UPDATE event_head SET published = \(last) WHERE id = 1 AND published < \(last)", logger: logger)
+        }
+        metrics.relayPublished(events.count, head: head, published: last)
+        return (head, last)
+    }
+
+    private static func marks(on connection: PostgresConnection, logger: Logger) async throws -> (Int, Int) {
+        for try await marks in try await connection.query(
+            "SELECT head, published FROM event_head WHERE id = 1", logger: logger
+        ).decode((Int, Int).self) { return marks }
+        throw OutboxRelayError.noHead
+    }
+
+    /// The positioned events in `(after, upTo]`, in position order, read on the relay's own session
+    /// so that a pool busy with commands does not delay publishing.
+    private static func events(
+        after published: Int, upTo last: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [EventEnvelope] {
+        let rows = try await connection.query(
+            """
+            SELECT position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version,
+                   command_id, payload
+            FROM event_log WHERE position > \(published) AND position <= \(last) ORDER BY position
+            """, logger: logger)
+        var events: [EventEnvelope] = []
+        for try await (position, id, type, version, occurredAt, aggregate, aggregateVersion, commandID, payload)
+            in rows.decode((Int, UUID, String, Int, Date, String, Int, String?, String).self)
+        {
+            guard let type = EventType(rawValue: type) else {
+                throw EventDecodingError.unknownType(type, position: position)
+            }
+            events.append(
+                EventEnvelope(
+                    position: position, eventID: id, schemaVersion: version, occurredAt: occurredAt,
+                    aggregateID: aggregate, aggregateVersion: aggregateVersion, commandID: commandID,
+                    payload: try EventPayload(type: type, json: Array(payload.utf8))))
+        }
+        return events
+    }
+
+    /// How far the log is numbered and published, for `/health`.
+    public static func status(client: PostgresClient, logger: Logger) async throws -> OutboxStatus {
+        let rows = try await client.query(
+            """
+            SELECT head, published, (SELECT count(*) FROM event_log WHERE position IS NULL)::bigint
+            FROM event_head WHERE id = 1
+            """, logger: logger)
+        for try await (head, published, unpositioned) in rows.decode((Int, Int, Int).self) {
+            return OutboxStatus(head: head, published: published, unpositioned: unpositioned)
+        }
+        throw OutboxRelayError.noHead
+    }
+}
+
+/// Where the outbox stands: `head` is the last position given, `published` the last one the relay
+/// published, and `unpositioned` counts committed events still waiting for a position.
+public struct OutboxStatus: Sendable, Hashable, Codable {
+    public let head: Int
+    public let published: Int
+    public let unpositioned: Int
+
+    /// Events committed and not yet published.
+    public var unpublished: Int { max(0, head - published) + unpositioned }
+}
+
+enum OutboxRelayError: Error, CustomStringConvertible {
+    case noHead
+    case sessionClosed
+    case gap(after: Int, head: Int, found: [Int])
+
+    var description: String {
+        switch self {
+        case .noHead: "event_head has no row: the schema is not migrated"
+        case .sessionClosed: "the relay's database session is closed"
+        case .gap(let after, let head, let found):
+            "positions after \(after) up to head \(head) are not contiguous: found \(found.prefix(5))…"
+        }
+    }
+}

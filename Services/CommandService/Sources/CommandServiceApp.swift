@@ -1,0 +1,196 @@
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The whole command service, wired: the composition root of the running process.
+///
+/// `init` binds the three ZeroMQ sockets (so a taken port fails at once, and tests binding
+/// `tcp://127.0.0.1:*` can read the chosen endpoints), and `run()` runs everything in one
+/// `ServiceGroup`: the PostgreSQL pool, the schema migrations, the outbox relay, the replay socket,
+/// the operations HTTP endpoint and the command socket. A graceful shutdown (SIGTERM/SIGINT, or
+/// `shutdown()`) stops them in reverse order: the command socket first (new commands get
+/// `shutting_down`, those in flight finish), then HTTP and replay, then the relay (after publishing
+/// everything committed), and the pool last. The executable and the tests start the same thing.
+public final class CommandServiceApp: Sendable {
+    /// The endpoints actually bound (with the chosen port when the configuration said `*`).
+    public let commandEndpoint: String
+    public let eventsEndpoint: String
+    public let replayEndpoint: String
+    public let state: ServiceState
+    public let metrics: ServiceMetrics
+
+    private let context: ZMQContext
+    private let sockets: [OwnedSocket]
+    private let client: PostgresClient
+    private let relay: OutboxRelay
+    private let group: ServiceGroup
+    private let boundHTTPPort: BoundPort
+    private let logger: Logger
+
+    public init(configuration: CommandServiceConfiguration, logger: Logger) throws {
+        guard configuration.poolSize >= 1 else { throw ConfigurationError("the pool size must be at least 1") }
+        guard configuration.maximumAttempts >= 1 else {
+            throw ConfigurationError("the maximum number of attempts must be at least 1")
+        }
+        guard configuration.commandTimeout > .zero else {
+            throw ConfigurationError("the command timeout must be positive")
+        }
+        let http = try configuration.httpAddress.map(OperationsHTTP.parseAddress)
+
+        var database = try DatabaseURL.configuration(configuration.databaseURL)
+        database.options.maximumConnections = configuration.poolSize
+        let client = PostgresClient(configuration: database, backgroundLogger: logger)
+
+        let context = try ZMQContext()
+        let commands = try OwnedSocket(
+            context: context, kind: .router, options: CommandServer.socketOptions(),
+            bind: [configuration.commandEndpoint])
+        let events = try OwnedSocket(
+            context: context, kind: .pub,
+            options: SocketOptions(linger: .milliseconds(500), sendHighWaterMark: 100_000),
+            bind: [configuration.eventsEndpoint])
+        let replay = try OwnedSocket(
+            context: context, kind: .router, options: ReplayServer.socketOptions(), bind: [configuration.replayEndpoint]
+        )
+
+        let state = ServiceState()
+        let metrics = ServiceMetrics()
+        let log = PostgresEventLog(client: client, logger: logger)
+        let sequencer = Sequencer(log: log, logger: logger)
+        let bus = Bootstrap.messageBus(
+            unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger),
+            maximumAttempts: configuration.maximumAttempts, logger: logger)
+        let relay = OutboxRelay(
+            database: database, sequencer: sequencer, socket: events, state: state, settings: configuration.relay,
+            metrics: metrics, logger: logger)
+        let boundHTTPPort = BoundPort()
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: client, serviceName: "postgres"),
+            .init(
+                service: Migrator(client: client, state: state, logger: logger), successTerminationBehavior: .ignore,
+                serviceName: "migrations"),
+            .init(service: relay, serviceName: "relay"),
+            .init(
+                service: ReplayServer(
+                    socket: replay, log: log, state: state, timeout: configuration.commandTimeout, logger: logger),
+                serviceName: "replay"),
+        ]
+        if let http {
+            services.append(
+                .init(
+                    service: OperationsHTTP.application(
+                        host: http.host, port: http.port,
+                        health: { [state, relay, client, logger] in
+                            await CommandServiceApp.health(state: state, relay: relay, client: client, logger: logger)
+                        }, metrics: metrics, onBound: { port in boundHTTPPort.port.withLock { $0 = port } },
+                        logger: logger),
+                    serviceName: "http"))
+        }
+        services.append(
+            .init(
+                service: CommandServer(
+                    socket: commands, bus: bus, sequencer: sequencer, state: state,
+                    timeout: configuration.commandTimeout, metrics: metrics, logger: logger),
+                serviceName: "commands"))
+
+        self.commandEndpoint = commands.boundEndpoints.first ?? configuration.commandEndpoint
+        self.eventsEndpoint = events.boundEndpoints.first ?? configuration.eventsEndpoint
+        self.replayEndpoint = replay.boundEndpoints.first ?? configuration.replayEndpoint
+        self.state = state
+        self.metrics = metrics
+        self.context = context
+        self.sockets = [commands, events, replay]
+        self.client = client
+        self.relay = relay
+        self.boundHTTPPort = boundHTTPPort
+        self.logger = logger
+        var group = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: configuration.handlesSignals ? [.sigterm, .sigint] : [],
+            logger: logger)
+        // Each stage bounds its own wait (the drain, the relay's flush); this is the backstop, after
+        // which whatever still runs is cancelled rather than left to hang the process.
+        group.maximumGracefulShutdownDuration = configuration.commandTimeout * 2 + .seconds(20)
+        self.group = ServiceGroup(configuration: group)
+    }
+
+    /// The operations HTTP port once the server listens (nil before, or without HTTP).
+    public var httpPort: Int? { boundHTTPPort.port.withLock { $0 } }
+
+    /// Whether this instance's relay is the one publishing.
+    public var isRelayLeader: Bool { relay.isLeader }
+
+    /// Runs until a graceful shutdown completes (or a service fails, which stops the others), then
+    /// closes the sockets.
+    public func run() async throws {
+        logger.info(
+            "Command service starting",
+            metadata: ["commands": "\(commandEndpoint)", "events": "\(eventsEndpoint)", "replay": "\(replayEndpoint)"])
+        defer {
+            state.markShuttingDown()
+            for socket in sockets { socket.close() }
+            context.terminate()
+        }
+        try await group.run()
+        logger.info("Command service stopped")
+    }
+
+    /// Starts a graceful shutdown and returns at once; `run()` returns when it is complete.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+
+    /// What `/health` says: the state, whether the database answers (within a second), and where
+    /// the outbox stands.
+    public func health() async -> HealthReport {
+        await Self.health(state: state, relay: relay, client: client, logger: logger)
+    }
+
+    static func health(state: ServiceState, relay: OutboxRelay, client: PostgresClient, logger: Logger) async
+        -> HealthReport
+    {
+        let status = try? await Deadline.run(within: .seconds(1)) {
+            try await OutboxRelay.status(client: client, logger: logger)
+        }
+        return HealthReport(
+            state: state.phase.rawValue, databaseReachable: status != nil, relayLeader: relay.isLeader,
+            head: status?.head, published: status?.published, unpublished: status?.unpublished)
+    }
+}
+
+/// Where the HTTP server listens, known once it runs.
+private final class BoundPort: Sendable {
+    let port = Mutex<Int?>(nil)
+}
+
+/// Applies the schema migrations at start-up, retrying while the database cannot be reached, then
+/// lets the service serve. A migration that fails for another reason stops the service.
+struct Migrator: Service {
+    let client: PostgresClient
+    let state: ServiceState
+    let logger: Logger
+
+    func run() async throws {
+        var delay = Duration.milliseconds(200)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { [client, logger] in
+                    try await Migrations.apply(on: client, logger: logger)
+                }
+                state.markServing()
+                logger.info("Schema migrated; serving")
+                return
+            } catch  where Task.isCancelled || Task.isShuttingDownGracefully {
+                return
+            } catch  where CommandReplies.wireError(PostgresErrors.classify(error))?.code == .unavailable {
+                logger.warning(
+                    "Database unreachable at start-up; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                let wait = delay
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

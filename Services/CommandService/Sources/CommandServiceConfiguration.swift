@@ -1,0 +1,52 @@
+import Contracts
+
+/// Everything a running command service is told from outside; `cosmic-command` fills it from flags
+/// and environment variables, tests fill it directly (with `tcp://127.0.0.1:*` endpoints and port 0).
+public struct CommandServiceConfiguration: Sendable {
+    /// `postgres://user[:password]@host[:port]/database`.
+    public var databaseURL: String
+    /// ZeroMQ ROUTER endpoint taking commands.
+    public var commandEndpoint: String
+    /// ZeroMQ PUB endpoint publishing events and heartbeats.
+    public var eventsEndpoint: String
+    /// ZeroMQ ROUTER endpoint answering replay requests.
+    public var replayEndpoint: String
+    /// `host:port` of the operations HTTP endpoint (`/health`, `/metrics`); port 0 picks a free one;
+    /// nil serves no HTTP.
+    public var httpAddress: String?
+    /// The longest a command (or replay request) may take before it is answered `unavailable`.
+    public var commandTimeout: Duration
+    /// How many times a command is run when other writers keep changing its aggregate.
+    public var maximumAttempts: Int
+    /// PostgreSQL connections in the pool (the relay's dedicated connection is extra).
+    public var poolSize: Int
+    public var relay: OutboxRelay.Settings
+    /// Whether SIGTERM and SIGINT start a graceful shutdown (the executable); tests call `shutdown()`.
+    public var handlesSignals: Bool
+
+    public init(
+        databaseURL: String,
+        commandEndpoint: String = DefaultEndpoint.commands,
+        eventsEndpoint: String = DefaultEndpoint.events,
+        replayEndpoint: String = DefaultEndpoint.replay,
+        httpAddress: String? = CommandServiceConfiguration.defaultHTTPAddress,
+        commandTimeout: Duration = .seconds(5),
+        maximumAttempts: Int = 5,
+        poolSize: Int = 20,
+        relay: OutboxRelay.Settings = OutboxRelay.Settings(),
+        handlesSignals: Bool = false
+    ) {
+        self.databaseURL = databaseURL
+        self.commandEndpoint = commandEndpoint
+        self.eventsEndpoint = eventsEndpoint
+        self.replayEndpoint = replayEndpoint
+        self.httpAddress = httpAddress
+        self.commandTimeout = commandTimeout
+        self.maximumAttempts = maximumAttempts
+        self.poolSize = poolSize
+        self.relay = relay
+        self.handlesSignals = handlesSignals
+    }
+
+    public static let defaultHTTPAddress = "127.0.0.1:8081"
+}

@@ -1,0 +1,44 @@
+import Contracts
+import Domain
+
+/// How the service layer's answers and failures read on the wire (docs/PROTOCOL.md §4).
+///
+/// Every failure maps to a stable code; what is not recognised is `internal`, and the caller logs it.
+enum CommandReplies {
+    static func result(_ outcome: CommandOutcome) -> CommandResult {
+        switch outcome {
+        case .batchCreated: .batchCreated
+        case .allocated(let reference): .allocated(to: reference.rawValue)
+        case .outOfStock: .outOfStock
+        case .deallocated: .deallocated
+        case .quantityChanged: .quantityChanged
+        }
+    }
+
+    /// The wire error for a failure of the bus, the store or the deadline; nil for a bug.
+    static func wireError(_ error: any Error) -> WireError? {
+        switch error {
+        case let error as DomainError:
+            return WireError(error)
+        case ServiceError.commandIDReused(let id):
+            return .commandIDConflict(id)
+        case ServiceError.tooManyConflicts(let attempts, _):
+            return .concurrencyConflict(attempts: attempts)
+        case UnitOfWorkError.unavailable(let reason):
+            return .unavailable("the database is unavailable: \(reason)")
+        case UnitOfWorkError.conflict:
+            return .concurrencyConflict(attempts: 1)
+        case let error as Deadline.Exceeded:
+            return .unavailable("the database did not answer in time (\(error.duration))")
+        case is CancellationError:
+            return .shuttingDown
+        default:
+            // PostgresNIO's pool fails waiting requests with its own error type once it gives up
+            // connecting (its circuit breaker); that module is not ours to import, so match the name.
+            if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") {
+                return .unavailable("the database is unavailable: \(error)")
+            }
+            return nil
+        }
+    }
+}

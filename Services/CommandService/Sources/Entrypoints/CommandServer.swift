@@ -1,0 +1,112 @@
+import Contracts
+import Domain
+import Logging
+import Messaging
+import ServiceLifecycle
+
+/// The command socket: a ZeroMQ ROUTER that turns request frames into commands for the message bus
+/// and answers each with exactly one reply, correlated by `command_id` (docs/PROTOCOL.md §2–§6).
+///
+/// Each request runs in a task of its own, so commands for different aggregates proceed concurrently
+/// over the connection pool while the socket keeps reading. An answer is due within `timeout`: a
+/// database that hangs or is gone gives `unavailable` (retryable) on time, never silence; since
+/// the client retries with the same command id, a command that did commit after all is answered
+/// from its stored outcome then.
+public final class CommandServer: Service {
+    /// Options for the command socket: ZeroMQ itself drops a peer that sends more than
+    /// `maximumMessageBytes` (a memory guard well above the protocol's 64 KiB frame limit, which the
+    /// server answers with `frame_too_large`).
+    public static func socketOptions(maximumMessageBytes: Int = 1 << 20) -> SocketOptions {
+        SocketOptions(
+            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true)
+    }
+
+    private let loop: RouterLoop
+    private let bus: MessageBus
+    private let sequencer: Sequencer
+    private let state: ServiceState
+    private let timeout: Duration
+    private let metrics: ServiceMetrics
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - socket: a bound ROUTER socket (see `socketOptions`); the server closes it when it stops.
+    ///   - timeout: the longest a command may take before it is answered `unavailable`.
+    public init(
+        socket: OwnedSocket, bus: MessageBus, sequencer: Sequencer, state: ServiceState, timeout: Duration,
+        metrics: ServiceMetrics, logger: Logger
+    ) {
+        self.loop = RouterLoop(socket: socket, drainTimeout: timeout + .seconds(1), logger: logger)
+        self.bus = bus
+        self.sequencer = sequencer
+        self.state = state
+        self.timeout = timeout
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Serves until a graceful shutdown: then new commands get `shutting_down`, those in flight
+    /// finish and are answered, and the socket closes.
+    public func run() async throws {
+        await loop.run(onStop: { [state] in state.markShuttingDown() }) { request in
+            let started = ContinuousClock.now
+            let (reply, type) = await self.reply(to: request)
+            self.metrics.command(
+                type: type, status: reply.status.rawValue,
+                outcome: reply.result?.outcome.rawValue ?? reply.error?.code.rawValue ?? "none",
+                duration: ContinuousClock.now - started)
+            return Array(CommandCodec.encode(reply))
+        }
+    }
+
+    /// The reply, and the command type for metrics (`unknown` when the frame could not be read).
+    private func reply(to request: RoutedRequest) async -> (CommandReply, String) {
+        let decoded: DecodedCommand
+        switch request.body.map(CommandCodec.decode) {
+        case .failure(let framing):
+            return (.failure(commandID: nil, error: framing), "unknown")
+        case .success(.failure(let decoding)):
+            return (.failure(decoding), "unknown")
+        case .success(.success(let command)):
+            decoded = command
+        }
+        let id = decoded.commandID
+        let type = decoded.type.rawValue
+        switch state.phase {
+        case .starting:
+            return (.failure(commandID: id, error: .unavailable("the service is starting")), type)
+        case .shuttingDown:
+            return (.failure(commandID: id, error: .shuttingDown), type)
+        case .serving:
+            break
+        }
+        let envelope = CommandEnvelope(id: id, fingerprint: decoded.request.fingerprint, command: decoded.command)
+        do {
+            let (receipt, position) = try await Deadline.run(within: timeout) { [bus, sequencer] in
+                let receipt = try await bus.handle(envelope)
+                guard let mark = receipt.lastEvent else { return (receipt, Int?.none) }
+                return (receipt, try await sequencer.position(of: mark))
+            }
+            logger.debug(
+                "Command applied",
+                metadata: ["command_id": "\(id)", "type": "\(type)", "repeat": "\(receipt.isRepeat)"])
+            return (.ok(commandID: id, result: CommandReplies.result(receipt.outcome), position: position), type)
+        } catch {
+            guard let wire = CommandReplies.wireError(error) else {
+                logger.error(
+                    "Command failed unexpectedly",
+                    metadata: ["command_id": "\(id)", "type": "\(type)", "error": "\(String(reflecting: error))"])
+                return (.failure(commandID: id, error: .internal("the command failed unexpectedly: \(error)")), type)
+            }
+            if wire.retryable {
+                logger.warning(
+                    "Command not processed",
+                    metadata: [
+                        "command_id": "\(id)", "type": "\(type)", "code": "\(wire.code.rawValue)",
+                        "reason": "\(wire.message)",
+                    ])
+            }
+            return (.failure(commandID: id, error: wire), type)
+        }
+    }
+}

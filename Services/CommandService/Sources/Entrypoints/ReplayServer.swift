@@ -1,0 +1,68 @@
+import Contracts
+import Logging
+import Messaging
+import ServiceLifecycle
+import Synchronization
+
+/// The replay socket: a ZeroMQ ROUTER where a reader asks for events from a position on and gets
+/// them in order with the current head (docs/PROTOCOL.md §8). It is how readers fill gaps the PUB
+/// socket left and catch up after downtime, so it serves the whole log, from position 1.
+///
+/// A bad request gets an error object and the server keeps serving; a database that does not answer
+/// within `timeout` gives `unavailable`.
+public final class ReplayServer: Service {
+    /// Options for the replay socket; as on the command socket, ZeroMQ drops a peer whose message
+    /// exceeds `maximumMessageBytes`.
+    public static func socketOptions(maximumMessageBytes: Int = 1 << 20) -> SocketOptions {
+        SocketOptions(linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true)
+    }
+
+    private let loop: RouterLoop
+    private let log: PostgresEventLog
+    private let state: ServiceState
+    private let timeout: Duration
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+
+    /// - Parameter socket: a bound ROUTER socket; the server closes it when it stops.
+    public init(socket: OwnedSocket, log: PostgresEventLog, state: ServiceState, timeout: Duration, logger: Logger) {
+        self.loop = RouterLoop(socket: socket, drainTimeout: timeout + .seconds(1), logger: logger)
+        self.log = log
+        self.state = state
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await loop.run(onStop: { self.stopping.store(true, ordering: .relaxed) }) { request in
+            Array(ReplayCodec.encode(await self.reply(to: request)))
+        }
+    }
+
+    private func reply(to request: RoutedRequest) async -> ReplayReply {
+        let asked: ReplayRequest
+        switch request.body.flatMap(ReplayCodec.decodeRequest) {
+        case .failure(let error): return .failure(error)
+        case .success(let request): asked = request
+        }
+        if stopping.load(ordering: .relaxed) { return .failure(.shuttingDown) }
+        if state.phase == .starting { return .failure(.unavailable("the service is starting")) }
+        do {
+            return .events(
+                try await Deadline.run(within: timeout) { [log] in
+                    let head = try await log.head()
+                    guard asked.from <= head else { return ReplayResponse(events: [], head: head) }
+                    // Read no further than `head`, so the response is exactly what it says.
+                    let count = min(asked.limit, head - asked.from + 1)
+                    return ReplayResponse(events: try await log.events(from: asked.from, limit: count), head: head)
+                })
+        } catch {
+            if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
+                logger.warning("Replay request not served", metadata: ["reason": "\(wire.message)"])
+                return .failure(wire)
+            }
+            logger.error("Replay failed unexpectedly", metadata: ["error": "\(String(reflecting: error))"])
+            return .failure(.internal("replay failed unexpectedly: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Contracts
+import GRDB
+
+/// The latest events in a readable form for the dashboard's feed. Only the last `retained` rows
+/// are kept; trimming is by position, so it is as deterministic as the rest.
+enum ActivityFeed: Projection {
+    static let retained = 1000
+
+    static func apply(_ event: EventEnvelope, to db: Database) throws {
+        let fields: (orderid: String?, batchref: String?, qty: Int, detail: String?) =
+            switch event.payload {
+            case .batchCreated(let p): (nil, p.reference, p.quantity, p.eta.map { "eta " + $0 } ?? "in warehouse")
+            case .allocated(let p): (p.orderID, p.batchReference, p.quantity, nil)
+            case .deallocated(let p): (p.orderID, p.batchReference, p.quantity, p.reason)
+            case .outOfStock(let p): (p.orderID, nil, p.quantity, nil)
+            case .batchQuantityChanged(let p): (nil, p.reference, p.quantity, nil)
+            }
+        try db.run(
+            """
+            INSERT INTO activity (position, occurred_at, type, sku, orderid, batchref, qty, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                event.position, Timestamps.format(event.occurredAt), event.type.rawValue, event.payload.aggregateID,
+                fields.orderid, fields.batchref, fields.qty, fields.detail,
+            ])
+        try db.run("DELETE FROM activity WHERE position <= ?", [event.position - retained])
+    }
+}

@@ -1,0 +1,68 @@
+import Contracts
+
+/// Every setting of the read side in one value, so the executable, the tests and `rebuild` build the
+/// same service from flags, environment variables or code. Defaults suit one machine running everything.
+public struct QueryConfiguration: Sendable {
+    /// The command service's PUB socket (events and heartbeats).
+    public var eventsEndpoint: String
+    /// The command service's replay ROUTER socket.
+    public var replayEndpoint: String
+    /// The SQLite file holding the projections and the checkpoint.
+    public var databasePath: String
+    /// HTTP listen address; port 0 lets the OS pick one (see `QueryService.listeningPort()`).
+    public var httpHost: String
+    public var httpPort: Int
+    /// Most events applied in one SQLite transaction; also the page size of replay requests.
+    public var batchSize: Int
+    /// Longest time a read with `min_position` waits for the projections to get there.
+    public var readYourWritesMaxWait: Duration
+    /// Silence on the events socket (no event, no heartbeat) after which the upstream counts as
+    /// disconnected and the SUB socket is recreated. The command service beats at least once a second.
+    public var silenceTimeout: Duration
+    /// How long one replay request may take before the DEALER is recreated and the request retried.
+    public var replayTimeout: Duration
+    /// Longest pause between retries of a failed replay or a failed SQLite write.
+    public var maxRetryDelay: Duration
+    /// Lag (head − checkpoint) above which `/health` answers 503.
+    public var healthyLag: Int
+    /// ZeroMQ receive high-water mark of the SUB socket and the messages buffered above it. A
+    /// subscriber slower than the stream loses live messages past these and refills them from replay.
+    public var receiveHighWaterMark: Int
+    /// How long a write waits for SQLite's lock before it fails (and is retried).
+    public var sqliteBusyTimeout: Duration
+    /// How long one `/events/stream` response lasts before the server ends it; browsers reconnect by
+    /// themselves (EventSource), so connections are recycled and none outlives a graceful shutdown long.
+    public var streamLifetime: Duration
+
+    public init(
+        eventsEndpoint: String = DefaultEndpoint.events,
+        replayEndpoint: String = DefaultEndpoint.replay,
+        databasePath: String = "cosmic-query.sqlite",
+        httpHost: String = "127.0.0.1",
+        httpPort: Int = 8080,
+        batchSize: Int = 500,
+        readYourWritesMaxWait: Duration = .seconds(2),
+        silenceTimeout: Duration = .seconds(5),
+        replayTimeout: Duration = .seconds(3),
+        maxRetryDelay: Duration = .seconds(2),
+        healthyLag: Int = 1000,
+        receiveHighWaterMark: Int = 1000,
+        sqliteBusyTimeout: Duration = .seconds(5),
+        streamLifetime: Duration = .seconds(60)
+    ) {
+        self.eventsEndpoint = eventsEndpoint
+        self.replayEndpoint = replayEndpoint
+        self.databasePath = databasePath
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.batchSize = max(1, min(batchSize, WireLimits.maximumReplayLimit))
+        self.readYourWritesMaxWait = readYourWritesMaxWait
+        self.silenceTimeout = silenceTimeout
+        self.replayTimeout = replayTimeout
+        self.maxRetryDelay = maxRetryDelay
+        self.healthyLag = healthyLag
+        self.receiveHighWaterMark = max(1, receiveHighWaterMark)
+        self.sqliteBusyTimeout = sqliteBusyTimeout
+        self.streamLifetime = streamLifetime
+    }
+}

@@ -1,0 +1,95 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// Why a batch was refused without touching the database.
+public enum ProjectionStoreError: Error, Equatable, CustomStringConvertible {
+    /// The batch skips positions: applying it would leave a hole in the projections.
+    case notContiguous(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case .notContiguous(let expected, let got):
+            "event batch not contiguous: expected position \(expected), got \(got)"
+        }
+    }
+}
+
+/// The SQLite database of the read side: projections plus the checkpoint, in WAL mode so HTTP reads
+/// never wait for the subscriber's writes.
+///
+/// `apply` is the one way in: a batch and the checkpoint commit in one transaction, events at or
+/// below the checkpoint are skipped, and a batch that would skip a position is refused. So an event
+/// is applied exactly once and never in part, whoever calls and however often.
+public final class ProjectionStore: Sendable {
+    /// GRDB's pool: one writer and concurrent readers on WAL snapshots.
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout.seconds)
+        configuration.label = "cosmic-query"
+        configuration.prepareDatabase { db in
+            // WAL comes with DatabasePool; NORMAL is durable at each checkpoint of the WAL and safe
+            // against corruption, and the projections can always be rebuilt from the log.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.path = path
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// The last applied position (0 for an empty database).
+    public func checkpoint() async throws -> Int {
+        try await pool.read { db in try Self.checkpoint(db) }
+    }
+
+    /// Applies `events` (in position order) and moves the checkpoint, all in one transaction.
+    /// Returns the new checkpoint. Throws, changing nothing, if the batch is not contiguous with
+    /// the checkpoint or any projection fails.
+    @discardableResult
+    public func apply(_ events: [EventEnvelope]) async throws -> Int {
+        try await pool.write { db in
+            var checkpoint = try Self.checkpoint(db)
+            for event in events where event.position > checkpoint {
+                guard event.position == checkpoint + 1 else {
+                    throw ProjectionStoreError.notContiguous(expected: checkpoint + 1, got: event.position)
+                }
+                try Projector.apply(event, to: db)
+                checkpoint = event.position
+            }
+            try db.run("UPDATE checkpoint SET position = ? WHERE id = 1", [checkpoint])
+            return checkpoint
+        }
+    }
+
+    /// Drops every projection and the checkpoint and recreates the empty schema: the first half of
+    /// a rebuild. Not meant to run while a subscriber applies to the same file.
+    public func erase() throws {
+        try pool.erase()
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// A read on a consistent snapshot (projections and checkpoint agree).
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// Every projection row as text, table by table in a stable order: for comparing databases.
+    public func dump() async throws -> [String: [String]] {
+        try await pool.read { db in
+            var tables: [String: [String]] = [:]
+            for table in Schema.projectionTables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2")
+                tables[table] = rows.map { $0.description }
+            }
+            return tables
+        }
+    }
+
+    static func checkpoint(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT position FROM checkpoint WHERE id = 1") ?? 0
+    }
+}

@@ -1,0 +1,89 @@
+import GRDB
+
+/// The projections' tables, created by GRDB migrations. Every table is a pure function of the
+/// event log: rows are derived from event fields only (never the wall clock), so a rebuild from
+/// position 0 yields the same rows as incremental application.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: projections and checkpoint") { db in
+            // The last applied position, written in the same transaction as the projection rows.
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoint (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        position INTEGER NOT NULL CHECK (position >= 0)
+                    );
+                    INSERT INTO checkpoint (id, position) VALUES (1, 0);
+
+                    -- The book's allocations_view: which batch holds each order line.
+                    CREATE TABLE allocations (
+                        orderid TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        batchref TEXT NOT NULL,
+                        qty INTEGER NOT NULL,
+                        position INTEGER NOT NULL,
+                        PRIMARY KEY (orderid, sku)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX allocations_by_batch ON allocations (batchref);
+
+                    -- Stock per batch; available = purchased - allocated.
+                    CREATE TABLE batches (
+                        ref TEXT PRIMARY KEY,
+                        sku TEXT NOT NULL,
+                        eta TEXT,
+                        purchased INTEGER NOT NULL,
+                        allocated INTEGER NOT NULL DEFAULT 0,
+                        created_position INTEGER NOT NULL,
+                        last_position INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX batches_by_sku ON batches (sku);
+
+                    -- Stock per SKU, kept beside the batches so a read is one row.
+                    CREATE TABLE skus (
+                        sku TEXT PRIMARY KEY,
+                        batches INTEGER NOT NULL DEFAULT 0,
+                        purchased INTEGER NOT NULL DEFAULT 0,
+                        allocated INTEGER NOT NULL DEFAULT 0,
+                        out_of_stock INTEGER NOT NULL DEFAULT 0,
+                        last_position INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- Every OutOfStock event (procurement's future input).
+                    CREATE TABLE out_of_stock (
+                        position INTEGER PRIMARY KEY,
+                        sku TEXT NOT NULL,
+                        orderid TEXT NOT NULL,
+                        qty INTEGER NOT NULL,
+                        occurred_at TEXT NOT NULL
+                    );
+                    CREATE INDEX out_of_stock_by_sku ON out_of_stock (sku);
+
+                    -- The most recent events in readable form; older rows are trimmed by position.
+                    CREATE TABLE activity (
+                        position INTEGER PRIMARY KEY,
+                        occurred_at TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        orderid TEXT,
+                        batchref TEXT,
+                        qty INTEGER,
+                        detail TEXT
+                    );
+
+                    -- Events and units per minute (of event time) and type, for charts.
+                    CREATE TABLE event_counts (
+                        minute TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        events INTEGER NOT NULL,
+                        units INTEGER NOT NULL,
+                        PRIMARY KEY (minute, type)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+
+    /// The projection tables, in a stable order (for dumps and equality checks); `checkpoint` is not one.
+    static let projectionTables = ["allocations", "batches", "skus", "out_of_stock", "activity", "event_counts"]
+}

@@ -1,0 +1,305 @@
+import Contracts
+import Foundation
+import Messaging
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `cosmic-command` executable, as a black box: started on a fresh database with free
+/// ports, driven over its sockets and HTTP, stopped with signals.
+@Suite struct CommandServiceProcessTests {
+    @Test func servesCommandsAndExitsCleanlyOnSIGTERM() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let service = try await CommandProcess.launch(databaseURL: url)
+            defer { service.kill() }
+            let client = try Dealer(service.commandEndpoint)
+            let created = try await client.commandWhenServing(Request.createBatch("c1", ref: "b1", sku: "LAMP", qty: 5))
+            #expect(created == .ok(commandID: "c1", result: .batchCreated, position: 1))
+            let allocated = try await client.command(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2))
+            #expect(allocated == .ok(commandID: "c2", result: .allocated(to: "b1"), position: 2))
+            #expect(try await client.command(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2)) == allocated)
+            let bad = try await client.command("{not json")
+            #expect(bad.error?.code == .badJSON)
+
+            let health = try await eventually("health reports everything published") {
+                let report = try await service.health()
+                return report["unpublished"] as? Int == 0 && report["head"] as? Int == 2 ? report : nil
+            }
+            #expect(health["state"] as? String == "serving")
+            #expect(health["relay_leader"] as? Bool == true)
+            #expect(try await service.metrics().contains("cosmic_commands_total"))
+
+            service.signal(SIGTERM)
+            let status = try await service.waitForExit()
+            #expect(status == 0, "\(service.log())")
+        }
+    }
+
+    @Test func afterSIGKILLARestartPublishesEveryEventWithoutGaps() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let total: Int
+            do {
+                let service = try await CommandProcess.launch(databaseURL: url)
+                defer { service.kill() }
+                let setup = try Dealer(service.commandEndpoint)
+                for product in 0..<4 {
+                    let reply = try await setup.commandWhenServing(
+                        Request.createBatch("c\(product)", ref: "b\(product)", sku: "S\(product)", qty: 1000))
+                    #expect(reply.status == .ok)
+                }
+                let allocations = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            let client = try Dealer(service.commandEndpoint)
+                            for order in 0..<15 {
+                                let n = worker * 100 + order
+                                let reply = try await client.command(
+                                    Request.allocate("a\(n)", order: "o\(n)", sku: "S\(n % 4)", qty: 1))
+                                guard reply.status == .ok else { throw ProcessTestError("\(reply)") }
+                            }
+                            return 15
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                total = 4 + allocations
+                service.signal(SIGKILL)
+                let status = try await service.waitForExit()
+                #expect(status == SIGKILL)
+            }
+
+            let restarted = try await CommandProcess.launch(databaseURL: url)
+            defer { restarted.kill() }
+            let events = try Subscriber(restarted.eventsEndpoint)
+            let heartbeat = try await events.heartbeat { $0.head >= total }
+            #expect(heartbeat.head == total)
+            let health = try await eventually("the backlog is published") {
+                let report = try await restarted.health()
+                return report["unpublished"] as? Int == 0 ? report : nil
+            }
+            #expect(health["published"] as? Int == total)
+
+            let replay = try Dealer(restarted.replayEndpoint)
+            var positions: [Int] = []
+            var ids: Set<String> = []
+            while positions.count < total {
+                let frames = try await replay.exchange([Array(#"{"from": \#(positions.count + 1), "limit": 50}"#.utf8)])
+                guard case .events(let response) = try ReplayCodec.decodeReply(frames[0]).get(),
+                    !response.events.isEmpty
+                else { throw ProcessTestError("replay stopped at \(positions.count)") }
+                positions += response.events.map(\.position)
+                ids.formUnion(response.events.compactMap(\.commandID))
+            }
+            #expect(positions == Array(1...total))
+            #expect(ids.count == total)
+
+            restarted.signal(SIGTERM)
+            #expect(try await restarted.waitForExit() == 0, "\(restarted.log())")
+        }
+    }
+}
+
+/// One `cosmic-command` process on free loopback ports, its log in a temporary file.
+/// `Process` is not `Sendable`; this one is only started in `init` and then only queried and
+/// signalled, which Foundation allows from any thread.
+final class CommandProcess: @unchecked Sendable {
+    let commandEndpoint: String
+    let eventsEndpoint: String
+    let replayEndpoint: String
+    let httpPort: Int
+    private let process: Process
+    private let logFile: URL
+
+    /// Starts the service and waits until its sockets and HTTP server are bound. A port picked as free
+    /// can be taken by someone else before the service binds it; then the service exits at once, and
+    /// this starts it again on other ports.
+    static func launch(databaseURL: String) async throws -> CommandProcess {
+        for _ in 0..<5 {
+            let service = try CommandProcess(databaseURL: databaseURL)
+            let bound = try await eventually("cosmic-command binds its ports", timeout: .seconds(60)) {
+                () async -> Bool? in
+                if !service.process.isRunning { return false }
+                return (try? await service.health()) != nil ? true : nil
+            }
+            if bound { return service }
+            guard service.log().contains("in use") else {
+                throw ProcessTestError("cosmic-command exited at start:\n\(service.log())")
+            }
+        }
+        throw ProcessTestError("no free ports for cosmic-command after 5 attempts")
+    }
+
+    private init(databaseURL: String) throws {
+        let ports = try (0..<4).map { _ in try FreeTCPPort.next() }
+        commandEndpoint = "tcp://127.0.0.1:\(ports[0])"
+        eventsEndpoint = "tcp://127.0.0.1:\(ports[1])"
+        replayEndpoint = "tcp://127.0.0.1:\(ports[2])"
+        httpPort = ports[3]
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-command-\(UUID()).log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = try Self.executable()
+        process.arguments = [
+            "--command-endpoint", commandEndpoint, "--events-endpoint", eventsEndpoint,
+            "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["COSMIC_DATABASE_URL"] = databaseURL
+        process.environment = environment
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: logFile)
+    }
+
+    /// The executable SwiftPM built next to the test binary (or, failing that, in `.build/debug`).
+    static func executable() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
+        ].map { $0.appendingPathComponent("cosmic-command") }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw ProcessTestError("cosmic-command not found in \(candidates.map(\.path)); run swift build first")
+        }
+        return found
+    }
+
+    func signal(_ signal: Int32) {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
+    }
+
+    /// Stops it for good if it still runs (a test that failed half-way).
+    func kill() {
+        guard process.isRunning else { return }
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The exit status, or the signal that ended it.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        _ = try await eventually("cosmic-command exits", timeout: timeout) { self.process.isRunning ? nil : true }
+        return process.terminationStatus
+    }
+
+    func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    func health() async throws -> [String: Any] {
+        let data = try await get("/health")
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ProcessTestError("health is not a JSON object")
+        }
+        return object
+    }
+
+    func metrics() async throws -> String { String(decoding: try await get("/metrics"), as: UTF8.self) }
+
+    private func get(_ path: String) async throws -> Data {
+        try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!).0
+    }
+}
+
+let testContext: ZMQContext = try! ZMQContext()
+
+/// A DEALER client, one request at a time.
+final class Dealer: Sendable {
+    let socket: OwnedSocket
+
+    init(_ endpoint: String) throws {
+        socket = try OwnedSocket(context: testContext, kind: .dealer, connect: [endpoint])
+    }
+
+    deinit { socket.close() }
+
+    func exchange(_ frames: Frames, timeout: Duration = .seconds(15)) async throws -> Frames {
+        try await socket.request(frames, timeout: timeout)
+    }
+
+    func command(_ json: String, timeout: Duration = .seconds(15)) async throws -> CommandReply {
+        let frames = try await exchange([Array(json.utf8)], timeout: timeout)
+        guard frames.count == 1 else { throw ProcessTestError("\(frames.count) reply frames") }
+        return try CommandCodec.decodeReply(frames[0]).get()
+    }
+
+    /// Sends `json` until the service has started and answers something other than `unavailable`
+    /// (while it migrates its schema it says so); safe because a retry reuses the command id.
+    func commandWhenServing(_ json: String) async throws -> CommandReply {
+        try await eventually("cosmic-command serves", timeout: .seconds(60), interval: .milliseconds(100)) {
+            let reply = try await self.command(json, timeout: .seconds(2))
+            return reply.error?.code == .unavailable ? nil : reply
+        }
+    }
+}
+
+/// A SUB socket on the events endpoint.
+final class Subscriber: Sendable {
+    let socket: OwnedSocket
+
+    init(_ endpoint: String) throws {
+        socket = try OwnedSocket(
+            context: testContext, kind: .sub, options: SocketOptions(subscriptions: [""]), connect: [endpoint])
+    }
+
+    deinit { socket.close() }
+
+    /// The first heartbeat that satisfies `condition`.
+    func heartbeat(timeout: Duration = .seconds(60), _ condition: (Heartbeat) -> Bool) async throws -> Heartbeat {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let frames = try await socket.receive(timeout: deadline - .now)
+            guard frames.count == 2, String(decoding: frames[0], as: UTF8.self) == Topic.heartbeat else { continue }
+            let heartbeat = try EventCodec.decodeHeartbeat(frames[1]).get()
+            if condition(heartbeat) { return heartbeat }
+        }
+    }
+}
+
+/// Command requests written out as JSON, as a client in any language would.
+enum Request {
+    static func createBatch(_ id: String, ref: String, sku: String, qty: Int) -> String {
+        #"{"command_id": "\#(id)", "type": "CreateBatch", "#
+            + #""payload": {"ref": "\#(ref)", "sku": "\#(sku)", "qty": \#(qty), "eta": null}}"#
+    }
+
+    static func allocate(_ id: String, order: String, sku: String, qty: Int) -> String {
+        #"{"command_id": "\#(id)", "type": "Allocate", "#
+            + #""payload": {"orderid": "\#(order)", "sku": "\#(sku)", "qty": \#(qty)}}"#
+    }
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A loopback TCP port that was free a moment ago (the system picked it, and it was released).
+enum FreeTCPPort {
+    static func next() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ProcessTestError("socket failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ProcessTestError("bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,278 @@
+import Contracts
+import Foundation
+import GRDB
+import Messaging
+import QueryService
+import TestSupport
+import Testing
+
+/// The subscriber against a misbehaving fake command service: every event is applied exactly once
+/// whatever PUB drops, repeats or delays, and whenever either side restarts (DESIGN.md invariant 4).
+@Suite struct CatchUpTests {
+    /// The reference rows for `payloads`, built without any socket.
+    func expectedDump(_ payloads: [EventPayload], _ sandbox: Sandbox) async throws -> [String: [String]] {
+        try await referenceStore(payloads, at: sandbox.path("reference-\(UUID().uuidString).sqlite")).dump()
+    }
+
+    @Test func lateStartConvergesThroughReplay() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                // Everything was published before the query service existed: nobody heard it.
+                upstream.append(History.mixed)
+                let expected = try await expectedDump(History.mixed, sandbox)
+                try await withService(testConfiguration(upstream, database: sandbox.path("late.sqlite"))) { service in
+                    try await service.waitForCheckpoint(History.mixed.count)
+                    #expect(try await service.store.dump() == expected)
+                    #expect(service.sync.status.replayedEventsApplied == History.mixed.count)
+                }
+            }
+        }
+    }
+
+    @Test func aDroppedMessageIsFilledFromReplay() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                try await withService(testConfiguration(upstream, database: sandbox.path("gap.sqlite"))) { service in
+                    try await liveTraffic(upstream, service)
+                    let start = upstream.head
+                    upstream.append(Array(History.mixed[0..<3]))
+                    upstream.append([History.mixed[3]], publish: false)  // PUB drops position start + 4
+                    upstream.append(Array(History.mixed[4..<6]))
+                    try await service.waitForCheckpoint(start + 6)
+                    #expect(service.sync.status.gapsDetected >= 1)
+                    #expect(try await service.store.checkpoint() == start + 6)
+                    let lines = try await ReadModel(store: service.store).allocations(orderid: "order-1").lines
+                    #expect(lines == [AllocationView(sku: "SMALL-TABLE", batchref: "batch-001")])
+                }
+            }
+        }
+    }
+
+    @Test func aSilentTailIsRevealedByTheHeartbeat() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                try await withService(testConfiguration(upstream, database: sandbox.path("tail.sqlite"))) { service in
+                    try await liveTraffic(upstream, service)
+                    let gapsBefore = service.sync.status.gapsDetected
+                    // The last event's PUB message is lost and nothing follows it: only heartbeats tell.
+                    upstream.append([History.batch("tail-batch", "TAIL", 7)], publish: false)
+                    try await service.waitForCheckpoint(upstream.head)
+                    #expect(service.sync.status.gapsDetected == gapsBefore)  // found by heartbeat, not by a gap
+                    #expect(try await ReadModel(store: service.store).stock(sku: "TAIL").stock?.purchased == 7)
+                }
+            }
+        }
+    }
+
+    @Test func eventsDeliveredTwiceLiveAndByReplayAreAppliedOnce() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let payloads = History.mixed
+                try await withService(testConfiguration(upstream, database: sandbox.path("twice.sqlite"))) { service in
+                    let events = upstream.append(Array(payloads[0..<8]))
+                    try await service.waitForCheckpoint(8)
+                    // Every event again on PUB, then a gap that forces a replay overlapping what is applied.
+                    for event in events { upstream.publish(event) }
+                    upstream.append([payloads[8]], publish: false)
+                    let rest = upstream.append(Array(payloads[9...]))
+                    for event in events + rest { upstream.publish(event) }
+                    try await service.waitForCheckpoint(payloads.count)
+                    _ = try await eventually("duplicates discarded") {
+                        service.sync.status.duplicatesDiscarded >= events.count ? true : nil
+                    }
+                    let expected = try await expectedDump(payloads, sandbox)
+                    #expect(try await service.store.dump() == expected)
+                    let status = service.sync.status
+                    #expect(status.liveEventsApplied + status.replayedEventsApplied == payloads.count)
+                }
+            }
+        }
+    }
+
+    @Test func itSurvivesTheCommandServiceRestartingAndAnswersReadsMeanwhile() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let payloads = History.mixed
+                try await withService(testConfiguration(upstream, database: sandbox.path("restart.sqlite"))) {
+                    service in
+                    upstream.append(Array(payloads[0..<6]))
+                    try await service.waitForCheckpoint(6)
+
+                    upstream.stop()
+                    _ = try await eventually("health reports the outage") {
+                        let reply = try await service.get("/health")
+                        let state = try reply.object()["state"] as? String
+                        return reply.status == 503 && state == "disconnected" ? true : nil
+                    }
+                    // Reads go on from what was applied.
+                    let read = try await service.get("/allocations/order-1")
+                    #expect(read.status == 200)
+                    #expect(read.headers["x-checkpoint"] == "6")
+
+                    // The command service commits more while the read side cannot hear it, then restarts.
+                    upstream.append(Array(payloads[6...]))
+                    try upstream.start()
+                    try await service.waitForCheckpoint(payloads.count)
+                    let expected = try await expectedDump(payloads, sandbox)
+                    #expect(try await service.store.dump() == expected)
+                    _ = try await eventually("healthy again") {
+                        try await service.get("/health").status == 200 ? true : nil
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theQueryServiceRestartingResumesFromItsCheckpoint() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let configuration = testConfiguration(upstream, database: sandbox.path("resume.sqlite"))
+                upstream.append(Array(History.mixed[0..<7]))
+                try await withService(configuration) { service in try await service.waitForCheckpoint(7) }
+                // Down while the log grows.
+                upstream.append(Array(History.mixed[7...]))
+                try await withService(configuration) { service in
+                    try await service.waitForCheckpoint(History.mixed.count)
+                    #expect(service.sync.status.replayedEventsApplied == History.mixed.count - 7)
+                    let expected = try await expectedDump(History.mixed, sandbox)
+                    #expect(try await service.store.dump() == expected)
+                }
+            }
+        }
+    }
+
+    @Test func aSlowSubscriberThatOverflowsItsHighWaterMarkLosesNothing() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                var configuration = testConfiguration(upstream, database: sandbox.path("slow.sqlite"))
+                configuration.receiveHighWaterMark = 10
+                configuration.sqliteBusyTimeout = .seconds(30)
+                let burst = SlowSubscriberBurst.size
+                let databasePath = configuration.databasePath
+                try await withService(configuration) { service in
+                    try await liveTraffic(upstream, service)
+                    let start = upstream.head
+                    // A second subscriber that keeps up tells when the publisher has sent the whole burst.
+                    let monitor = try OwnedSocket(
+                        context: upstream.context, kind: .sub, options: SocketOptions(subscriptions: [Topic.heartbeat]),
+                        connect: [upstream.eventsEndpoint])
+                    defer { monitor.close() }
+                    _ = try await monitor.receive(timeout: .seconds(10))
+
+                    // Make the subscriber slow: another connection holds SQLite's write lock, so its next
+                    // transaction waits while the burst piles up in front of it and overflows.
+                    var blockerConfiguration = Configuration()
+                    blockerConfiguration.allowsUnsafeTransactions = true  // the lock outlives one access
+                    let blocker = try DatabaseQueue(path: databasePath, configuration: blockerConfiguration)
+                    try await blocker.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+                    let tag = String(repeating: "x", count: 90)
+                    upstream.append([History.batch("slow-batch", "SLOW", 1_000_000)])
+                    for chunk in stride(from: 0, to: burst, by: 1000) {
+                        upstream.append(
+                            (chunk..<min(burst, chunk + 1000)).map {
+                                History.allocated("\($0)-\(tag)", "SLOW", 1, "slow-batch")
+                            })
+                    }
+                    let target = start + 1 + burst
+                    while true {
+                        let frames = try await monitor.receive(timeout: .seconds(10))
+                        if case .success(let heartbeat) = EventCodec.decodeHeartbeat(frames[1]),
+                            heartbeat.head >= target
+                        {
+                            break
+                        }
+                    }
+                    try await blocker.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+                    try blocker.close()
+
+                    try await service.waitForCheckpoint(target, timeout: .seconds(60))
+                    let status = service.sync.status
+                    // What overflowed was dropped and came back through replay (found by a gap, or by the
+                    // heartbeats when the whole tail of the burst was lost).
+                    #expect(status.replayedEventsApplied > 0, "the burst should have overflowed: \(status)")
+                    let stock = try #require(try await ReadModel(store: service.store).stock(sku: "SLOW").stock)
+                    #expect(stock.allocated == burst)
+                }
+            }
+        }
+    }
+
+    @Test func anUnknownEventTypeStopsTheSubscriberBeforeIt() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                try await withService(testConfiguration(upstream, database: sandbox.path("unknown.sqlite"))) {
+                    service in
+                    upstream.append(Array(History.mixed[0..<3]))
+                    try await service.waitForCheckpoint(3)
+                    let unknown = upstream.appendUnreadable { position in
+                        """
+                        {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999999",
+                         "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
+                         "aggregate_id": "SMALL-TABLE", "aggregate_version": 9, "command_id": null,
+                         "payload": {"ref": "batch-001", "to": "mars"}}
+                        """
+                    }
+                    upstream.publishRaw(topic: "event.BatchTeleported", body: "{\"position\": \(unknown)}")
+                    upstream.append(Array(History.mixed[3..<6]))  // later events must not be applied either
+                    _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
+                    #expect(try await service.store.checkpoint() == unknown - 1)
+                    let health = try await service.get("/health")
+                    #expect(health.status == 503)
+                    let body = try health.object()
+                    #expect(body["state"] as? String == "halted")
+                    #expect((body["problem"] as? String)?.contains("BatchTeleported") == true)
+                    // Reads still answer, as of the checkpoint.
+                    #expect(try await service.get("/stock/SMALL-TABLE").status == 200)
+                }
+            }
+        }
+    }
+
+    @Test func aFailingTransactionIsRetriedWithoutApplyingAnythingTwice() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let configuration = testConfiguration(upstream, database: sandbox.path("retry.sqlite"))
+                try await withService(configuration) { service in
+                    upstream.append(Array(History.mixed[0..<3]))
+                    try await service.waitForCheckpoint(3)
+                    let saboteur = try DatabaseQueue(path: configuration.databasePath)
+                    try await saboteur.write { db in
+                        try db.execute(
+                            sql: """
+                                CREATE TRIGGER sabotage BEFORE INSERT ON allocations WHEN NEW.orderid = 'order-3'
+                                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                                """)
+                    }
+                    upstream.append(Array(History.mixed[3...]))
+                    _ = try await eventually("the batch failed") {
+                        service.sync.status.applyFailures >= 2 ? true : nil
+                    }
+                    // Order-1 and order-2 came before order-3 in the failing batches: none is visible.
+                    #expect(try await service.store.checkpoint() == 3)
+                    #expect(try await ReadModel(store: service.store).allocations(orderid: "order-1").lines.isEmpty)
+                    try await saboteur.write { db in try db.execute(sql: "DROP TRIGGER sabotage") }
+                    try saboteur.close()
+                    try await service.waitForCheckpoint(History.mixed.count)
+                    let expected = try await expectedDump(History.mixed, sandbox)
+                    #expect(try await service.store.dump() == expected)
+                }
+            }
+        }
+    }
+}
+
+/// Makes sure the subscriber hears the live stream (PUB drops everything before the subscription
+/// arrives): publishes one event and waits until it is applied. Returns when the stream is live.
+func liveTraffic(_ upstream: FakeUpstream, _ service: RunningService) async throws {
+    _ = try await eventually("the live stream reaches the subscriber") {
+        service.sync.status.phase == .live && service.sync.status.connected ? true : nil
+    }
+    upstream.append([History.batch("warm-up-\(upstream.head + 1)", "WARM-UP", 1)])
+    try await service.waitForCheckpoint(upstream.head)
+}
+
+enum SlowSubscriberBurst {
+    /// Enough events (about 300 bytes each) to overflow every buffer between the publisher and a
+    /// stuck subscriber: both high-water marks and the kernel's socket buffers.
+    static let size = 12000
+}

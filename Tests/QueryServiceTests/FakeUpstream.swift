@@ -1,0 +1,171 @@
+import Contracts
+import Foundation
+import Messaging
+import Synchronization
+
+/// Plays the command service for the read side's tests: a PUB socket publishing `[topic, envelope]`
+/// and heartbeats, and a ROUTER answering replay requests, both over an in-memory event log.
+///
+/// Unlike the real service it misbehaves on request: it can leave events unpublished (a dropped PUB
+/// message), publish an event again, stop its heartbeats, serve a wrong event, stop and restart on
+/// the same endpoints. Every socket and task it starts, `stop()` ends.
+final class FakeUpstream: Sendable {
+    private struct State {
+        var log: [EventEnvelope] = []
+        /// Raw replay envelopes by position, replacing the encoded event (to serve unknown types).
+        var rawOverrides: [Int: String] = [:]
+        var publisher: OwnedSocket?
+        var router: OwnedSocket?
+        var tasks: [Task<Void, Never>] = []
+        var heartbeatsPaused = false
+        var replayRequests = 0
+        /// Throttled replay: at most this many events per reply, each reply after `replayDelay`.
+        var replayPageLimit: Int?
+        var replayDelay: Duration = .zero
+    }
+
+    let context: ZMQContext
+    let heartbeatInterval: Duration
+    private let state = Mutex(State())
+    private let endpoints = Mutex<(events: String, replay: String)?>(nil)
+
+    init(heartbeatInterval: Duration = .milliseconds(100)) throws {
+        context = try ZMQContext()
+        self.heartbeatInterval = heartbeatInterval
+        try start()
+    }
+
+    deinit { stop() }
+
+    var eventsEndpoint: String { endpoints.withLock { $0!.events } }
+    var replayEndpoint: String { endpoints.withLock { $0!.replay } }
+    var head: Int { state.withLock { $0.log.count } }
+    var log: [EventEnvelope] { state.withLock { $0.log } }
+    var replayRequests: Int { state.withLock { $0.replayRequests } }
+    var isRunning: Bool { state.withLock { $0.publisher != nil } }
+
+    /// Binds (on the endpoints of the previous run after a restart) and starts serving and beating.
+    func start() throws {
+        let previous = endpoints.withLock { $0 }
+        let publisher = try OwnedSocket(
+            context: context, kind: .pub, options: SocketOptions(sendHighWaterMark: 100),
+            bind: [previous?.events ?? "tcp://127.0.0.1:*"])
+        let router = try OwnedSocket(
+            context: context, kind: .router, bind: [previous?.replay ?? "tcp://127.0.0.1:*"])
+        endpoints.withLock { $0 = (publisher.boundEndpoints[0], router.boundEndpoints[0]) }
+        let replayTask = Task { [weak self] in
+            for await frames in router.messages {
+                guard let self, frames.count == 2 else { continue }
+                let delay = self.state.withLock { $0.replayDelay }
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                try? router.send([frames[0], self.replayReply(to: frames[1])])
+            }
+        }
+        let interval = heartbeatInterval
+        let heartbeatTask = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                let (head, paused) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused) }
+                if !paused {
+                    let heartbeat = Heartbeat(head: head, time: Date())
+                    try? publisher.send([Array(Topic.heartbeat.utf8), Array(EventCodec.encode(heartbeat))])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+        state.withLock {
+            $0.publisher = publisher
+            $0.router = router
+            $0.tasks = [replayTask, heartbeatTask]
+        }
+    }
+
+    /// Closes both sockets and ends the tasks: the command service is down.
+    func stop() {
+        let (publisher, router, tasks) = state.withLock { state in
+            defer {
+                state.publisher = nil
+                state.router = nil
+                state.tasks = []
+            }
+            return (state.publisher, state.router, state.tasks)
+        }
+        for task in tasks { task.cancel() }
+        publisher?.close()
+        router?.close()
+    }
+
+    func pauseHeartbeats(_ paused: Bool) { state.withLock { $0.heartbeatsPaused = paused } }
+
+    /// Makes replay slow (`limit` events per reply, each after `delay`), or normal again with nil.
+    func throttleReplay(limit: Int?, delay: Duration = .zero) {
+        state.withLock {
+            $0.replayPageLimit = limit
+            $0.replayDelay = delay
+        }
+    }
+
+    /// Appends events to the log (positions follow on) and publishes each one unless `publish` is
+    /// false, which is how a test drops a PUB message. Returns the envelopes.
+    @discardableResult
+    func append(_ payloads: [EventPayload], publish: Bool = true) -> [EventEnvelope] {
+        let envelopes = state.withLock { state in
+            payloads.map { payload in
+                let position = state.log.count + 1
+                let envelope = History.envelope(position: position, payload: payload)
+                state.log.append(envelope)
+                return envelope
+            }
+        }
+        if publish { for envelope in envelopes { self.publish(envelope) } }
+        return envelopes
+    }
+
+    /// Publishes an event (again): redelivery is the subscriber's problem.
+    func publish(_ envelope: EventEnvelope) {
+        let publisher = state.withLock { $0.publisher }
+        try? publisher?.send([Array(envelope.topic.utf8), Array(EventCodec.encode(envelope))])
+    }
+
+    /// Publishes a raw frame pair as is (e.g. an event of a type no reader knows).
+    func publishRaw(topic: String, body: String) {
+        let publisher = state.withLock { $0.publisher }
+        try? publisher?.send([Array(topic.utf8), Array(body.utf8)])
+    }
+
+    /// Appends an event that this reader cannot understand: replay serves `json` at its position.
+    func appendUnreadable(json: (Int) -> String) -> Int {
+        state.withLock { state in
+            let position = state.log.count + 1
+            // The log keeps a placeholder so positions stay aligned; replay serves the raw JSON.
+            state.log.append(
+                History.envelope(
+                    position: position,
+                    payload: .outOfStock(OutOfStockPayload(sku: "PLACEHOLDER", orderID: "-", quantity: 1))))
+            state.rawOverrides[position] = json(position)
+            return position
+        }
+    }
+
+    private func replayReply(to body: [UInt8]) -> [UInt8] {
+        switch ReplayCodec.decodeRequest(body) {
+        case .failure(let error):
+            return Array(ReplayCodec.encode(.failure(error)))
+        case .success(let request):
+            let (events, overrides, head) = state.withLock { state in
+                state.replayRequests += 1
+                let from = request.from
+                let limit = min(request.limit, state.replayPageLimit ?? request.limit)
+                let to = min(state.log.count, from + limit - 1)
+                let events = from <= to ? Array(state.log[(from - 1)...(to - 1)]) : []
+                return (events, state.rawOverrides, state.log.count)
+            }
+            guard events.contains(where: { overrides[$0.position] != nil }) else {
+                return Array(ReplayCodec.encode(.events(ReplayResponse(events: events, head: head))))
+            }
+            // Splice raw envelopes in by hand, as a newer writer would have written them.
+            let items = events.map { overrides[$0.position] ?? String(decoding: EventCodec.encode($0), as: UTF8.self) }
+            return Array("{\"events\": [\(items.joined(separator: ","))], \"head\": \(head)}".utf8)
+        }
+    }
+}

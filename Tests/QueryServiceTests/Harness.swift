@@ -1,0 +1,107 @@
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import QueryService
+import ServiceLifecycle
+import TestSupport
+import Testing
+
+/// A temporary folder for one test's SQLite files, removed by `remove()`.
+struct Sandbox: Sendable {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cosmic-query-tests-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Removes the folder; tries again once, in case a child process was still closing a file in it.
+    func remove() {
+        if (try? FileManager.default.removeItem(at: directory)) == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+}
+
+/// Runs `body` with a fresh sandbox and removes it afterwards, whatever happens.
+func withSandbox<T>(_ body: (Sandbox) async throws -> T) async throws -> T {
+    let sandbox = try Sandbox()
+    defer { sandbox.remove() }
+    return try await body(sandbox)
+}
+
+/// Runs `body` with a fake command service, stopped afterwards.
+func withUpstream<T>(heartbeatInterval: Duration = .milliseconds(100), _ body: (FakeUpstream) async throws -> T)
+    async throws -> T
+{
+    let upstream = try FakeUpstream(heartbeatInterval: heartbeatInterval)
+    defer { upstream.stop() }
+    return try await body(upstream)
+}
+
+/// Settings for tests: fast timeouts, an HTTP port picked by the OS.
+func testConfiguration(_ upstream: FakeUpstream, database: String) -> QueryConfiguration {
+    QueryConfiguration(
+        eventsEndpoint: upstream.eventsEndpoint, replayEndpoint: upstream.replayEndpoint, databasePath: database,
+        httpHost: "127.0.0.1", httpPort: 0, batchSize: 100, readYourWritesMaxWait: .seconds(2),
+        silenceTimeout: .seconds(1), replayTimeout: .milliseconds(500), maxRetryDelay: .milliseconds(200),
+        healthyLag: 50)
+}
+
+/// A query service running under a ServiceGroup, as the executable runs it.
+struct RunningService: Sendable {
+    let service: QueryService
+    let port: Int
+
+    var sync: SyncState { service.sync }
+    var store: ProjectionStore { service.store }
+
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPClient.Reply {
+        try await HTTPClient.get(port: port, path, headers: headers)
+    }
+
+    /// Waits until the checkpoint reaches `position`.
+    func waitForCheckpoint(_ position: Int, timeout: Duration = .seconds(20)) async throws {
+        _ = try await eventually("checkpoint \(position) (at \(sync.status.checkpoint))", timeout: timeout) {
+            sync.status.checkpoint >= position ? true : nil
+        }
+    }
+}
+
+/// Starts a query service, runs `body`, then shuts it down gracefully and waits until it stopped.
+func withService<T: Sendable>(
+    _ configuration: QueryConfiguration, _ body: @Sendable (RunningService) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "query-test")
+    logger.logLevel = .critical
+    let service = try QueryService(configuration: configuration, logger: logger)
+    let group = ServiceGroup(services: [service], logger: logger)
+    let running = Task { try await group.run() }
+    do {
+        let port = await service.listeningPort()
+        guard port > 0 else {
+            try await running.value
+            throw HTTPClient.Failure(description: "the query service stopped before listening")
+        }
+        let result = try await body(RunningService(service: service, port: port))
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return result
+    } catch {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
+
+/// Applies `payloads` straight to a fresh store (no sockets): the reference a test compares with.
+func referenceStore(_ payloads: [EventPayload], at path: String) async throws -> ProjectionStore {
+    let store = try ProjectionStore(path: path)
+    let events = payloads.enumerated().map { History.envelope(position: $0.offset + 1, payload: $0.element) }
+    try await store.apply(events)
+    return store
+}
