@@ -15,7 +15,7 @@ enum Output {
         render(value, title: nil)
     }
 
-    private static func render(_ value: JSONValue, title: String?) {
+    static func render(_ value: JSONValue, title: String?) {
         switch value {
         case .object(let fields):
             let scalars = fields.keys.sorted().filter { fields[$0]!.isScalar }

@@ -21,9 +21,9 @@ import Testing
             let client = try Dealer(service.commandEndpoint)
             let created = try await client.commandWhenServing(Request.createBatch("c1", ref: "b1", sku: "LAMP", qty: 5))
             #expect(created == .ok(commandID: "c1", result: .batchCreated, position: 1))
-            let allocated = try await client.command(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2))
+            let allocated = try await client.send(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2))
             #expect(allocated == .ok(commandID: "c2", result: .allocated(to: "b1"), position: 2))
-            #expect(try await client.command(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2)) == allocated)
+            #expect(try await client.send(Request.allocate("c2", order: "o1", sku: "LAMP", qty: 2)) == allocated)
             let bad = try await client.command("{not json")
             #expect(bad.error?.code == .badJSON)
 
@@ -59,7 +59,7 @@ import Testing
                             let client = try Dealer(service.commandEndpoint)
                             for order in 0..<15 {
                                 let n = worker * 100 + order
-                                let reply = try await client.command(
+                                let reply = try await client.send(
                                     Request.allocate("a\(n)", order: "o\(n)", sku: "S\(n % 4)", qty: 1))
                                 guard reply.status == .ok else { throw ProcessTestError("\(reply)") }
                             }
@@ -164,18 +164,7 @@ final class CommandProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: logFile)
     }
 
-    /// The executable SwiftPM built next to the test binary (or, failing that, in `.build/debug`).
-    static func executable() throws -> URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
-        ].map { $0.appendingPathComponent("cosmic-command") }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ProcessTestError("cosmic-command not found in \(candidates.map(\.path)); run swift build first")
-        }
-        return found
-    }
+    static func executable() throws -> URL { try Executables.url("cosmic-command") }
 
     func signal(_ signal: Int32) {
         if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
@@ -231,6 +220,15 @@ final class Dealer: Sendable {
         let frames = try await exchange([Array(json.utf8)], timeout: timeout)
         guard frames.count == 1 else { throw ProcessTestError("\(frames.count) reply frames") }
         return try CommandCodec.decodeReply(frames[0]).get()
+    }
+
+    /// Sends `json` again (same command id) while the reply is a retryable error, as clients should.
+    func send(_ json: String, attempts: Int = 10) async throws -> CommandReply {
+        var reply = try await command(json)
+        for _ in 1..<attempts where reply.error?.retryable == true {
+            reply = try await command(json)
+        }
+        return reply
     }
 
     /// Sends `json` until the service has started and answers something other than `unavailable`

@@ -20,7 +20,8 @@ import Testing
                 INSERT INTO allocations (orderid, sku, batch_reference, quantity)
                 SELECT 'past-' || n, 'BUSY', 'big', 2 FROM generate_series(1, 5000) n
                 """, logger: logger)
-            try await client.query("UPDATE batches SET allocated_quantity = 10000 WHERE reference = 'big'", logger: logger)
+            try await client.query(
+                "UPDATE batches SET allocated_quantity = 10000 WHERE reference = 'big'", logger: logger)
 
             let product = try await uow.withUnitOfWork { uow in
                 try await uow.products.get(try SKU("BUSY"), withLinesOf: try OrderID("past-42"))
@@ -33,7 +34,10 @@ import Testing
             let reducing = try await uow.withUnitOfWork { uow in
                 try await uow.products.get(batch: try BatchReference("big"), reducingTo: 9_995)
             }
-            #expect(reducing?.batch(try BatchReference("big"))?.allocations.map(\.orderID.rawValue) == ["past-4998", "past-4999", "past-5000"])
+            #expect(
+                reducing?.batch(try BatchReference("big"))?.allocations.map(\.orderID.rawValue) == [
+                    "past-4998", "past-4999", "past-5000",
+                ])
 
             let receipt = try await bus.handle(Make.allocate("past-42", "BUSY", 2))
             #expect(receipt.outcome == .allocated(try BatchReference("big")), "idempotent: the existing line is found")

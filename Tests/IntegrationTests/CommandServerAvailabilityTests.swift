@@ -22,7 +22,7 @@ import Testing
             let client = try TestDealer(app.commandEndpoint)
             let started = ContinuousClock.now
             let reply = try await client.command(Wire.createBatch("c1", ref: "b1", sku: "S", qty: 1))
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < Self.prompt)
             #expect(reply.status == .error && reply.error?.code == .unavailable && reply.error?.retryable == true)
             #expect(reply.commandID == "c1")
 
@@ -60,7 +60,7 @@ import Testing
                     let started = ContinuousClock.now
                     let reply = try await client.command(
                         Wire.allocate("down-\(attempt)", order: "o\(attempt)", sku: "S", qty: 1))
-                    #expect(ContinuousClock.now - started < .seconds(5), "attempt \(attempt) took too long")
+                    #expect(ContinuousClock.now - started < Self.prompt, "attempt \(attempt) took too long")
                     #expect(reply.error?.code == .unavailable && reply.error?.retryable == true, "\(reply)")
                 }
                 let down = try await HTTP.get(app, "/health")
@@ -89,7 +89,7 @@ import Testing
         try await ServiceHarness.withDatabase { url in
             try await ServiceHarness.withService(url) { app in
                 let client = try TestDealer(app.commandEndpoint)
-                _ = try await client.command(Wire.createBatch("c1", ref: "b1", sku: "S", qty: 1))
+                _ = try await client.send(Wire.createBatch("c1", ref: "b1", sku: "S", qty: 1))
                 _ = try await client.command(Wire.allocate("c2", order: "o1", sku: "NOPE", qty: 1))
                 _ = try await client.command("not json")
 
@@ -118,6 +118,11 @@ import Testing
             }
         }
     }
+
+    /// "Promptly": alone, a reply takes the one-second command timeout at most; this bound leaves room
+    /// for a machine busy with the whole suite, and is still far below the minute PostgresNIO's pool
+    /// keeps a request waiting for a database it cannot reach.
+    static let prompt: Duration = .seconds(20)
 
     static func admin(_ url: String, _ sql: String) async throws {
         var components = URLComponents(string: url)!

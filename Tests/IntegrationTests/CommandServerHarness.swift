@@ -97,6 +97,16 @@ final class TestDealer: Sendable {
         try Self.reply(try await exchange([Array(json.utf8)], timeout: timeout))
     }
 
+    /// Sends `json` as a well-behaved client does: while the reply is a retryable error, it sends the
+    /// same request (same command id) again. A busy machine running the whole suite may need it.
+    func send(_ json: String, attempts: Int = 10) async throws -> CommandReply {
+        var reply = try await command(json)
+        for _ in 1..<attempts where reply.error?.retryable == true {
+            reply = try await command(json)
+        }
+        return reply
+    }
+
     static func reply(_ frames: Frames) throws -> CommandReply {
         guard frames.count == 1 else { throw HarnessError("expected one reply frame, got \(frames.count)") }
         return try CommandCodec.decodeReply(frames[0]).get()

@@ -20,7 +20,8 @@ enum Make {
 
     static func allocate(_ order: String, _ sku: String, _ quantity: Int, id: String? = nil) -> CommandEnvelope {
         envelope(
-            try! Allocate(orderID: OrderID(order), sku: SKU(sku), quantity: quantity), id: id ?? "allocate-\(order)-\(sku)")
+            try! Allocate(orderID: OrderID(order), sku: SKU(sku), quantity: quantity),
+            id: id ?? "allocate-\(order)-\(sku)")
     }
 
     static func deallocate(_ order: String, _ sku: String, id: String? = nil) -> CommandEnvelope {

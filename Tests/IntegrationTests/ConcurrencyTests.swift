@@ -39,7 +39,8 @@ import Testing
                     group.addTask {
                         var outcomes: [CommandOutcome] = []
                         for order in 0..<3 {
-                            outcomes.append(try await bus.handle(Make.allocate("c\(client)-o\(order)", "HOT", 1)).outcome)
+                            outcomes.append(
+                                try await bus.handle(Make.allocate("c\(client)-o\(order)", "HOT", 1)).outcome)
                         }
                         return outcomes
                     }
@@ -64,7 +65,8 @@ import Testing
                 for sku in ["A", "B", "C", "D"] {
                     group.addTask {
                         do {
-                            return .success(try await bus.handle(Make.createBatch("same-ref", sku, 1, id: "c-\(sku)")).outcome)
+                            return .success(
+                                try await bus.handle(Make.createBatch("same-ref", sku, 1, id: "c-\(sku)")).outcome)
                         } catch { return .failure(error) }
                     }
                 }
@@ -73,7 +75,11 @@ import Testing
             #expect(results.filter { (try? $0.get()) == .batchCreated }.count == 1)
             #expect(
                 results.filter {
-                    if case .failure(let error) = $0 { error as? DomainError == .duplicateBatch(try! BatchReference("same-ref")) } else { false }
+                    if case .failure(let error) = $0 {
+                        error as? DomainError == .duplicateBatch(try! BatchReference("same-ref"))
+                    } else {
+                        false
+                    }
                 }.count == 3)
         }
     }

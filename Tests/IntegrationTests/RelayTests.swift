@@ -23,11 +23,11 @@ import Testing
                         group.addTask {
                             let client = try TestDealer(app.commandEndpoint)
                             var events = 0
-                            _ = try await client.command(
+                            _ = try await client.send(
                                 Wire.createBatch("c-\(product)", ref: "b-\(product)", sku: "S\(product)", qty: 10))
                             events += 1
                             for order in 0..<12 {  // 10 allocate, 2 run out of stock
-                                _ = try await client.command(
+                                _ = try await client.send(
                                     Wire.allocate(
                                         "a-\(product)-\(order)", order: "o\(order)", sku: "S\(product)", qty: 1))
                                 events += 1
@@ -90,7 +90,7 @@ import Testing
                         // process that died before numbering them.
                         let dealer = try TestDealer(app.commandEndpoint)
                         for order in 5..<8 {
-                            let reply = try await dealer.command(
+                            let reply = try await dealer.send(
                                 Wire.allocate("a\(order)", order: "o\(order)", sku: "S", qty: 1))
                             #expect(reply.position == order + 2)
                         }
@@ -132,9 +132,9 @@ import Testing
                     // Commands through both instances; only the leader's socket carries events.
                     let viaFirst = try TestDealer(first.commandEndpoint)
                     let viaSecond = try TestDealer(second.commandEndpoint)
-                    _ = try await viaFirst.command(Wire.createBatch("c1", ref: "b1", sku: "S", qty: 100))
+                    _ = try await viaFirst.send(Wire.createBatch("c1", ref: "b1", sku: "S", qty: 100))
                     for order in 0..<4 {
-                        _ = try await viaSecond.command(
+                        _ = try await viaSecond.send(
                             Wire.allocate("s\(order)", order: "o\(order)", sku: "S", qty: 1))
                     }
                     let published = try await firstEvents.collect { events, heartbeats in
@@ -152,7 +152,7 @@ import Testing
                         second.isRelayLeader ? true : nil
                     }
                     for order in 4..<7 {
-                        _ = try await viaSecond.command(
+                        _ = try await viaSecond.send(
                             Wire.allocate("s\(order)", order: "o\(order)", sku: "S", qty: 1))
                     }
                     let takenOver = try await secondEvents.collect { events, heartbeats in

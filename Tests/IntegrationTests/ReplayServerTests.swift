@@ -12,9 +12,9 @@ import Testing
         try await ServiceHarness.withDatabase { url in
             try await ServiceHarness.withService(url) { app in
                 let commands = try TestDealer(app.commandEndpoint)
-                _ = try await commands.command(Wire.createBatch("c0", ref: "b1", sku: "S", qty: 100))
+                _ = try await commands.send(Wire.createBatch("c0", ref: "b1", sku: "S", qty: 100))
                 for order in 0..<11 {
-                    _ = try await commands.command(Wire.allocate("a\(order)", order: "o\(order)", sku: "S", qty: 1))
+                    _ = try await commands.send(Wire.allocate("a\(order)", order: "o\(order)", sku: "S", qty: 1))
                 }
                 let head = 12
                 let replay = try TestDealer(app.replayEndpoint)

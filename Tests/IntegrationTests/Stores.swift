@@ -53,7 +53,8 @@ struct InMemoryProbe: StoreProbe {
 
     func journal() async throws -> [JournalRow] {
         try store.journal.map {
-            JournalRow(commandID: $0.commandID, aggregateVersion: $0.aggregateVersion, payload: try EventPayload($0.event))
+            JournalRow(
+                commandID: $0.commandID, aggregateVersion: $0.aggregateVersion, payload: try EventPayload($0.event))
         }
     }
 }

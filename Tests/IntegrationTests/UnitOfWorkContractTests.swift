@@ -37,8 +37,10 @@ import Testing
             let bus = bus(store)
             _ = try await bus.handle(Make.createBatch("b1", "TABLE", 50))
             _ = try await bus.handle(Make.createBatch("b2", "TABLE", 50, eta: "2026-12-01"))
-            #expect(try await bus.handle(Make.allocate("o1", "TABLE", 20)).outcome == .allocated(try BatchReference("b1")))
-            #expect(try await bus.handle(Make.allocate("o2", "TABLE", 20)).outcome == .allocated(try BatchReference("b1")))
+            #expect(
+                try await bus.handle(Make.allocate("o1", "TABLE", 20)).outcome == .allocated(try BatchReference("b1")))
+            #expect(
+                try await bus.handle(Make.allocate("o2", "TABLE", 20)).outcome == .allocated(try BatchReference("b1")))
             #expect(try await bus.handle(Make.allocate("o3", "TABLE", 70)).outcome == .outOfStock)
             _ = try await bus.handle(Make.changeQuantity("b1", 25))
             _ = try await bus.handle(Make.deallocate("o1", "TABLE"))
@@ -55,7 +57,8 @@ import Testing
                     .deallocated, .allocated, .deallocated,
                 ])
             #expect(journal.map(\.aggregateVersion) == [1, 2, 3, 4, 4, 5, 5, 6, 7])
-            #expect(journal[5...7].allSatisfy { $0.commandID == "change-b1-25" }, "the reallocation is part of the change")
+            #expect(
+                journal[5...7].allSatisfy { $0.commandID == "change-b1-25" }, "the reallocation is part of the change")
         }
     }
 
@@ -110,7 +113,9 @@ import Testing
                     _ = try await stale.commit()
                 }
             }
-            #expect(try await store.batches(of: "LAMP").first == BatchState(reference: "b1", purchased: 10, allocated: 2, orders: ["o2"]))
+            #expect(
+                try await store.batches(of: "LAMP").first
+                    == BatchState(reference: "b1", purchased: 10, allocated: 2, orders: ["o2"]))
         }
     }
 
@@ -136,7 +141,9 @@ import Testing
             for order in 1...5 { _ = try await bus.handle(Make.allocate("o\(order)", "SOFA", 2)) }
             _ = try await bus.handle(Make.changeQuantity("b1", 5))
             #expect(
-                try await store.batches(of: "SOFA") == [BatchState(reference: "b1", purchased: 5, allocated: 4, orders: ["o1", "o2"])])
+                try await store.batches(of: "SOFA") == [
+                    BatchState(reference: "b1", purchased: 5, allocated: 4, orders: ["o1", "o2"])
+                ])
             let released = try await store.journal().compactMap { row -> String? in
                 if case .deallocated(let payload) = row.payload { return payload.orderID } else { return nil }
             }

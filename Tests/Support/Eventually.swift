@@ -21,7 +21,8 @@ public func eventually<T>(
         }
         if ContinuousClock.now >= deadline {
             throw DeadlineExceeded(
-                description: "\(what): not reached within \(timeout)" + (lastError.map { " (last error: \($0))" } ?? ""))
+                description: "\(what): not reached within \(timeout)" + (lastError.map { " (last error: \($0))" } ?? "")
+            )
         }
         try await Task.sleep(for: interval)
     }

@@ -21,8 +21,10 @@ struct Events: AsyncParsableCommand {
         let context = try ZMQContext()
         defer { context.terminate() }
         // Subscribe before replaying, so nothing published meanwhile is missed (the slow joiner).
-        let live = try follow
-            ? OwnedSocket(context: context, kind: .sub, options: SocketOptions(subscriptions: [""]), connect: [options.events])
+        let live =
+            try follow
+            ? OwnedSocket(
+                context: context, kind: .sub, options: SocketOptions(subscriptions: [""]), connect: [options.events])
             : nil
         let replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
         defer {

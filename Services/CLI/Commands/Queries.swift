@@ -36,7 +36,18 @@ struct Dashboard: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        try await options.show("/api/dashboard", minPosition: nil)
+        let body = try await QueryClient(baseURL: options.query, timeout: options.wait).get("/api/dashboard")
+        guard !options.json else { return Output.json(body) }
+        // The chart's series has a row for every minute of the last hour; a table needs the busy ones.
+        guard var dashboard = try? JSONDecoder().decode([String: JSONValue].self, from: body),
+            case .array(let minutes)? = dashboard["events_per_minute"]
+        else { return Output.text(body) }
+        dashboard["events_per_minute"] = .array(
+            minutes.filter { minute in
+                if case .object(let fields) = minute, fields["total"] == .number(0) { return false }
+                return true
+            })
+        Output.render(.object(dashboard), title: nil)
     }
 }
 

@@ -292,26 +292,12 @@ public final class OutboxRelay: Service {
     private static func events(
         after published: Int, upTo last: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EventEnvelope] {
-        let rows = try await connection.query(
-            """
-            SELECT position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version,
-                   command_id, payload
-            FROM event_log WHERE position > \(published) AND position <= \(last) ORDER BY position
-            """, logger: logger)
-        var events: [EventEnvelope] = []
-        for try await (position, id, type, version, occurredAt, aggregate, aggregateVersion, commandID, payload)
-            in rows.decode((Int, UUID, String, Int, Date, String, Int, String?, String).self)
-        {
-            guard let type = EventType(rawValue: type) else {
-                throw EventDecodingError.unknownType(type, position: position)
-            }
-            events.append(
-                EventEnvelope(
-                    position: position, eventID: id, schemaVersion: version, occurredAt: occurredAt,
-                    aggregateID: aggregate, aggregateVersion: aggregateVersion, commandID: commandID,
-                    payload: try EventPayload(type: type, json: Array(payload.utf8))))
-        }
-        return events
+        try await PostgresEventLog.envelopes(
+            connection.query(
+                """
+                SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log
+                WHERE position > \(published) AND position <= \(last) ORDER BY position
+                """, logger: logger))
     }
 
     /// How far the log is numbered and published, for `/health`.

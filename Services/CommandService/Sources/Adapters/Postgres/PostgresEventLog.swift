@@ -74,15 +74,23 @@ public struct PostgresEventLog: Sendable {
 
     /// Up to `limit` events from `position` on, in position order.
     public func events(from position: Int, limit: Int) async throws -> [EventEnvelope] {
-        let rows = try await client.query(
-            """
-            SELECT position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version,
-                   command_id, payload
-            FROM event_log WHERE position >= \(position) ORDER BY position LIMIT \(limit)
-            """, logger: logger)
+        try await Self.envelopes(
+            client.query(
+                """
+                SELECT \(unescaped: Self.envelopeColumns) FROM event_log
+                WHERE position >= \(position) ORDER BY position LIMIT \(limit)
+                """, logger: logger))
+    }
+
+    /// The columns a read of events selects, in the order `envelopes(_:)` decodes them.
+    static let envelopeColumns =
+        "position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version, command_id, payload"
+
+    /// Decodes rows of `envelopeColumns` into the published envelopes.
+    static func envelopes(_ rows: PostgresRowSequence) async throws -> [EventEnvelope] {
         var events: [EventEnvelope] = []
         for try await (position, id, type, version, occurredAt, aggregate, aggregateVersion, commandID, payload)
-            in rows.decode((Int, UUID, String, Int, Date, String, Int, String, String).self)
+            in rows.decode((Int, UUID, String, Int, Date, String, Int, String?, String).self)
         {
             guard let type = EventType(rawValue: type) else {
                 throw EventDecodingError.unknownType(type, position: position)

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Finds the project's executables, built by SwiftPM next to the test binary, so end-to-end tests
+/// run the real programs as black boxes.
+public enum Executables {
+    public struct NotFound: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func url(_ name: String) throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            packageRoot.appendingPathComponent(".build/debug"),
+        ].map { $0.appendingPathComponent(name) }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw NotFound(description: "\(name) not found in \(candidates.map(\.path)); run swift build first")
+        }
+        return found
+    }
+
+    /// Runs `name` with `arguments` to completion and returns its exit status and standard output.
+    public static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try url(name)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
