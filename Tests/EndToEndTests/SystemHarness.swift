@@ -1,0 +1,238 @@
+import Contracts
+import Foundation
+import Messaging
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A temporary directory, removed with everything in it when `body` ends (also on failure).
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-system-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+/// One `cosmic-query` process on a free HTTP port, its SQLite database and log in `directory`.
+/// Like `CommandProcess`, the `Process` is only started in `init`, then queried and signalled.
+final class QueryProcess: @unchecked Sendable {
+    let httpPort: Int
+    let databasePath: String
+    private let process: Process
+    private let logFile: URL
+
+    /// Starts it and waits until its HTTP server answers. A port picked as free can be taken before
+    /// it binds; then the process exits and this starts it again on another port.
+    static func launch(
+        command: CommandProcess, directory: URL, database: String = "query.sqlite", batchSize: Int? = nil
+    ) async throws -> QueryProcess {
+        for _ in 0..<5 {
+            let service = try QueryProcess(
+                command: command, databasePath: directory.appendingPathComponent(database).path,
+                logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
+            let bound = try await eventually("cosmic-query answers HTTP", timeout: .seconds(60)) {
+                () async -> Bool? in
+                if !service.process.isRunning { return false }
+                return (try? await service.get("/health")) != nil ? true : nil
+            }
+            if bound { return service }
+        }
+        throw ProcessTestError("cosmic-query did not start after 5 attempts")
+    }
+
+    private init(command: CommandProcess, databasePath: String, logFile: URL, batchSize: Int?) throws {
+        httpPort = try FreeTCPPort.next()
+        self.databasePath = databasePath
+        self.logFile = logFile
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = try Executables.url("cosmic-query")
+        process.arguments =
+            [
+                "serve", "--events-endpoint", command.eventsEndpoint, "--replay-endpoint", command.replayEndpoint,
+                "--database", databasePath, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
+            ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? [])
+        process.environment = ProcessInfo.processInfo.environment
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+    }
+
+    deinit { kill() }
+
+    func signal(_ signal: Int32) {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        _ = try await eventually("cosmic-query exits", timeout: timeout) { self.process.isRunning ? nil : true }
+        return process.terminationStatus
+    }
+
+    func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Status and body of `GET path`, whatever the status.
+    func get(_ path: String) async throws -> (status: Int, body: Data) {
+        let request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!, timeoutInterval: 10)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func health() async throws -> QuerySync { try decode(QuerySync.self, try await get("/health").body) }
+
+    func stock(_ sku: String) async throws -> SKUFigures? {
+        let (status, body) = try await get("/stock/\(sku)")
+        return status == 404 ? nil : try decode(SKUFigures.self, body)
+    }
+
+    func dashboardSKUs() async throws -> [SKUFigures] {
+        let (status, body) = try await get("/api/dashboard")
+        guard status == 200 else { throw ProcessTestError("dashboard answered \(status)") }
+        return try decode(Dashboard.self, body).skus
+    }
+
+    /// The book's allocations view, or nil on 404.
+    func allocations(_ order: String, minPosition: Int? = nil) async throws -> [AllocationRow]? {
+        let (status, body) = try await get("/allocations/\(order)" + (minPosition.map { "?min_position=\($0)" } ?? ""))
+        if status == 404 { return nil }
+        guard status == 200 else {
+            throw ProcessTestError("allocations answered \(status): \(String(decoding: body, as: UTF8.self))")
+        }
+        return try decode([AllocationRow].self, body)
+    }
+
+    /// Waits until the checkpoint is `head`, then checks the stock of every SKU in `expected`.
+    func converges(to expected: ExpectedStock, head: Int, timeout: Duration = .seconds(30)) async throws {
+        _ = try await eventually("cosmic-query reaches head \(head)", timeout: timeout, interval: .milliseconds(50)) {
+            try await self.health().checkpoint == head ? true : nil
+        }
+        #expect(try await health().checkpoint == head)
+        for (sku, figures) in expected.skus.sorted(by: { $0.key < $1.key }) {
+            let stock = try await self.stock(sku)
+            #expect(stock?.purchased == figures.purchased, "purchased of \(sku)")
+            #expect(stock?.allocated == figures.allocated, "allocated of \(sku)")
+            #expect(stock?.available == figures.purchased - figures.allocated, "available of \(sku)")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: data)
+    }
+}
+
+struct QuerySync: Decodable {
+    var state: String
+    var checkpoint: Int
+    var head: Int
+}
+
+struct SKUFigures: Decodable, Equatable {
+    var sku: String
+    var purchased: Int
+    var allocated: Int
+    var available: Int
+}
+
+struct Dashboard: Decodable {
+    var skus: [SKUFigures]
+}
+
+struct AllocationRow: Decodable, Equatable {
+    var sku: String
+    var batchref: String
+}
+
+/// What the accepted commands imply for each SKU, built from the command replies only.
+struct ExpectedStock: Sendable {
+    struct Figures: Sendable, Equatable {
+        var purchased = 0
+        var allocated = 0
+    }
+    var skus: [String: Figures] = [:]
+
+    mutating func merge(_ other: ExpectedStock) {
+        for (sku, figures) in other.skus {
+            skus[sku, default: Figures()].purchased += figures.purchased
+            skus[sku, default: Figures()].allocated += figures.allocated
+        }
+    }
+}
+
+/// Drives the command service over DEALER sockets and keeps track of what its replies imply.
+struct Workload {
+    let endpoint: String
+
+    /// Sends `json` again, with the same command id, while the reply is a retryable error (a version
+    /// conflict between concurrent clients that outlasted the service's own retries).
+    static func retrying(_ client: Dealer, _ json: String) async throws -> CommandReply {
+        var reply = try await client.command(json)
+        for _ in 0..<10 where reply.error?.retryable == true {
+            reply = try await client.command(json)
+        }
+        return reply
+    }
+
+    /// Creates one warehouse batch of `quantity` for each SKU.
+    func createBatches(_ skus: [String], quantity: Int, prefix: String) async throws -> ExpectedStock {
+        let client = try Dealer(endpoint)
+        var expected = ExpectedStock()
+        for sku in skus {
+            let reply = try await client.commandWhenServing(
+                Request.createBatch("\(prefix)-c-\(sku)", ref: "\(prefix)-b-\(sku)", sku: sku, qty: quantity))
+            guard reply.status == .ok else { throw ProcessTestError("CreateBatch \(sku): \(reply)") }
+            expected.skus[sku, default: .init()].purchased += quantity
+        }
+        return expected
+    }
+
+    /// `workers` clients at once, each sending `perWorker` allocations of 1..3 units spread over `skus`.
+    func allocate(_ skus: [String], workers: Int, perWorker: Int, prefix: String) async throws -> ExpectedStock {
+        try await withThrowingTaskGroup(of: ExpectedStock.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    let client = try Dealer(endpoint)
+                    var expected = ExpectedStock()
+                    for n in 0..<perWorker {
+                        let sku = skus[(worker + n) % skus.count]
+                        let qty = 1 + n % 3
+                        let id = "\(prefix)-\(worker)-\(n)"
+                        let reply = try await Self.retrying(
+                            client, Request.allocate(id, order: "o-\(id)", sku: sku, qty: qty))
+                        guard reply.status == .ok else { throw ProcessTestError("Allocate \(id): \(reply)") }
+                        if reply.result?.outcome == .allocated { expected.skus[sku, default: .init()].allocated += qty }
+                    }
+                    return expected
+                }
+            }
+            var total = ExpectedStock()
+            for try await part in group { total.merge(part) }
+            return total
+        }
+    }
+}
+
+extension CommandProcess {
+    /// The head of the event log once everything is published, from the command service's /health.
+    func publishedHead() async throws -> Int {
+        try await eventually("cosmic-command publishes everything", timeout: .seconds(30)) {
+            let report = try await self.health()
+            return report["unpublished"] as? Int == 0 ? report["head"] as? Int : nil
+        }
+    }
+}
