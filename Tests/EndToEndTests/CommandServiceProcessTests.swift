@@ -106,15 +106,12 @@ import Testing
 }
 
 /// One `cosmic-command` process on free loopback ports, its log in a temporary file.
-/// `Process` is not `Sendable`; this one is only started in `init` and then only queried and
-/// signalled, which Foundation allows from any thread.
-final class CommandProcess: @unchecked Sendable {
+final class CommandProcess: Sendable {
     let commandEndpoint: String
     let eventsEndpoint: String
     let replayEndpoint: String
     let httpPort: Int
-    private let process: Process
-    private let logFile: URL
+    private let child: ChildProcess
 
     /// Starts the service and waits until its sockets and HTTP server are bound. A port picked as free
     /// can be taken by someone else before the service binds it; then the service exits at once, and
@@ -124,7 +121,7 @@ final class CommandProcess: @unchecked Sendable {
             let service = try CommandProcess(databaseURL: databaseURL)
             let bound = try await eventually("cosmic-command binds its ports", timeout: .seconds(60)) {
                 () async -> Bool? in
-                if !service.process.isRunning { return false }
+                if !service.child.isRunning { return false }
                 return (try? await service.health()) != nil ? true : nil
             }
             if bound { return service }
@@ -141,49 +138,27 @@ final class CommandProcess: @unchecked Sendable {
         eventsEndpoint = "tcp://127.0.0.1:\(ports[1])"
         replayEndpoint = "tcp://127.0.0.1:\(ports[2])"
         httpPort = ports[3]
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-command-\(UUID()).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = try Self.executable()
-        process.arguments = [
-            "--command-endpoint", commandEndpoint, "--events-endpoint", eventsEndpoint,
-            "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["COSMIC_DATABASE_URL"] = databaseURL
-        process.environment = environment
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+        child = try ChildProcess(
+            "cosmic-command",
+            arguments: [
+                "--command-endpoint", commandEndpoint, "--events-endpoint", eventsEndpoint,
+                "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
+            ],
+            environment: ["COSMIC_DATABASE_URL": databaseURL],
+            logFile: FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-command-\(UUID()).log"))
     }
 
     deinit {
-        kill()
-        try? FileManager.default.removeItem(at: logFile)
+        child.kill()
+        try? FileManager.default.removeItem(at: child.logFile)
     }
 
-    static func executable() throws -> URL { try Executables.url("cosmic-command") }
-
-    func signal(_ signal: Int32) {
-        if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
-    }
-
-    /// Stops it for good if it still runs (a test that failed half-way).
-    func kill() {
-        guard process.isRunning else { return }
-        signal(SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// The exit status, or the signal that ended it.
+    func signal(_ signal: Int32) { child.signal(signal) }
+    func kill() { child.kill() }
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        _ = try await eventually("cosmic-command exits", timeout: timeout) { self.process.isRunning ? nil : true }
-        return process.terminationStatus
+        try await child.waitForExit(timeout: timeout)
     }
-
-    func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    func log() -> String { child.log() }
 
     func health() async throws -> [String: Any] {
         let data = try await get("/health")

@@ -20,12 +20,10 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
 }
 
 /// One `cosmic-query` process on a free HTTP port, its SQLite database and log in `directory`.
-/// Like `CommandProcess`, the `Process` is only started in `init`, then queried and signalled.
-final class QueryProcess: @unchecked Sendable {
+final class QueryProcess: Sendable {
     let httpPort: Int
     let databasePath: String
-    private let process: Process
-    private let logFile: URL
+    private let child: ChildProcess
 
     /// Starts it and waits until its HTTP server answers. A port picked as free can be taken before
     /// it binds; then the process exits and this starts it again on another port.
@@ -38,7 +36,7 @@ final class QueryProcess: @unchecked Sendable {
                 logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
             let bound = try await eventually("cosmic-query answers HTTP", timeout: .seconds(60)) {
                 () async -> Bool? in
-                if !service.process.isRunning { return false }
+                if !service.child.isRunning { return false }
                 return (try? await service.get("/health")) != nil ? true : nil
             }
             if bound { return service }
@@ -49,41 +47,21 @@ final class QueryProcess: @unchecked Sendable {
     private init(command: CommandProcess, databasePath: String, logFile: URL, batchSize: Int?) throws {
         httpPort = try FreeTCPPort.next()
         self.databasePath = databasePath
-        self.logFile = logFile
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = try Executables.url("cosmic-query")
-        process.arguments =
-            [
+        child = try ChildProcess(
+            "cosmic-query",
+            arguments: [
                 "serve", "--events-endpoint", command.eventsEndpoint, "--replay-endpoint", command.replayEndpoint,
                 "--database", databasePath, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
-            ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? [])
-        process.environment = ProcessInfo.processInfo.environment
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+            ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []),
+            logFile: logFile)
     }
 
-    deinit { kill() }
-
-    func signal(_ signal: Int32) {
-        if process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
-    }
-
-    func kill() {
-        guard process.isRunning else { return }
-        signal(SIGKILL)
-        process.waitUntilExit()
-    }
-
+    func signal(_ signal: Int32) { child.signal(signal) }
+    func kill() { child.kill() }
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        _ = try await eventually("cosmic-query exits", timeout: timeout) { self.process.isRunning ? nil : true }
-        return process.terminationStatus
+        try await child.waitForExit(timeout: timeout)
     }
-
-    func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    func log() -> String { child.log() }
 
     /// Status and body of `GET path`, whatever the status.
     func get(_ path: String) async throws -> (status: Int, body: Data) {
