@@ -59,10 +59,27 @@ struct CosmicCommand: AsyncParsableCommand {
     var poolSize: Int?
 
     @Option(
+        help: """
+            Most allocations committed in one transaction; 1 turns group commit off (env COSMIC_GROUP_SIZE, \
+            default 64).
+            """)
+    var groupSize: Int?
+
+    @Option(help: "Groups of allocations written at once (env COSMIC_GROUPS_IN_FLIGHT, default 2).")
+    var groupsInFlight: Int?
+
+    @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
     var logLevel: String?
 
+    @Flag(help: "Print the pgbench script of one allocate command's SQL (the benchmark ceiling) and exit.")
+    var printPgbenchScript = false
+
     func run() async throws {
+        if printPgbenchScript {
+            print(try PgbenchScript.allocate(), terminator: "")
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         func setting(_ flag: String?, _ variable: String) -> String? {
             flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
@@ -95,6 +112,9 @@ struct CosmicCommand: AsyncParsableCommand {
         configuration.commandTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
         configuration.maximumAttempts = try number(maxAttempts, "COSMIC_MAX_ATTEMPTS", "--max-attempts") ?? 5
         configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE", "--pool-size") ?? 20
+        configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE", "--group-size") ?? 64
+        configuration.groupsInFlight =
+            try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT", "--groups-in-flight") ?? 2
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -31,6 +31,10 @@ public final class CommandServiceApp: Sendable {
 
     public init(configuration: CommandServiceConfiguration, logger: Logger) throws {
         guard configuration.poolSize >= 1 else { throw ConfigurationError("the pool size must be at least 1") }
+        guard configuration.groupSize >= 1 else { throw ConfigurationError("the group size must be at least 1") }
+        guard configuration.groupsInFlight >= 1 else {
+            throw ConfigurationError("the number of groups in flight must be at least 1")
+        }
         guard configuration.maximumAttempts >= 1 else {
             throw ConfigurationError("the maximum number of attempts must be at least 1")
         }
@@ -92,7 +96,11 @@ public final class CommandServiceApp: Sendable {
         services.append(
             .init(
                 service: CommandServer(
-                    socket: commands, bus: bus, sequencer: sequencer, state: state,
+                    socket: commands,
+                    committer: GroupCommitter(
+                        bus: bus, maximumGroupSize: configuration.groupSize,
+                        maximumGroupsInFlight: configuration.groupsInFlight),
+                    sequencer: sequencer, state: state,
                     timeout: configuration.commandTimeout, metrics: metrics, logger: logger),
                 serviceName: "commands"))
 

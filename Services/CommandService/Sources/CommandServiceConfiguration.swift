@@ -20,6 +20,10 @@ public struct CommandServiceConfiguration: Sendable {
     public var maximumAttempts: Int
     /// PostgreSQL connections in the pool (the relay's dedicated connection is extra).
     public var poolSize: Int
+    /// The most allocations committed in one transaction (group commit); 1 commits each alone.
+    public var groupSize: Int
+    /// Groups being written at once, each on its own pooled connection.
+    public var groupsInFlight: Int
     public var relay: OutboxRelay.Settings
     /// Whether SIGTERM and SIGINT start a graceful shutdown (the executable); tests call `shutdown()`.
     public var handlesSignals: Bool
@@ -33,6 +37,8 @@ public struct CommandServiceConfiguration: Sendable {
         commandTimeout: Duration = .seconds(5),
         maximumAttempts: Int = 5,
         poolSize: Int = 20,
+        groupSize: Int = 64,
+        groupsInFlight: Int = 2,
         relay: OutboxRelay.Settings = OutboxRelay.Settings(),
         handlesSignals: Bool = false
     ) {
@@ -44,6 +50,8 @@ public struct CommandServiceConfiguration: Sendable {
         self.commandTimeout = commandTimeout
         self.maximumAttempts = maximumAttempts
         self.poolSize = poolSize
+        self.groupSize = groupSize
+        self.groupsInFlight = groupsInFlight
         self.relay = relay
         self.handlesSignals = handlesSignals
     }

@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// and answers each with exactly one reply, correlated by `command_id` (docs/PROTOCOL.md §2–§6).
 ///
 /// Each request runs in a task of its own, so commands for different aggregates proceed concurrently
-/// over the connection pool while the socket keeps reading. An answer is due within `timeout`: a
+/// over the connection pool while the socket keeps reading; allocations arriving together are
+/// committed together (`GroupCommitter`). An answer is due within `timeout`: a
 /// database that hangs or is gone gives `unavailable` (retryable) on time, never silence; since
 /// the client retries with the same command id, a command that did commit after all is answered
 /// from its stored outcome then.
@@ -22,7 +23,7 @@ public final class CommandServer: Service {
     }
 
     private let loop: RouterLoop
-    private let bus: MessageBus
+    private let committer: GroupCommitter
     private let sequencer: Sequencer
     private let state: ServiceState
     private let timeout: Duration
@@ -33,11 +34,11 @@ public final class CommandServer: Service {
     ///   - socket: a bound ROUTER socket (see `socketOptions`); the server closes it when it stops.
     ///   - timeout: the longest a command may take before it is answered `unavailable`.
     public init(
-        socket: OwnedSocket, bus: MessageBus, sequencer: Sequencer, state: ServiceState, timeout: Duration,
+        socket: OwnedSocket, committer: GroupCommitter, sequencer: Sequencer, state: ServiceState, timeout: Duration,
         metrics: ServiceMetrics, logger: Logger
     ) {
         self.loop = RouterLoop(socket: socket, drainTimeout: timeout + .seconds(1), logger: logger)
-        self.bus = bus
+        self.committer = committer
         self.sequencer = sequencer
         self.state = state
         self.timeout = timeout
@@ -82,8 +83,8 @@ public final class CommandServer: Service {
         }
         let envelope = CommandEnvelope(id: id, fingerprint: decoded.request.fingerprint, command: decoded.command)
         do {
-            let (receipt, position) = try await Deadline.run(within: timeout) { [bus, sequencer] in
-                let receipt = try await bus.handle(envelope)
+            let (receipt, position) = try await Deadline.run(within: timeout) { [committer, sequencer] in
+                let receipt = try await committer.handle(envelope)
                 guard let mark = receipt.lastEvent else { return (receipt, Int?.none) }
                 return (receipt, try await sequencer.position(of: mark))
             }

@@ -11,7 +11,14 @@ public protocol UnitOfWork: AnyObject {
     /// The outcome stored for a command id handled before, with what it was asked.
     func previousOutcome(of commandID: String) async throws -> StoredCommand?
 
-    /// Records that `commandID` was handled, in the same transaction as its effects.
+    /// Reads ahead, in as few round trips as the store allows, what a group of commands will ask
+    /// for: their stored outcomes and their products (locked like a load), with the lines of the
+    /// given orders. Later calls of `previousOutcome` and `products.get` are answered from it.
+    func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws
+
+    /// Records that `commandID` was handled, in the same transaction as its effects. A unit may
+    /// carry several commands (a group commit): the events saved since the previous record (or the
+    /// start) are this command's.
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws
 
     /// Events raised by saved products since the last call, oldest first, for the message bus.
@@ -23,6 +30,14 @@ public protocol UnitOfWork: AnyObject {
 
     /// Makes every change durable, and returns what identifies the last event written (if any).
     func commit() async throws -> EventMark?
+
+    /// After `commit`: the last event of a recorded command, if it raised any.
+    func lastEvent(of commandID: String) -> EventMark?
+}
+
+extension UnitOfWork {
+    /// Stores that answer reads from memory have nothing to read ahead.
+    public func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {}
 }
 
 /// Creates units of work; whatever a unit did not commit when `work` returns or throws is rolled back.

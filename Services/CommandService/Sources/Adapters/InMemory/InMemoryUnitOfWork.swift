@@ -5,8 +5,9 @@ import Domain
 final class InMemoryUnitOfWork: UnitOfWork {
     private let store: InMemoryStore
     private let repository: InMemoryProductRepository
-    private var recorded: (id: String, command: StoredCommand)?
-    private var pending: [(commandID: String?, version: Int, event: any ProductEvent)] = []
+    /// Commands recorded in this unit; the events written since the previous record are their own.
+    private var recorded: [(id: String, command: StoredCommand, eventsEnd: Int)] = []
+    private var lastEvents: [String: EventMark] = [:]
 
     init(store: InMemoryStore) {
         self.store = store
@@ -20,7 +21,11 @@ final class InMemoryUnitOfWork: UnitOfWork {
     }
 
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
-        recorded = (commandID, StoredCommand(fingerprint: fingerprint, outcome: outcome, lastEvent: nil))
+        recorded.append(
+            (
+                commandID, StoredCommand(fingerprint: fingerprint, outcome: outcome, lastEvent: nil),
+                repository.written.count
+            ))
     }
 
     func collectNewEvents() -> [any ProductEvent] {
@@ -29,13 +34,17 @@ final class InMemoryUnitOfWork: UnitOfWork {
 
     func isolated(_ body: () async throws -> Void) async throws {
         let saved = repository.snapshot()
+        let savedRecords = recorded.count
         do {
             try await body()
         } catch {
             repository.restore(saved)
+            recorded.removeLast(recorded.count - savedRecords)
             throw error
         }
     }
+
+    func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
 
     func commit() async throws -> EventMark? {
         let changes = repository.changes
@@ -53,22 +62,24 @@ final class InMemoryUnitOfWork: UnitOfWork {
                     throw .conflict("batch \(batch.reference) was created by another writer")
                 }
             }
-            if let recorded, state.commands[recorded.id] != nil {
-                throw .conflict("command \(recorded.id) was handled by another writer")
+            for (id, _, _) in recorded where state.commands[id] != nil {
+                throw .conflict("command \(id) was handled by another writer")
             }
             for (sku, product) in changes { state.products[sku] = product }
-            for entry in written {
+            var marks: [String: EventMark] = [:]
+            for (index, entry) in written.enumerated() {
                 let mark = EventMark(Int64(state.journal.count + 1))
+                let owner = recorded.first(where: { $0.eventsEnd > index })?.id ?? recorded.last?.id ?? ""
                 state.journal.append(
-                    .init(
-                        mark: mark, commandID: recorded?.id ?? "", aggregateVersion: entry.version,
-                        event: entry.event))
+                    .init(mark: mark, commandID: owner, aggregateVersion: entry.version, event: entry.event))
+                marks[owner] = mark
             }
             let last = written.isEmpty ? nil : EventMark(Int64(state.journal.count))
-            if let (id, command) = recorded {
+            for (id, command, _) in recorded {
                 state.commands[id] = StoredCommand(
-                    fingerprint: command.fingerprint, outcome: command.outcome, lastEvent: last)
+                    fingerprint: command.fingerprint, outcome: command.outcome, lastEvent: marks[id])
             }
+            lastEvents = marks
             state.commits += 1
             return last
         }

@@ -2,7 +2,8 @@ import Domain
 import Logging
 import PostgresNIO
 
-/// Products in PostgreSQL, read and written inside one unit of work's transaction.
+/// Products in PostgreSQL, read inside one unit of work's transaction; their changes are written
+/// at commit, all in one statement (`Statements.flush`).
 ///
 /// Reads fetch a product's batches with their allocated totals plus only the order lines the
 /// command concerns, so the cost of a command does not grow with the product's history.
@@ -10,11 +11,10 @@ import PostgresNIO
 /// Two locks guard a product. By default a load first takes the product's row lock, so writers of
 /// one hot product queue instead of doing work that a conflict would throw away. Writes always
 /// compare-and-set the version (the optimistic lock), which alone keeps the rules when loads do not
-/// lock. The lock is its own statement: a statement that locks and reads joined rows at once would,
-/// after waiting, see the product's new row beside the batches' old ones.
+/// lock.
 final class PostgresProductRepository: ProductRepository {
-    /// A product handed out in this unit: the latest saved copy, and what the database now holds
-    /// (nil until a new product is first written).
+    /// A product handed out in this unit: the latest saved copy, and what the database holds (nil
+    /// for a product new in this unit). Their difference is what the commit writes.
     struct Tracked {
         var product: Product
         var persisted: Product?
@@ -76,6 +76,8 @@ final class PostgresProductRepository: ProductRepository {
         var entry = tracked[product.sku]!
         entry.product = merging(lines, into: entry.product)
         entry.persisted = entry.persisted.map { merging(lines, into: $0) }
+        // Writes wait for the commit: a later read of these orders must not fetch them again.
+        entry.ordersLoaded.formUnion(lines.values.joined().map(\.orderID))
         tracked[product.sku] = entry
         return entry.product
     }
@@ -93,9 +95,7 @@ final class PostgresProductRepository: ProductRepository {
         guard var entry = tracked[product.sku] else {
             preconditionFailure("save of product \(product.sku) that this unit of work never handed out")
         }
-        try await write(product, over: entry.persisted)
         entry.product = product
-        entry.persisted = product
         tracked[product.sku] = entry
         written += events.map { (product.version, $0) }
         undispatched += events
@@ -116,37 +116,55 @@ final class PostgresProductRepository: ProductRepository {
 
     // MARK: Reading
 
+    /// Locks and loads several products at once, with the lines of `orderIDs`: what a group of
+    /// commands will ask for, in two round trips instead of two per command. The caller has taken
+    /// the row locks already (`Statements.previousOutcomesLockingProducts`).
+    func prefetch(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
+        let wanted = skus.filter { tracked[$0] == nil }
+        guard !wanted.isEmpty else { return }
+        for product in try await loadProducts(wanted, withLinesOf: orderIDs) {
+            tracked[product.sku] = Tracked(product: product, persisted: product, ordersLoaded: Set(orderIDs))
+        }
+    }
+
     private func load(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if lockOnLoad {
-            try await connection.query("SELECT 1 FROM products WHERE sku = \(sku.rawValue) FOR UPDATE", logger: logger)
+            try await connection.query(PostgresQuery(Statements.lockProduct, sku.rawValue), logger: logger)
         }
+        return try await loadProducts([sku], withLinesOf: orderID.map { [$0] } ?? []).first
+    }
+
+    private func loadProducts(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws -> [Product] {
         let rows = try await connection.query(
-            """
-            SELECT p.version, b.reference, b.purchased_quantity, b.allocated_quantity, to_char(b.eta, 'YYYY-MM-DD'),
-                   a.orderid, a.quantity
-            FROM products p
-            LEFT JOIN batches b ON b.sku = p.sku
-            LEFT JOIN allocations a ON a.batch_reference = b.reference AND a.orderid = \(orderID?.rawValue)
-            WHERE p.sku = \(sku.rawValue)
-            ORDER BY b.reference
-            """, logger: logger)
-        var version: Int?
-        var batches: [Batch] = []
-        for try await (v, reference, purchased, allocated, eta, order, quantity) in rows.decode(
-            (Int, String?, Int?, Int?, String?, String?, Int?).self)
+            PostgresQuery(Statements.loadProducts, skus.map(\.rawValue), orderIDs.map(\.rawValue)),
+            logger: logger)
+        // Rows come by product, then batch; a batch has a row per known line (or one without).
+        var loaded: [(sku: SKU, version: Int, batches: [Batch])] = []
+        for try await (rawSKU, version, reference, purchased, allocated, eta, order, quantity) in rows.decode(
+            (String, Int, String?, Int?, Int?, String?, String?, Int?).self)
         {
-            version = v
+            let sku = SKU(unchecked: rawSKU)
+            if loaded.last?.sku != sku { loaded.append((sku, version, [])) }
             guard let reference, let purchased, let allocated else { continue }
-            var known: [OrderLine] = []
-            if let order, let quantity {
-                known.append(try OrderLine(orderID: OrderID(unchecked: order), sku: sku, quantity: quantity))
+            let line = try order.flatMap { order in
+                try quantity.map { try OrderLine(orderID: OrderID(unchecked: order), sku: sku, quantity: $0) }
             }
-            batches.append(
-                Batch(
-                    reference: BatchReference(unchecked: reference), sku: sku, eta: try eta.map(Day.init(iso8601:)),
-                    purchasedQuantity: purchased, allocatedQuantity: allocated, knownAllocations: known))
+            var product = loaded.removeLast()
+            if let last = product.batches.last, last.reference.rawValue == reference {
+                product.batches[product.batches.count - 1] = Batch(
+                    reference: last.reference, sku: sku, eta: last.eta, purchasedQuantity: last.purchasedQuantity,
+                    allocatedQuantity: last.allocatedQuantity,
+                    knownAllocations: last.allocations + (line.map { [$0] } ?? []))
+            } else {
+                product.batches.append(
+                    Batch(
+                        reference: BatchReference(unchecked: reference), sku: sku, eta: try eta.map(Day.init(iso8601:)),
+                        purchasedQuantity: purchased, allocatedQuantity: allocated,
+                        knownAllocations: line.map { [$0] } ?? []))
+            }
+            loaded.append(product)
         }
-        return version.map { Product(sku: sku, batches: batches, version: $0) }
+        return loaded.map { Product(sku: $0.sku, batches: $0.batches, version: $0.version) }
     }
 
     private func orderLines(_ orderID: OrderID, _ sku: SKU) async throws -> [BatchReference: [OrderLine]] {
@@ -198,60 +216,12 @@ final class PostgresProductRepository: ProductRepository {
 
     // MARK: Writing
 
-    private func write(_ product: Product, over persisted: Product?) async throws {
-        let sku = product.sku.rawValue
-        if let persisted {
-            if product.version != persisted.version {
-                let rows = try await connection.query(
-                    """
-                    UPDATE products SET version = \(product.version)
-                    WHERE sku = \(sku) AND version = \(persisted.version) RETURNING 1
-                    """, logger: logger)
-                var updated = false
-                for try await _ in rows { updated = true }
-                guard updated else { throw UnitOfWorkError.conflict("product \(sku) changed since it was loaded") }
-            }
-        } else {
-            try await connection.query(
-                "INSERT INTO products (sku, version) VALUES (\(sku), \(product.version))", logger: logger)
+    /// What the unit changed, as the columns of `Statements.flush` and `Statements.removeAllocations`.
+    func changes() -> ProductChanges {
+        var changes = ProductChanges()
+        for (sku, entry) in tracked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            changes.add(entry.product, over: entry.persisted, sku: sku)
         }
-        for batch in product.batches {
-            let old = persisted?.batch(batch.reference)
-            if let old {
-                if old.purchasedQuantity != batch.purchasedQuantity || old.allocatedQuantity != batch.allocatedQuantity
-                {
-                    try await connection.query(
-                        """
-                        UPDATE batches SET purchased_quantity = \(batch.purchasedQuantity),
-                                           allocated_quantity = \(batch.allocatedQuantity)
-                        WHERE reference = \(batch.reference.rawValue)
-                        """, logger: logger)
-                }
-            } else {
-                try await connection.query(
-                    """
-                    INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta)
-                    VALUES (\(batch.reference.rawValue), \(sku), \(batch.purchasedQuantity), \(batch.allocatedQuantity),
-                            \(batch.eta?.description)::date)
-                    """, logger: logger)
-            }
-            let before = old?.allocations ?? []
-            let removed = before.filter { !batch.allocations.contains($0) }.map(\.orderID.rawValue)
-            let added = batch.allocations.filter { !before.contains($0) }
-            if !removed.isEmpty {
-                try await connection.query(
-                    "DELETE FROM allocations WHERE sku = \(sku) AND orderid = ANY(\(removed)::text[])", logger: logger)
-            }
-            if !added.isEmpty {
-                try await connection.query(
-                    """
-                    INSERT INTO allocations (orderid, sku, batch_reference, quantity)
-                    SELECT o, \(sku), \(batch.reference.rawValue), q
-                    FROM unnest(\(added.map(\.orderID.rawValue))::text[], \(added.map(\.quantity))::int[])
-                         WITH ORDINALITY AS l(o, q, n)
-                    ORDER BY n
-                    """, logger: logger)
-            }
-        }
+        return changes
     }
 }

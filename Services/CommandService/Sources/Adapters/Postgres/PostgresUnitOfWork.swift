@@ -9,7 +9,9 @@ import PostgresNIO
 /// Isolation is READ COMMITTED. Aggregates stay consistent through `PostgresProductRepository`:
 /// a row lock taken when a product is loaded (unless `lockOnLoad` is off) and the version
 /// compare-and-set when it is saved; a lost race surfaces as `UnitOfWorkError.conflict`, and the
-/// message bus re-runs the command on fresh state.
+/// message bus re-runs the command on fresh state. Reads happen as handlers ask; every write waits
+/// for the commit, which sends them in one statement (`Statements.flush`): one allocation costs
+/// BEGIN, outcome lookup, row lock, load, flush, COMMIT.
 public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     let client: PostgresClient
     let logger: Logger
@@ -42,12 +44,21 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
 }
 
 final class PostgresUnitOfWork: UnitOfWork {
+    /// A command recorded in this unit; the events written since the previous record are its own.
+    struct Recorded {
+        let id: String
+        let fingerprint: String
+        let outcome: CommandOutcome
+        let eventsEnd: Int
+    }
+
     let connection: PostgresConnection
     let logger: Logger
     private let repository: PostgresProductRepository
-    private var recorded: (id: String, fingerprint: String, outcome: CommandOutcome)?
+    private var recorded: [Recorded] = []
+    private var prefetched: [String: StoredCommand]?
+    private var lastEvents: [String: EventMark] = [:]
     private(set) var isCommitted = false
-    private var savepoints = 0
 
     init(connection: PostgresConnection, logger: Logger, lockOnLoad: Bool) {
         self.connection = connection
@@ -58,16 +69,8 @@ final class PostgresUnitOfWork: UnitOfWork {
     var products: any ProductRepository { repository }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
-        // Serializes attempts at one command id (a client retrying while its first attempt still
-        // runs): the later one waits here until the earlier commits, then finds its outcome instead of
-        // running the command again on the changed state (which would answer, say, duplicate_batch).
-        // Two 32-bit keys: a key space apart from the single-key advisory locks.
-        try await connection.query("SELECT pg_advisory_xact_lock(7310, hashtext(\(commandID)))", logger: logger)
-        let rows = try await connection.query(
-            """
-            SELECT fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
-            WHERE command_id = \(commandID)
-            """, logger: logger)
+        if let prefetched { return prefetched[commandID] }
+        let rows = try await connection.query(PostgresQuery(Statements.previousOutcome, commandID), logger: logger)
         for try await (fingerprint, outcome, reference, lastSeq) in rows.decode((String, String, String?, Int64?).self)
         {
             return StoredCommand(
@@ -77,73 +80,95 @@ final class PostgresUnitOfWork: UnitOfWork {
         return nil
     }
 
+    func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
+        let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
+        let rows = try await connection.query(
+            PostgresQuery(Statements.previousOutcomesLockingProducts, commandIDs, skus.map(\.rawValue)), logger: logger)
+        var stored: [String: StoredCommand] = [:]
+        for try await (id, fingerprint, outcome, reference, lastSeq) in rows.decode(
+            (String?, String?, String?, String?, Int64?).self)
+        {
+            guard let id, let fingerprint, let outcome else { continue }  // the lock count row
+            stored[id] = StoredCommand(
+                fingerprint: fingerprint, outcome: try StoredOutcome.decode(outcome, reference),
+                lastEvent: lastSeq.map(EventMark.init))
+        }
+        prefetched = stored
+        try await repository.prefetch(skus, withLinesOf: orderIDs)
+    }
+
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
-        recorded = (commandID, fingerprint, outcome)
+        recorded.append(
+            Recorded(id: commandID, fingerprint: fingerprint, outcome: outcome, eventsEnd: repository.written.count))
     }
 
     func collectNewEvents() -> [any ProductEvent] { repository.takeUndispatched() }
 
+    /// Nothing is written before the commit, so undoing is forgetting: no SQL savepoint needed.
     func isolated(_ body: () async throws -> Void) async throws {
-        savepoints += 1
-        let name = "handler_\(savepoints)"
-        try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)"), logger: logger)
         let saved = repository.snapshot()
+        let savedRecords = recorded.count
         do {
             try await body()
-            try await connection.query(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)"), logger: logger)
         } catch {
-            try await connection.query(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)"), logger: logger)
             repository.restore(saved)
+            recorded.removeLast(recorded.count - savedRecords)
             throw error
         }
     }
 
     func commit() async throws -> EventMark? {
-        let commandID = recorded?.id ?? ""
-        let lastEvent = try await appendEvents(repository.written, commandID: commandID)
-        if let (id, fingerprint, outcome) = recorded {
-            let (name, reference) = StoredOutcome.encode(outcome)
+        let changes = repository.changes()
+        if !changes.removedLineOrders.isEmpty {
             try await connection.query(
-                """
-                INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, last_event_seq)
-                VALUES (\(id), \(fingerprint), \(name), \(reference), \(lastEvent?.rawValue))
-                """, logger: logger)
+                PostgresQuery(Statements.removeAllocations, changes.removedLineSKUs, changes.removedLineOrders),
+                logger: logger)
+        }
+        let rows = try await connection.query(try flushQuery(changes), logger: logger)
+        var matched = 0
+        var last: EventMark?
+        for try await (count, commandID, commandLast, unitLast) in rows.decode((Int, String?, Int64?, Int64?).self) {
+            matched = count
+            last = unitLast.map(EventMark.init)
+            if let commandID, let commandLast { lastEvents[commandID] = EventMark(commandLast) }
+        }
+        guard matched == changes.changedProductCount else {
+            throw UnitOfWorkError.conflict("a product changed since it was loaded")
         }
         try await connection.query("COMMIT", logger: logger)
         isCommitted = true
-        return lastEvent
+        return last
     }
 
-    /// The outbox: appends the unit's events in the order raised, in one statement.
-    private func appendEvents(_ events: [(version: Int, event: any ProductEvent)], commandID: String) async throws
-        -> EventMark?
-    {
-        guard !events.isEmpty else { return nil }
-        var ids: [UUID] = [], types: [String] = [], versions: [Int] = []
-        var aggregates: [String] = [], aggregateVersions: [Int] = [], payloads: [String] = []
-        for (version, event) in events {
+    func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
+
+    /// `Statements.flush` bound to this unit's changes, events (the outbox) and commands.
+    private func flushQuery(_ changes: ProductChanges) throws -> PostgresQuery {
+        var types: [String] = [], versions: [Int] = [], aggregates: [String] = [], aggregateVersions: [Int] = []
+        var commandIDs: [String] = [], payloads: [String] = []
+        var owner = recorded.makeIterator()
+        var current = owner.next()
+        for (index, (version, event)) in repository.written.enumerated() {
+            while let command = current, command.eventsEnd <= index { current = owner.next() }
             let payload = try EventPayload(event)
-            ids.append(UUID())
             types.append(payload.type.rawValue)
             versions.append(payload.type.currentSchemaVersion)
             aggregates.append(event.aggregateID)
             aggregateVersions.append(version)
+            commandIDs.append(current?.id ?? recorded.last?.id ?? "")
             payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
         }
-        // WITH ORDINALITY keeps the raised order in the journal's sequence.
-        let rows = try await connection.query(
-            """
-            INSERT INTO event_log (event_id, type, schema_version, aggregate_id, aggregate_version, command_id, payload)
-            SELECT e.id, e.type, e.version, e.aggregate, e.aggregate_version, \(commandID), e.payload
-            FROM unnest(\(ids)::uuid[], \(types)::text[], \(versions)::int[], \(aggregates)::text[],
-                        \(aggregateVersions)::bigint[], \(payloads)::text[])
-                 WITH ORDINALITY AS e(id, type, version, aggregate, aggregate_version, payload, n)
-            ORDER BY e.n
-            RETURNING seq
-            """, logger: logger)
-        var last: Int64 = 0
-        for try await seq in rows.decode(Int64.self) { last = max(last, seq) }
-        return EventMark(last)
+        let outcomes = recorded.map { StoredOutcome.encode($0.outcome) }
+        return PostgresQuery(
+            Statements.flush,
+            changes.productSKUs, changes.oldVersions, changes.newVersions,
+            changes.newProductSKUs, changes.newProductVersions,
+            changes.batchReferences, changes.batchPurchased, changes.batchAllocated,
+            changes.newBatchReferences, changes.newBatchSKUs, changes.newBatchPurchased, changes.newBatchAllocated,
+            changes.newBatchETAs,
+            changes.lineOrders, changes.lineSKUs, changes.lineBatches, changes.lineQuantities,
+            types, versions, aggregates, aggregateVersions, commandIDs, payloads,
+            recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" })
     }
 }
 

@@ -12,6 +12,7 @@ public actor Sequencer {
     private let logger: Logger
     private var roundRunning = false
     private var waiting: [CheckedContinuation<Void, any Error>] = []
+    private var watchingRound: [CheckedContinuation<Void, Never>] = []
     private var recent: [EventMark: Int] = [:]
     private var recentOrder: [EventMark] = []
     private let memory = 100_000
@@ -26,6 +27,12 @@ public actor Sequencer {
     /// The position of the event marked `mark`, which the caller committed before asking.
     public func position(of mark: EventMark) async throws -> Int {
         if let known = recent[mark] { return known }
+        if roundRunning {
+            // The round under way may have started after this commit (a group's commands all ask
+            // at once): its result may answer without waiting for another round.
+            await withCheckedContinuation { watchingRound.append($0) }
+            if let known = recent[mark] { return known }
+        }
         try await completeRound()
         if let known = recent[mark] { return known }
         if let stored = try await log.position(of: mark) { return stored }
@@ -68,6 +75,8 @@ public actor Sequencer {
                 logger.warning("Sequencing round failed", metadata: ["error": "\(error)"])
                 for continuation in batch { continuation.resume(throwing: PostgresErrors.classify(error)) }
             }
+            for watcher in watchingRound { watcher.resume() }
+            watchingRound = []
         }
         roundRunning = false
     }

@@ -1,0 +1,58 @@
+import Domain
+
+/// A unit of work's product changes as the array columns `Statements.flush` unnests: one entry per
+/// changed row, so any number of products, batches and lines are written in one round trip.
+struct ProductChanges {
+    var productSKUs: [String] = [], oldVersions: [Int] = [], newVersions: [Int] = []
+    var newProductSKUs: [String] = [], newProductVersions: [Int] = []
+    var batchReferences: [String] = [], batchPurchased: [Int] = [], batchAllocated: [Int] = []
+    var newBatchReferences: [String] = [], newBatchSKUs: [String] = []
+    var newBatchPurchased: [Int] = [], newBatchAllocated: [Int] = [], newBatchETAs: [String] = []
+    var removedLineSKUs: [String] = [], removedLineOrders: [String] = []
+    var lineOrders: [String] = [], lineSKUs: [String] = [], lineBatches: [String] = [], lineQuantities: [Int] = []
+
+    /// The product's compare-and-set updates expected to match a row each.
+    var changedProductCount: Int { productSKUs.count }
+
+    /// Adds the difference between `product` and what the database holds (`persisted`).
+    mutating func add(_ product: Product, over persisted: Product?, sku: SKU) {
+        if let persisted {
+            if product.version != persisted.version {
+                productSKUs.append(sku.rawValue)
+                oldVersions.append(persisted.version)
+                newVersions.append(product.version)
+            }
+        } else {
+            newProductSKUs.append(sku.rawValue)
+            newProductVersions.append(product.version)
+        }
+        for batch in product.batches {
+            let old = persisted?.batch(batch.reference)
+            if let old {
+                if old.purchasedQuantity != batch.purchasedQuantity || old.allocatedQuantity != batch.allocatedQuantity
+                {
+                    batchReferences.append(batch.reference.rawValue)
+                    batchPurchased.append(batch.purchasedQuantity)
+                    batchAllocated.append(batch.allocatedQuantity)
+                }
+            } else {
+                newBatchReferences.append(batch.reference.rawValue)
+                newBatchSKUs.append(sku.rawValue)
+                newBatchPurchased.append(batch.purchasedQuantity)
+                newBatchAllocated.append(batch.allocatedQuantity)
+                newBatchETAs.append(batch.eta?.description ?? "")
+            }
+            let before = old?.allocations ?? []
+            for line in before where !batch.allocations.contains(line) {
+                removedLineSKUs.append(sku.rawValue)
+                removedLineOrders.append(line.orderID.rawValue)
+            }
+            for line in batch.allocations where !before.contains(line) {
+                lineOrders.append(line.orderID.rawValue)
+                lineSKUs.append(sku.rawValue)
+                lineBatches.append(batch.reference.rawValue)
+                lineQuantities.append(line.quantity)
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Domain
+
+/// Group commit: allocations that arrive while earlier ones are being written wait briefly and are
+/// then handled together, in one unit of work (`MessageBus.handle(group:)`).
+///
+/// A lone command starts at once, so a quiet service adds no delay; under load each transaction
+/// carries many commands, which shares its round trips, its row locks and its one durable flush
+/// (fsync) among them — and a hot product's allocations queue in memory instead of on its row lock.
+/// Each caller still gets its own result, and only after its group has committed. Other command
+/// types, which may load products no group can read ahead, are handled one at a time.
+public actor GroupCommitter {
+    private typealias Waiting = (
+        ticket: Int, envelope: CommandEnvelope, reply: CheckedContinuation<Result<CommandReceipt, any Error>, Never>
+    )
+
+    private let bus: MessageBus
+    private let maximumGroupSize: Int
+    private let maximumGroupsInFlight: Int
+    private var queue: [Waiting] = []
+    /// Groups being written: the tickets still waiting for each, and its task.
+    private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>)] = [:]
+    private var nextGroup = 0
+    private var nextTicket = 0
+    private var withdrawn: Set<Int> = []
+
+    /// - Parameters:
+    ///   - maximumGroupSize: the most commands in one transaction (1 turns grouping off).
+    ///   - maximumGroupsInFlight: groups being written at once, each on its own connection.
+    public init(bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 2) {
+        precondition(maximumGroupSize >= 1 && maximumGroupsInFlight >= 1)
+        self.bus = bus
+        self.maximumGroupSize = maximumGroupSize
+        self.maximumGroupsInFlight = maximumGroupsInFlight
+    }
+
+    /// Handles a command exactly once per id, as `MessageBus.handle(_:)` does. A caller that gives
+    /// up (its task is cancelled, say by a deadline) before its group starts takes its command back:
+    /// a command nobody waits for any more is never begun.
+    public func handle(_ envelope: CommandEnvelope) async throws -> CommandReceipt {
+        guard maximumGroupSize > 1, envelope.command is Allocate else { return try await bus.handle(envelope) }
+        nextTicket += 1
+        let ticket = nextTicket
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { reply in
+                if withdrawn.remove(ticket) != nil {
+                    reply.resume(returning: Result<CommandReceipt, any Error>.failure(CancellationError()))
+                    return
+                }
+                queue.append((ticket, envelope, reply))
+                startGroups()
+            }
+        } onCancel: {
+            Task { await self.withdraw(ticket) }
+        }
+        return try result.get()
+    }
+
+    private func withdraw(_ ticket: Int) {
+        if let index = queue.firstIndex(where: { $0.ticket == ticket }) {
+            queue.remove(at: index).reply.resume(
+                returning: Result<CommandReceipt, any Error>.failure(CancellationError()))
+        } else if let id = running.first(where: { $0.value.waiting.contains(ticket) })?.key {
+            // A group nobody waits for any more is stopped, as a lone command's work would be.
+            running[id]!.waiting.remove(ticket)
+            if running[id]!.waiting.isEmpty { running[id]!.task.cancel() }
+        } else {
+            withdrawn.insert(ticket)  // cancelled before it was queued
+        }
+    }
+
+    private func startGroups() {
+        while running.count < maximumGroupsInFlight, !queue.isEmpty {
+            // A command id twice in one group would fail it: a retry waits for the next group.
+            var group: [Waiting] = []
+            var later: [Waiting] = []
+            var ids: Set<String> = []
+            for waiting in queue {
+                if group.count < maximumGroupSize, ids.insert(waiting.envelope.id).inserted {
+                    group.append(waiting)
+                } else {
+                    later.append(waiting)
+                }
+            }
+            queue = later
+            nextGroup += 1
+            let id = nextGroup
+            let task = Task { [bus, group] in
+                let results = await bus.handle(group: group.map(\.envelope))
+                self.finish(id, group, results)
+            }
+            running[id] = (Set(group.map(\.ticket)), task)
+        }
+    }
+
+    private func finish(_ id: Int, _ group: [Waiting], _ results: [Result<CommandReceipt, any Error>]) {
+        for (waiting, result) in zip(group, results) { waiting.reply.resume(returning: result) }
+        running[id] = nil
+        startGroups()
+    }
+}

@@ -1,0 +1,106 @@
+import CommandService
+import Contracts
+import Domain
+import Logging
+import PostgresNIO
+import Testing
+
+/// Group commit gives every command of a group the answer it would have had alone: the same
+/// outcomes, its own events, exactly-once per command id — on both stores.
+@Suite struct GroupCommitTests {
+    func bus(_ store: any StoreProbe) -> MessageBus { Bootstrap.messageBus(unitOfWork: store.unitOfWork) }
+
+    @Test(arguments: StoreKind.allCases)
+    func eachCommandOfAGroupEndsAsIfHandledAlone(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let bus = bus(store)
+            _ = try await bus.handle(Make.createBatch("lamps", "LAMP", 10))
+            _ = try await bus.handle(Make.createBatch("desks", "DESK", 10))
+            let group = [
+                Make.allocate("o1", "LAMP", 3), Make.allocate("o2", "LAMP", 5), Make.allocate("o3", "DESK", 1),
+                Make.allocate("o4", "NOPE", 1), Make.allocate("o5", "LAMP", 1000),
+            ]
+            let results = await bus.handle(group: group)
+            let lamps = CommandOutcome.allocated(try BatchReference("lamps"))
+            #expect(try results[0].get().outcome == lamps)
+            #expect(try results[1].get().outcome == lamps)
+            #expect(try results[2].get().outcome == .allocated(try BatchReference("desks")))
+            #expect(throws: DomainError.unknownSKU(try SKU("NOPE"))) { try results[3].get() }
+            #expect(try results[4].get().outcome == .outOfStock)
+            #expect(try await store.batches(of: "LAMP").map(\.allocated) == [8])
+            #expect(try await store.batches(of: "DESK").map(\.allocated) == [1])
+
+            // Each command's events carry its id, in the order handled; each receipt marks its last.
+            let journal = try await store.journal().dropFirst(2)
+            #expect(journal.map(\.commandID) == [0, 1, 2, 4].map { group[$0].id })
+            let marks = try [0, 1, 2, 4].map { try #require(try results[$0].get().lastEvent) }
+            #expect(marks == marks.sorted() && Set(marks).count == 4)
+
+            // Repeats answer from the stored outcome, in a group or alone.
+            let again = await bus.handle(group: [group[0], group[4], Make.allocate("o6", "DESK", 2)])
+            #expect(try again[0].get() == CommandReceipt(outcome: lamps, lastEvent: marks[0], isRepeat: true))
+            #expect(try again[1].get().isRepeat)
+            #expect(try again[2].get().isRepeat == false)
+            #expect(try await bus.handle(group[1]).isRepeat)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anIDReusedForAnotherRequestIsRefusedInAGroup(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let bus = bus(store)
+            _ = try await bus.handle(Make.createBatch("lamps", "LAMP", 10))
+            _ = try await bus.handle(Make.allocate("o1", "LAMP", 1, id: "same"))
+            let results = await bus.handle(group: [
+                Make.allocate("o2", "LAMP", 1, id: "same"), Make.allocate("o3", "LAMP", 1),
+            ])
+            #expect(throws: ServiceError.commandIDReused("same")) { try results[0].get() }
+            #expect(try results[1].get().outcome == .allocated(try BatchReference("lamps")))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oneIDTwiceInAGroupIsHandledOnce(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let bus = bus(store)
+            _ = try await bus.handle(Make.createBatch("lamps", "LAMP", 10))
+            let twice = Make.allocate("o1", "LAMP", 4)
+            let results = await bus.handle(group: [twice, twice])
+            let outcomes = try results.map { try $0.get().outcome }
+            #expect(outcomes == [.allocated(try BatchReference("lamps")), .allocated(try BatchReference("lamps"))])
+            #expect(try await store.batches(of: "LAMP").map(\.allocated) == [4])
+            #expect(try await store.journal().filter { $0.commandID == twice.id }.count == 1)
+        }
+    }
+
+    /// Many clients through the group committer on one product: groups form, share transactions,
+    /// and the product is never over-allocated nor an allocation lost.
+    @Test func groupedAllocationsOnAHotProductKeepTheRules() async throws {
+        try await withMigratedDatabase(maximumConnections: 10) { client in
+            let bus = Bootstrap.messageBus(
+                unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: Logger(label: "test")))
+            let committer = GroupCommitter(bus: bus, maximumGroupSize: 8, maximumGroupsInFlight: 3)
+            _ = try await bus.handle(Make.createBatch("warehouse", "HOT", 70))
+            _ = try await bus.handle(Make.createBatch("ship", "HOT", 30, eta: "2027-01-01"))
+            let outcomes = try await withThrowingTaskGroup(of: [CommandOutcome].self) { group in
+                for client in 0..<40 {
+                    group.addTask {
+                        var outcomes: [CommandOutcome] = []
+                        for order in 0..<3 {
+                            outcomes.append(
+                                try await committer.handle(Make.allocate("c\(client)-o\(order)", "HOT", 1)).outcome)
+                        }
+                        return outcomes
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(outcomes.filter { $0 == .outOfStock }.count == 20)
+            let probe = PostgresProbe(client: client)
+            #expect(try await probe.batches(of: "HOT").map(\.allocated) == [30, 70])
+            #expect(try await probe.journal().filter { $0.payload.type == .allocated }.count == 100)
+            let versions = try await probe.journal().filter { $0.payload.type == .allocated }.map(\.aggregateVersion)
+            #expect(versions.sorted() == Array(3...102), "one version per allocation, none shared or skipped")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CommandService
+import Foundation
+import Logging
+import PostgresNIO
+import TestSupport
+import Testing
+
+/// The pgbench ceiling is only honest if its script is the service's SQL and does the same work:
+/// run it with real pgbench and check that every transaction wrote what one allocation writes.
+@Suite struct PgbenchScriptTests {
+    @Test func theCeilingScriptRunsAndWritesWhatAnAllocationWrites() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await TestDatabase.withClient(url) { client in
+                let logger = Logger(label: "test")
+                try await Migrations.apply(on: client, logger: logger)
+                for statement in PgbenchScript.setup(skus: 3).split(separator: ";")
+                where !statement.allSatisfy(\.isWhitespace) {
+                    try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
+                }
+                let script = FileManager.default.temporaryDirectory.appendingPathComponent("allocate-\(UUID()).pgbench")
+                try PgbenchScript.allocate().write(to: script, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(at: script) }
+
+                let output = try runPgbench([
+                    "-n", "-M", "extended", "-D", "skus=3", "-c", "2", "-t", "10", "-f", script.path, url,
+                ])
+                #expect(output.contains("number of failed transactions: 0"), "\(output)")
+
+                func count(_ sql: String) async throws -> Int {
+                    var value = 0
+                    for try await n in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
+                        Int.self)
+                    {
+                        value = n
+                    }
+                    return value
+                }
+                #expect(try await count("SELECT count(*)::bigint FROM allocations") == 20)
+                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'") == 20)
+                #expect(
+                    try await count("SELECT count(*)::bigint FROM processed_commands WHERE outcome = 'allocated'") == 20
+                )
+                // The compare-and-set matched every time: one new version per allocation.
+                #expect(try await count("SELECT sum(version)::bigint FROM products") == 20)
+                #expect(try await count("SELECT sum(allocated_quantity)::bigint FROM batches") == 20)
+            }
+        }
+    }
+
+    private func runPgbench(_ arguments: [String]) throws -> String {
+        let candidates =
+            ["/usr/bin/pgbench"]
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
+        let path = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "pgbench not found")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
