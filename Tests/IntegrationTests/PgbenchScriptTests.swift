@@ -22,7 +22,7 @@ import Testing
                 defer { try? FileManager.default.removeItem(at: script) }
 
                 let output = try runPgbench([
-                    "-n", "-M", "extended", "-D", "skus=3", "-c", "2", "-t", "10", "-f", script.path, url,
+                    "-n", "-M", "prepared", "-D", "skus=3", "-c", "2", "-t", "10", "-f", script.path, url,
                 ])
                 #expect(output.contains("number of failed transactions: 0"), "\(output)")
 

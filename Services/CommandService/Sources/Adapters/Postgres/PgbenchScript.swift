@@ -32,16 +32,17 @@ public enum PgbenchScript {
         return """
             -- The SQL of one allocate command committed alone, generated from Statements.swift by
             -- `cosmic-command --print-pgbench-script`. Variables: -D skus=<number of products>.
+            -- Run it with -M prepared: the service prepares these statements once per connection too.
             \\set n random(1, 1000000000000000)
             \\set sku random(1, :skus)
             BEGIN;
-            \(substitute(Statements.previousOutcome, [1: ":n"]));
-            \(substitute(Statements.lockProduct, [1: ":sku"]));
-            \(substitute(Statements.loadProducts, [1: array(":sku"), 2: array(":n")]))
+            \(substitute(Statements.PreviousOutcome.sql, [1: ":n"]));
+            \(substitute(Statements.LockProduct.sql, [1: ":sku"]));
+            \(substitute(Statements.LoadProducts.sql, [1: array(":sku"), 2: array(":n")]))
             \\gset p_
             \\set next_version :p_version + 1
             \\set next_allocated :p_allocated_quantity + 1
-            \(substitute(Statements.flush, flush));
+            \(substitute(Statements.Flush.sql, flush));
             COMMIT;
 
             """

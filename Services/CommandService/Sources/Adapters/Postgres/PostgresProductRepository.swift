@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 /// Products in PostgreSQL, read inside one unit of work's transaction; their changes are written
-/// at commit, all in one statement (`Statements.flush`).
+/// at commit, all in one statement (`Statements.Flush`).
 ///
 /// Reads fetch a product's batches with their allocated totals plus only the order lines the
 /// command concerns, so the cost of a command does not grow with the product's history.
@@ -118,7 +118,7 @@ final class PostgresProductRepository: ProductRepository {
 
     /// Locks and loads several products at once, with the lines of `orderIDs`: what a group of
     /// commands will ask for, in two round trips instead of two per command. The caller has taken
-    /// the row locks already (`Statements.previousOutcomesLockingProducts`).
+    /// the row locks already (`Statements.PreviousOutcomesLockingProducts`).
     func prefetch(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
         let wanted = skus.filter { tracked[$0] == nil }
         guard !wanted.isEmpty else { return }
@@ -129,20 +129,23 @@ final class PostgresProductRepository: ProductRepository {
 
     private func load(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if lockOnLoad {
-            try await connection.query(PostgresQuery(Statements.lockProduct, sku.rawValue), logger: logger)
+            _ = try await connection.execute(
+                Statements.LockProduct.self, PostgresBindings(sku.rawValue), logger: logger
+            )
+            .reduce(0) { count, _ in count + 1 }
         }
         return try await loadProducts([sku], withLinesOf: orderID.map { [$0] } ?? []).first
     }
 
     private func loadProducts(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws -> [Product] {
-        let rows = try await connection.query(
-            PostgresQuery(Statements.loadProducts, skus.map(\.rawValue), orderIDs.map(\.rawValue)),
+        let rows = try await connection.execute(
+            Statements.LoadProducts.self, PostgresBindings(skus.map(\.rawValue), orderIDs.map(\.rawValue)),
             logger: logger)
         // Rows come by product, then batch; a batch has a row per known line (or one without).
         var loaded: [(sku: SKU, version: Int, batches: [Batch])] = []
-        for try await (rawSKU, version, reference, purchased, allocated, eta, order, quantity) in rows.decode(
-            (String, Int, String?, Int?, Int?, String?, String?, Int?).self)
-        {
+        for try await row in rows {
+            let (rawSKU, version, reference, purchased, allocated, eta, order, quantity) = try row.decode(
+                (String, Int, String?, Int?, Int?, String?, String?, Int?).self)
             let sku = SKU(unchecked: rawSKU)
             if loaded.last?.sku != sku { loaded.append((sku, version, [])) }
             guard let reference, let purchased, let allocated else { continue }
@@ -216,7 +219,7 @@ final class PostgresProductRepository: ProductRepository {
 
     // MARK: Writing
 
-    /// What the unit changed, as the columns of `Statements.flush` and `Statements.removeAllocations`.
+    /// What the unit changed, as the columns of `Statements.Flush` and `Statements.RemoveAllocations`.
     func changes() -> ProductChanges {
         var changes = ProductChanges()
         for (sku, entry) in tracked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

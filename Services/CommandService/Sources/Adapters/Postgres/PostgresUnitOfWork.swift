@@ -10,7 +10,7 @@ import PostgresNIO
 /// a row lock taken when a product is loaded (unless `lockOnLoad` is off) and the version
 /// compare-and-set when it is saved; a lost race surfaces as `UnitOfWorkError.conflict`, and the
 /// message bus re-runs the command on fresh state. Reads happen as handlers ask; every write waits
-/// for the commit, which sends them in one statement (`Statements.flush`): one allocation costs
+/// for the commit, which sends them in one statement (`Statements.Flush`): one allocation costs
 /// BEGIN, outcome lookup, row lock, load, flush, COMMIT.
 public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     let client: PostgresClient
@@ -70,9 +70,10 @@ final class PostgresUnitOfWork: UnitOfWork {
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         if let prefetched { return prefetched[commandID] }
-        let rows = try await connection.query(PostgresQuery(Statements.previousOutcome, commandID), logger: logger)
-        for try await (fingerprint, outcome, reference, lastSeq) in rows.decode((String, String, String?, Int64?).self)
-        {
+        let rows = try await connection.execute(
+            Statements.PreviousOutcome.self, PostgresBindings(commandID), logger: logger)
+        for try await row in rows {
+            let (fingerprint, outcome, reference, lastSeq) = try row.decode((String, String, String?, Int64?).self)
             return StoredCommand(
                 fingerprint: fingerprint, outcome: try StoredOutcome.decode(outcome, reference),
                 lastEvent: lastSeq.map(EventMark.init))
@@ -82,12 +83,13 @@ final class PostgresUnitOfWork: UnitOfWork {
 
     func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
         let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
-        let rows = try await connection.query(
-            PostgresQuery(Statements.previousOutcomesLockingProducts, commandIDs, skus.map(\.rawValue)), logger: logger)
+        let rows = try await connection.execute(
+            Statements.PreviousOutcomesLockingProducts.self, PostgresBindings(commandIDs, skus.map(\.rawValue)),
+            logger: logger)
         var stored: [String: StoredCommand] = [:]
-        for try await (id, fingerprint, outcome, reference, lastSeq) in rows.decode(
-            (String?, String?, String?, String?, Int64?).self)
-        {
+        for try await row in rows {
+            let (id, fingerprint, outcome, reference, lastSeq) = try row.decode(
+                (String?, String?, String?, String?, Int64?).self)
             guard let id, let fingerprint, let outcome else { continue }  // the lock count row
             stored[id] = StoredCommand(
                 fingerprint: fingerprint, outcome: try StoredOutcome.decode(outcome, reference),
@@ -120,14 +122,16 @@ final class PostgresUnitOfWork: UnitOfWork {
     func commit() async throws -> EventMark? {
         let changes = repository.changes()
         if !changes.removedLineOrders.isEmpty {
-            try await connection.query(
-                PostgresQuery(Statements.removeAllocations, changes.removedLineSKUs, changes.removedLineOrders),
-                logger: logger)
+            _ = try await connection.execute(
+                Statements.RemoveAllocations.self, PostgresBindings(changes.removedLineSKUs, changes.removedLineOrders),
+                logger: logger
+            ).reduce(0) { count, _ in count + 1 }
         }
-        let rows = try await connection.query(try flushQuery(changes), logger: logger)
+        let rows = try await connection.execute(Statements.Flush.self, try flushBindings(changes), logger: logger)
         var matched = 0
         var last: EventMark?
-        for try await (count, commandID, commandLast, unitLast) in rows.decode((Int, String?, Int64?, Int64?).self) {
+        for try await row in rows {
+            let (count, commandID, commandLast, unitLast) = try row.decode((Int, String?, Int64?, Int64?).self)
             matched = count
             last = unitLast.map(EventMark.init)
             if let commandID, let commandLast { lastEvents[commandID] = EventMark(commandLast) }
@@ -142,8 +146,8 @@ final class PostgresUnitOfWork: UnitOfWork {
 
     func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
 
-    /// `Statements.flush` bound to this unit's changes, events (the outbox) and commands.
-    private func flushQuery(_ changes: ProductChanges) throws -> PostgresQuery {
+    /// `Statements.Flush` bound to this unit's changes, events (the outbox) and commands.
+    private func flushBindings(_ changes: ProductChanges) throws -> PostgresBindings {
         var types: [String] = [], versions: [Int] = [], aggregates: [String] = [], aggregateVersions: [Int] = []
         var commandIDs: [String] = [], payloads: [String] = []
         var owner = recorded.makeIterator()
@@ -159,8 +163,7 @@ final class PostgresUnitOfWork: UnitOfWork {
             payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
         }
         let outcomes = recorded.map { StoredOutcome.encode($0.outcome) }
-        return PostgresQuery(
-            Statements.flush,
+        return PostgresBindings(
             changes.productSKUs, changes.oldVersions, changes.newVersions,
             changes.newProductSKUs, changes.newProductVersions,
             changes.batchReferences, changes.batchPurchased, changes.batchAllocated,

@@ -1,6 +1,6 @@
 import Domain
 
-/// A unit of work's product changes as the array columns `Statements.flush` unnests: one entry per
+/// A unit of work's product changes as the array columns `Statements.Flush` unnests: one entry per
 /// changed row, so any number of products, batches and lines are written in one round trip.
 struct ProductChanges {
     var productSKUs: [String] = [], oldVersions: [Int] = [], newVersions: [Int] = []

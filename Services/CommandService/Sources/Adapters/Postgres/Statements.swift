@@ -1,110 +1,146 @@
+import Logging
 import PostgresNIO
 
-/// The SQL a unit of work issues on the allocate path, as named constants.
+/// A statement PostgresNIO prepares once per connection (and the server plans once), named by type.
+protocol PreparedSQL {
+    static var sql: String { get }
+}
+
+/// The SQL a unit of work issues on the allocate path, as named prepared statements.
 ///
 /// Kept in one place for two readers: the repository and unit of work, which bind them, and
 /// `PgbenchScript`, which turns the very same text into the pgbench ceiling benchmark — so the
 /// ceiling always measures the statements the service really sends.
 enum Statements {
     /// A command id's stored outcome (exactly-once); one row or none.
-    static let previousOutcome = """
-        SELECT fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
-        WHERE command_id = $1
-        """
+    enum PreviousOutcome: PreparedSQL {
+        static let sql = """
+            SELECT fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
+            WHERE command_id = $1
+            """
+    }
 
     /// The product's row lock. Its own statement: a statement that locks and reads joined rows at
     /// once would, after waiting, see the product's new row beside the batches' old ones.
-    static let lockProduct = "SELECT 1 FROM products WHERE sku = $1 FOR UPDATE"
+    enum LockProduct: PreparedSQL {
+        static let sql = "SELECT 1 FROM products WHERE sku = $1 FOR UPDATE"
+    }
 
     /// A group's stored outcomes and its products' row locks in one round trip. Locks are taken in
     /// SKU order so that two groups never wait for each other in a cycle. The outcomes are read
     /// from the statement's start; one committed meanwhile by a concurrent attempt surfaces later as
     /// a duplicate `processed_commands` key, which sends the group down the one-by-one path.
-    static let previousOutcomesLockingProducts = """
-        WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE)
-        SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
-        WHERE command_id = ANY($1::text[])
-        UNION ALL
-        SELECT NULL, NULL, NULL, NULL, count(*) FROM locked
-        """
+    enum PreviousOutcomesLockingProducts: PreparedSQL {
+        static let sql = """
+            WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE)
+            SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
+            WHERE command_id = ANY($1::text[])
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, count(*) FROM locked
+            """
+    }
 
     /// Products with their batches (allocated totals included) and only the lines of the orders
     /// asked for, so the cost of a load does not grow with a product's history.
-    static let loadProducts = """
-        SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
-               to_char(b.eta, 'YYYY-MM-DD'), a.orderid, a.quantity
-        FROM products p
-        LEFT JOIN batches b ON b.sku = p.sku
-        LEFT JOIN allocations a ON a.batch_reference = b.reference AND a.orderid = ANY($2::text[])
-        WHERE p.sku = ANY($1::text[])
-        ORDER BY p.sku, b.reference
-        """
+    enum LoadProducts: PreparedSQL {
+        static let sql = """
+            SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
+                   to_char(b.eta, 'YYYY-MM-DD'), a.orderid, a.quantity
+            FROM products p
+            LEFT JOIN batches b ON b.sku = p.sku
+            LEFT JOIN allocations a ON a.batch_reference = b.reference AND a.orderid = ANY($2::text[])
+            WHERE p.sku = ANY($1::text[])
+            ORDER BY p.sku, b.reference
+            """
+    }
 
     /// Lines leaving their batch (deallocation, a shrinking batch). Apart from `flush` because a line
     /// may leave and come back (to another batch) in one unit, and the parts of one statement run in
     /// no defined order.
-    static let removeAllocations = """
-        DELETE FROM allocations a USING unnest($1::text[], $2::text[]) AS r(sku, orderid)
-        WHERE a.sku = r.sku AND a.orderid = r.orderid
-        """
+    enum RemoveAllocations: PreparedSQL {
+        static let sql = """
+            DELETE FROM allocations a USING unnest($1::text[], $2::text[]) AS r(sku, orderid)
+            WHERE a.sku = r.sku AND a.orderid = r.orderid
+            """
+    }
 
     /// Everything else a unit of work changed, in one statement: the version compare-and-set of
     /// changed products (the answer's first column counts the products it matched), new products,
     /// batch changes, new lines, the outbox's events in the order raised, and the processed command
     /// ids with their last event. Answers one row per recorded command (or one row without one).
-    static let flush = """
-        WITH changed_products AS (
-            UPDATE products p SET version = c.new_version
-            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(sku, old_version, new_version)
-            WHERE p.sku = c.sku AND p.version = c.old_version
-            RETURNING 1
-        ), new_products AS (
-            INSERT INTO products (sku, version) SELECT * FROM unnest($4::text[], $5::bigint[])
-        ), changed_batches AS (
-            UPDATE batches b SET purchased_quantity = c.purchased, allocated_quantity = c.allocated
-            FROM unnest($6::text[], $7::int[], $8::int[]) AS c(reference, purchased, allocated)
-            WHERE b.reference = c.reference
-        ), new_batches AS (
-            INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta)
-            SELECT b.reference, b.sku, b.purchased, b.allocated, NULLIF(b.eta, '')::date
-            FROM unnest($9::text[], $10::text[], $11::int[], $12::int[], $13::text[])
-                 AS b(reference, sku, purchased, allocated, eta)
-        ), new_lines AS (
-            INSERT INTO allocations (orderid, sku, batch_reference, quantity)
-            SELECT l.orderid, l.sku, l.batch, l.quantity
-            FROM unnest($14::text[], $15::text[], $16::text[], $17::int[]) WITH ORDINALITY
-                 AS l(orderid, sku, batch, quantity, n)
-            ORDER BY l.n
-        ), events AS (
-            INSERT INTO event_log (type, schema_version, aggregate_id, aggregate_version, command_id, payload)
-            SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload
-            FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
-                 WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
-            ORDER BY e.n
-            RETURNING seq, command_id
-        ), commands AS (
-            SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference
-            FROM unnest($24::text[], $25::text[], $26::text[], $27::text[])
-                 AS c(command_id, fingerprint, outcome, batch_reference)
-        ), processed AS (
-            INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, last_event_seq)
-            SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference,
-                   (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id)
-            FROM commands c
-        )
-        SELECT (SELECT count(*) FROM changed_products), c.command_id,
-               (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id),
-               (SELECT max(seq) FROM events)
-        FROM (SELECT NULL::text AS command_id WHERE NOT EXISTS (SELECT 1 FROM commands)
-              UNION ALL SELECT command_id FROM commands) c
-        """
+    enum Flush: PreparedSQL {
+        static let sql = """
+            WITH changed_products AS (
+                UPDATE products p SET version = c.new_version
+                FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS c(sku, old_version, new_version)
+                WHERE p.sku = c.sku AND p.version = c.old_version
+                RETURNING 1
+            ), new_products AS (
+                INSERT INTO products (sku, version) SELECT * FROM unnest($4::text[], $5::bigint[])
+            ), changed_batches AS (
+                UPDATE batches b SET purchased_quantity = c.purchased, allocated_quantity = c.allocated
+                FROM unnest($6::text[], $7::int[], $8::int[]) AS c(reference, purchased, allocated)
+                WHERE b.reference = c.reference
+            ), new_batches AS (
+                INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta)
+                SELECT b.reference, b.sku, b.purchased, b.allocated, NULLIF(b.eta, '')::date
+                FROM unnest($9::text[], $10::text[], $11::int[], $12::int[], $13::text[])
+                     AS b(reference, sku, purchased, allocated, eta)
+            ), new_lines AS (
+                INSERT INTO allocations (orderid, sku, batch_reference, quantity)
+                SELECT l.orderid, l.sku, l.batch, l.quantity
+                FROM unnest($14::text[], $15::text[], $16::text[], $17::int[]) WITH ORDINALITY
+                     AS l(orderid, sku, batch, quantity, n)
+                ORDER BY l.n
+            ), events AS (
+                INSERT INTO event_log (type, schema_version, aggregate_id, aggregate_version, command_id, payload)
+                SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload
+                FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
+                     WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
+                ORDER BY e.n
+                RETURNING seq, command_id
+            ), commands AS (
+                SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference
+                FROM unnest($24::text[], $25::text[], $26::text[], $27::text[])
+                     AS c(command_id, fingerprint, outcome, batch_reference)
+            ), processed AS (
+                INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, last_event_seq)
+                SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference,
+                       (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id)
+                FROM commands c
+            )
+            SELECT (SELECT count(*) FROM changed_products), c.command_id,
+                   (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id),
+                   (SELECT max(seq) FROM events)
+            FROM (SELECT NULL::text AS command_id WHERE NOT EXISTS (SELECT 1 FROM commands)
+                  UNION ALL SELECT command_id FROM commands) c
+            """
+    }
 }
 
-extension PostgresQuery {
-    /// One of `Statements` with its parameters, `$1` first.
-    init(_ sql: String, _ values: any PostgresDynamicTypeEncodable...) {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values { bindings.append(value) }
-        self.init(unsafeSQL: sql, binds: bindings)
+/// Runs one of `Statements` as a prepared statement; rows come back undecoded.
+struct Prepared<Text: PreparedSQL>: PostgresPreparedStatement {
+    static var sql: String { Text.sql }
+    static var name: String { "cosmic.\(Text.self)" }
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+}
+
+extension PostgresBindings {
+    /// Parameters in order, `$1` first.
+    init(_ values: any PostgresDynamicTypeEncodable...) {
+        self.init(capacity: values.count)
+        for value in values { append(value) }
+    }
+}
+
+extension PostgresConnection {
+    /// `Text` with its parameters as a prepared statement; rows come back undecoded.
+    func execute<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws
+        -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
+    {
+        try await execute(Prepared<Text>(bindings: bindings), logger: logger)
     }
 }
