@@ -104,6 +104,17 @@ final class HTTPConnection {
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Linux delays ACKs by up to 40 ms; a server that writes a response in several small
+    /// segments with Nagle on would then wait for that ACK. Quick ACK mode ends by itself, so it
+    /// is asked for before every read.
+    private func acknowledgeAtOnce() {
+        #if os(Linux)
+            var one: Int32 = 1
+            _ = setsockopt(
+                descriptor, Int32(IPPROTO_TCP), Int32(TCP_QUICKACK), &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+
     private func write(_ bytes: [UInt8]) throws(HTTPClientError) {
         var offset = 0
         while offset < bytes.count {
@@ -131,6 +142,7 @@ final class HTTPConnection {
                 received.removeFirst(consumed)
                 return response
             }
+            acknowledgeAtOnce()
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 received += chunk[..<count]
