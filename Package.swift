@@ -107,6 +107,8 @@ let package = Package(
             path: "Tests/ServiceLayerTests", swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
+        // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
+        .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),
         // What the integration and end-to-end tests share: throwaway databases, waiting on conditions
         // with deadlines, and starting and stopping the real executables.
         .target(

@@ -14,6 +14,6 @@ struct Cosmic: AsyncParsableCommand {
             """,
         subcommands: [
             AddBatch.self, Allocate.self, Deallocate.self, ChangeQuantity.self,
-            Allocations.self, Stock.self, Dashboard.self, Events.self,
+            Allocations.self, Stock.self, Dashboard.self, Events.self, Bench.self,
         ])
 }

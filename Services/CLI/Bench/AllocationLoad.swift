@@ -1,0 +1,157 @@
+import Contracts
+import Synchronization
+
+/// Drives the command service with a run's clients, phase by phase: create the batches, make the
+/// prior allocations, then warm up and measure.
+///
+/// Each phase runs one task per client, and each client owns its socket, so clients never wait
+/// on each other except in the service. Work is shared out through a ticket counter where its
+/// total is fixed (batches, prior allocations, `--count`).
+struct AllocationLoad: Sendable {
+    let plan: AllocationPlan
+    let clients: [BenchClient]
+
+    /// Why a set-up phase could not complete.
+    struct SetupFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Creates every batch of the plan; a batch that already exists (a rerun with the same
+    /// `--run-id`) is fine.
+    func createBatches() async throws(SetupFailure) {
+        let plan = plan
+        try await shareOut(plan.batchCount) { client, index in
+            let batch = plan.createBatch(index)
+            let request = CommandRequest(
+                commandID: batch.commandID,
+                payload: .createBatch(
+                    CreateBatchPayload(
+                        reference: batch.reference, sku: batch.sku, quantity: AllocationPlan.batchQuantity)))
+            let answer = await client.sendUntilDecided(request)
+            if case .reply(let reply, _) = answer, reply.status == .ok || reply.error?.code == .duplicateBatch {
+                return nil
+            }
+            return "CreateBatch \(batch.reference): \(Self.describe(answer))"
+        }
+    }
+
+    /// Makes `perSKU` allocations of one unit on every SKU, through all clients, not measured.
+    func allocatePrior(perSKU: Int) async throws(SetupFailure) {
+        let plan = plan
+        try await shareOut(perSKU * plan.skus) { client, ticket in
+            let order = plan.orderID(.prior, client: 0, command: ticket)
+            let request = CommandRequest(
+                commandID: order,
+                payload: .allocate(AllocatePayload(orderID: order, sku: plan.sku(ticket % plan.skus), quantity: 1)))
+            let answer = await client.sendUntilDecided(request)
+            if case .reply(let reply, _) = answer, reply.status == .ok { return nil }
+            return "prior Allocate \(order): \(Self.describe(answer))"
+        }
+    }
+
+    /// Warms up, then measures, following `schedule`. Replies of measured allocations are offered
+    /// to `freshness` when given.
+    func measure(_ schedule: LoadSchedule, freshness: FreshnessProbe?) async -> AllocationTally {
+        let plan = plan
+        let tickets = Tickets()
+        return await withTaskGroup(of: AllocationTally.self) { group in
+            for (index, client) in clients.enumerated() {
+                group.addTask {
+                    await Self.runClient(index, client, plan, schedule, tickets, freshness)
+                }
+            }
+            var total = AllocationTally()
+            for await tally in group { total.merge(tally) }
+            return total
+        }
+    }
+
+    private static func runClient(
+        _ index: Int, _ client: BenchClient, _ plan: AllocationPlan, _ schedule: LoadSchedule, _ tickets: Tickets,
+        _ freshness: FreshnessProbe?
+    ) async -> AllocationTally {
+        var tally = AllocationTally()
+        var sent = 0  // for pacing: every command since the warm-up began
+        var warmups = 0
+        var measured = 0
+        while true {
+            if let due = schedule.sendTime(client: index, command: sent), due > .now {
+                try? await Task.sleep(until: due)
+            }
+            let sentAt = ContinuousClock.now
+            let phase: AllocationPlan.Phase
+            let k: Int
+            if sentAt < schedule.measureStart {
+                (phase, k) = (.warmup, warmups)
+                warmups += 1
+            } else {
+                switch schedule.stop {
+                case .after: if let end = schedule.measureEnd, sentAt >= end { return tally }
+                case .count(let total): if tickets.claim() >= total { return tally }
+                }
+                (phase, k) = (.measured, measured)
+                measured += 1
+            }
+            let order = plan.orderID(phase, client: index, command: k)
+            let sku = plan.sku(plan.skuIndex(client: index, command: k))
+            let answer = await client.send(
+                CommandRequest(
+                    commandID: order, payload: .allocate(AllocatePayload(orderID: order, sku: sku, quantity: 1))))
+            sent += 1
+            guard phase == .measured else {
+                tally.warmupCommands += 1
+                continue
+            }
+            tally.record(answer, sentAt: sentAt)
+            if let freshness, case .reply(let reply, let receivedAt) = answer, reply.result?.outcome == .allocated,
+                let position = reply.position
+            {
+                freshness.offer(.init(orderID: order, position: position, receivedAt: receivedAt))
+            }
+        }
+    }
+
+    /// Runs `work` for tickets 0..<total over all clients; the first failure any of them reports
+    /// stops the others and is thrown.
+    private func shareOut(
+        _ total: Int, _ work: @escaping @Sendable (BenchClient, Int) async -> String?
+    ) async throws(SetupFailure) {
+        let tickets = Tickets()
+        let failure = await withTaskGroup(of: String?.self) { group in
+            for client in clients {
+                group.addTask {
+                    while true {
+                        let ticket = tickets.claim()
+                        guard ticket < total else { return nil }
+                        if let problem = await work(client, ticket) {
+                            tickets.exhaust()
+                            return problem
+                        }
+                    }
+                }
+            }
+            var first: String?
+            for await problem in group { first = first ?? problem }
+            return first
+        }
+        if let failure { throw SetupFailure(description: failure) }
+    }
+
+    static func describe(_ answer: CommandAnswer) -> String {
+        switch answer {
+        case .reply(let reply, _):
+            reply.error.map { "\(reply.status.rawValue) \($0.code.rawValue): \($0.message)" } ?? reply.status.rawValue
+        case .none(let code): "no reply (\(code))"
+        }
+    }
+}
+
+/// Hands out 0, 1, 2, … to whichever client asks next.
+final class Tickets: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func claim() -> Int { next.add(1, ordering: .relaxed).oldValue }
+
+    /// Makes every later claim exceed any total: the work stops.
+    func exhaust() { next.store(Int.max / 2, ordering: .relaxed) }
+}
