@@ -99,7 +99,7 @@ public final class CommandServiceApp: Sendable {
                     socket: commands,
                     committer: GroupCommitter(
                         bus: bus, maximumGroupSize: configuration.groupSize,
-                        maximumGroupsInFlight: configuration.groupsInFlight),
+                        maximumGroupsInFlight: configuration.groupsInFlight, onGroup: metrics.groupHandled),
                     sequencer: sequencer, state: state,
                     timeout: configuration.commandTimeout, metrics: metrics, logger: logger),
                 serviceName: "commands"))

@@ -15,6 +15,8 @@ public final class ServiceMetrics: Sendable {
     private let head: Gauge
     private let backlog: Gauge
     private let leader: Gauge
+    private let groups: Counter
+    private let groupedCommands: Counter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -34,6 +36,20 @@ public final class ServiceMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 namespace: "cosmic", subsystem: "relay", metricName: "leader", unitName: "",
                 helpText: "1 while this instance's relay holds the publishing lock."))
+        groups = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "cosmic", subsystem: "group_commit", metricName: "groups", unitName: "total",
+                helpText: "Groups of allocations handled in one transaction (a group of one included)."))
+        groupedCommands = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "cosmic", subsystem: "group_commit", metricName: "commands", unitName: "total",
+                helpText: "Allocations handled in groups; divided by the groups, the mean group size."))
+    }
+
+    /// A group of `size` allocations was handled in one unit of work.
+    @Sendable func groupHandled(size: Int) {
+        groups.increment()
+        groupedCommands.increment(by: Int64(size))
     }
 
     /// One answered command: `status` is ok, rejected or error; `outcome` the result's outcome or

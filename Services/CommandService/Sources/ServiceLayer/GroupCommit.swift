@@ -16,6 +16,7 @@ public actor GroupCommitter {
     private let bus: MessageBus
     private let maximumGroupSize: Int
     private let maximumGroupsInFlight: Int
+    private let onGroup: @Sendable (Int) -> Void
     private var queue: [Waiting] = []
     /// Groups being written: the tickets still waiting for each, and its task.
     private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>)] = [:]
@@ -26,11 +27,16 @@ public actor GroupCommitter {
     /// - Parameters:
     ///   - maximumGroupSize: the most commands in one transaction (1 turns grouping off).
     ///   - maximumGroupsInFlight: groups being written at once, each on its own connection.
-    public init(bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 2) {
+    ///   - onGroup: told the size of each group as it starts (metrics).
+    public init(
+        bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 2,
+        onGroup: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         precondition(maximumGroupSize >= 1 && maximumGroupsInFlight >= 1)
         self.bus = bus
         self.maximumGroupSize = maximumGroupSize
         self.maximumGroupsInFlight = maximumGroupsInFlight
+        self.onGroup = onGroup
     }
 
     /// Handles a command exactly once per id, as `MessageBus.handle(_:)` does. A caller that gives
@@ -83,6 +89,7 @@ public actor GroupCommitter {
             }
             queue = later
             nextGroup += 1
+            onGroup(group.count)
             let id = nextGroup
             let task = Task { [bus, group] in
                 let results = await bus.handle(group: group.map(\.envelope))
