@@ -73,6 +73,39 @@ import Testing
         }
     }
 
+    /// A group numbers its own events as it commits, interleaved with commands alone that leave
+    /// theirs to sequencing rounds: positions stay gap-free, one per event, in commit order.
+    @Test func groupsNumberTheirEventsAndPositionsStayGapFree() async throws {
+        try await withMigratedDatabase { client in
+            let logger = Logger(label: "test")
+            let log = PostgresEventLog(client: client, logger: logger)
+            let sequencer = Sequencer(log: log, logger: logger)
+            let bus = Bootstrap.messageBus(
+                unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger, sequencer: sequencer))
+            _ = try await bus.handle(Make.createBatch("lamps", "LAMP", 100))
+            _ = try await bus.handle(Make.createBatch("desks", "DESK", 100))
+            var positions: [Int] = []
+            for round in 0..<5 {
+                async let alone = bus.handle(Make.allocate("alone-\(round)", "DESK", 1))
+                let group = await bus.handle(
+                    group: (0..<4).map { Make.allocate("g\(round)-\($0)", $0 % 2 == 0 ? "LAMP" : "DESK", 1) })
+                for result in group {
+                    positions.append(try await sequencer.position(of: try #require(result.get().lastEvent)))
+                }
+                positions.append(try await sequencer.position(of: try #require(try await alone.lastEvent)))
+            }
+            _ = try await sequencer.completeRound()
+            #expect(Set(positions).count == positions.count, "every command's event has a position of its own")
+            var stored: [Int] = []
+            for try await position in try await client.query(
+                "SELECT position FROM event_log ORDER BY position", logger: logger
+            ).decode(Int?.self) { stored.append(try #require(position)) }
+            #expect(stored == Array(1...stored.count), "gap-free from 1")
+            #expect(stored.count == 2 + 5 * 5)
+            #expect(try await log.head() == stored.count)
+        }
+    }
+
     /// Many clients through the group committer on one product: groups form, share transactions,
     /// and the product is never over-allocated nor an allocation lost.
     @Test func groupedAllocationsOnAHotProductKeepTheRules() async throws {

@@ -64,7 +64,7 @@ public final class CommandServiceApp: Sendable {
         let log = PostgresEventLog(client: client, logger: logger)
         let sequencer = Sequencer(log: log, logger: logger)
         let bus = Bootstrap.messageBus(
-            unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger),
+            unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger, sequencer: sequencer),
             maximumAttempts: configuration.maximumAttempts, logger: logger)
         let relay = OutboxRelay(
             database: database, sequencer: sequencer, socket: events, state: state, settings: configuration.relay,

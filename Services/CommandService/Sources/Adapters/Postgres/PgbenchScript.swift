@@ -28,6 +28,7 @@ public enum PgbenchScript {
             20: array(":sku"), 21: array(":next_version"), 22: array(":n"), 23: array(literal(payload)),
             24: array(":n"), 25: array(literal(fingerprint)), 26: array(literal("allocated")),
             27: array(":p_reference"),
+            28: "false",  // a command committed alone leaves its events to the sequencer
         ]
         return """
             -- The SQL of one allocate command committed alone, generated from Statements.swift by

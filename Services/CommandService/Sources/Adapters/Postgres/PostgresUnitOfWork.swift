@@ -16,18 +16,24 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     let client: PostgresClient
     let logger: Logger
     let lockOnLoad: Bool
+    let sequencer: Sequencer?
 
-    public init(client: PostgresClient, logger: Logger, lockOnLoad: Bool = true) {
+    /// - Parameter sequencer: when given, units serving a group commit number their events
+    ///   themselves and tell it the positions (see `Statements.Flush`); otherwise every event is
+    ///   left to a sequencing round after commit.
+    public init(client: PostgresClient, logger: Logger, lockOnLoad: Bool = true, sequencer: Sequencer? = nil) {
         self.client = client
         self.logger = logger
         self.lockOnLoad = lockOnLoad
+        self.sequencer = sequencer
     }
 
     public func withUnitOfWork<T: Sendable>(_ work: (any UnitOfWork) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
-                let uow = PostgresUnitOfWork(connection: connection, logger: logger, lockOnLoad: lockOnLoad)
+                let uow = PostgresUnitOfWork(
+                    connection: connection, logger: logger, lockOnLoad: lockOnLoad, sequencer: sequencer)
                 do {
                     let result = try await work(uow)
                     if !uow.isCommitted { try await connection.query("ROLLBACK", logger: logger) }
@@ -59,10 +65,14 @@ final class PostgresUnitOfWork: UnitOfWork {
     private var prefetched: [String: StoredCommand]?
     private var lastEvents: [String: EventMark] = [:]
     private(set) var isCommitted = false
+    /// Told the positions this unit gives its events, when it gives them (`Statements.Flush`).
+    private let sequencer: Sequencer?
+    private var numbersEvents = false
 
-    init(connection: PostgresConnection, logger: Logger, lockOnLoad: Bool) {
+    init(connection: PostgresConnection, logger: Logger, lockOnLoad: Bool, sequencer: Sequencer?) {
         self.connection = connection
         self.logger = logger
+        self.sequencer = sequencer
         self.repository = PostgresProductRepository(connection: connection, logger: logger, lockOnLoad: lockOnLoad)
     }
 
@@ -96,6 +106,8 @@ final class PostgresUnitOfWork: UnitOfWork {
                 lastEvent: lastSeq.map(EventMark.init))
         }
         prefetched = stored
+        // A unit that reads ahead serves a group: it numbers its events as it commits.
+        numbersEvents = sequencer != nil
         try await repository.prefetch(skus, withLinesOf: orderIDs)
     }
 
@@ -130,17 +142,23 @@ final class PostgresUnitOfWork: UnitOfWork {
         let rows = try await connection.execute(Statements.Flush.self, try flushBindings(changes), logger: logger)
         var matched = 0
         var last: EventMark?
+        var numbered: [(mark: EventMark, position: Int)] = []
         for try await row in rows {
-            let (count, commandID, commandLast, unitLast) = try row.decode((Int, String?, Int64?, Int64?).self)
+            let (count, commandID, commandLast, commandPosition, unitLast) = try row.decode(
+                (Int, String?, Int64?, Int?, Int64?).self)
             matched = count
             last = unitLast.map(EventMark.init)
-            if let commandID, let commandLast { lastEvents[commandID] = EventMark(commandLast) }
+            if let commandID, let commandLast {
+                lastEvents[commandID] = EventMark(commandLast)
+                if let commandPosition { numbered.append((EventMark(commandLast), commandPosition)) }
+            }
         }
         guard matched == changes.changedProductCount else {
             throw UnitOfWorkError.conflict("a product changed since it was loaded")
         }
         try await connection.query("COMMIT", logger: logger)
         isCommitted = true
+        if let sequencer, !numbered.isEmpty { await sequencer.numbered(numbered) }
         return last
     }
 
@@ -171,7 +189,8 @@ final class PostgresUnitOfWork: UnitOfWork {
             changes.newBatchETAs,
             changes.lineOrders, changes.lineSKUs, changes.lineBatches, changes.lineQuantities,
             types, versions, aggregates, aggregateVersions, commandIDs, payloads,
-            recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" })
+            recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" },
+            numbersEvents && !types.isEmpty)
     }
 }
 

@@ -39,6 +39,15 @@ public actor Sequencer {
         throw UnitOfWorkError.unavailable("event \(mark) has no position after a sequencing round")
     }
 
+    /// Positions a group commit gave its events itself (under the head's row lock, as a round
+    /// would): remembered for the commands' replies, and announced to the relay.
+    public func numbered(_ numbered: [(mark: EventMark, position: Int)]) {
+        remember(numbered)
+        if let head = numbered.map(\.position).max() {
+            for listener in listeners { listener.yield(head) }
+        }
+    }
+
     /// Runs a round that starts after this call (joining one already queued).
     public func completeRound() async throws {
         try await withCheckedThrowingContinuation { continuation in

@@ -68,6 +68,12 @@ enum Statements {
     /// changed products (the answer's first column counts the products it matched), new products,
     /// batch changes, new lines, the outbox's events in the order raised, and the processed command
     /// ids with their last event. Answers one row per recorded command (or one row without one).
+    ///
+    /// With `$28` true the events get their positions here, under the `event_head` row lock, which
+    /// the transaction then holds until it commits: positions stay gap-free and in commit order
+    /// (whoever numbers next waits for this commit), and no sequencing round is needed after it.
+    /// A group commit does this — one holder of the lock per many commands; a command alone leaves
+    /// its events to the `Sequencer`, so that concurrent single commands do not queue on the lock.
     enum Flush: PreparedSQL {
         static let sql = """
             WITH changed_products AS (
@@ -92,13 +98,18 @@ enum Statements {
                 FROM unnest($14::text[], $15::text[], $16::text[], $17::int[]) WITH ORDINALITY
                      AS l(orderid, sku, batch, quantity, n)
                 ORDER BY l.n
+            ), head AS (
+                UPDATE event_head SET head = head + cardinality($18::text[]) WHERE id = 1 AND $28::boolean
+                RETURNING head - cardinality($18::text[]) AS before
             ), events AS (
-                INSERT INTO event_log (type, schema_version, aggregate_id, aggregate_version, command_id, payload)
-                SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload
+                INSERT INTO event_log
+                    (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position)
+                SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload,
+                       (SELECT before FROM head) + e.n
                 FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
                      WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
                 ORDER BY e.n
-                RETURNING seq, command_id
+                RETURNING seq, command_id, position
             ), commands AS (
                 SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference
                 FROM unnest($24::text[], $25::text[], $26::text[], $27::text[])
@@ -111,6 +122,7 @@ enum Statements {
             )
             SELECT (SELECT count(*) FROM changed_products), c.command_id,
                    (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id),
+                   (SELECT max(e.position) FROM events e WHERE e.command_id = c.command_id),
                    (SELECT max(seq) FROM events)
             FROM (SELECT NULL::text AS command_id WHERE NOT EXISTS (SELECT 1 FROM commands)
                   UNION ALL SELECT command_id FROM commands) c
