@@ -65,7 +65,7 @@ struct CosmicCommand: AsyncParsableCommand {
             """)
     var groupSize: Int?
 
-    @Option(help: "Groups of allocations written at once (env COSMIC_GROUPS_IN_FLIGHT, default 2).")
+    @Option(help: "Groups of allocations written at once (env COSMIC_GROUPS_IN_FLIGHT, default 1).")
     var groupsInFlight: Int?
 
     @Option(
@@ -114,7 +114,7 @@ struct CosmicCommand: AsyncParsableCommand {
         configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE", "--pool-size") ?? 20
         configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE", "--group-size") ?? 64
         configuration.groupsInFlight =
-            try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT", "--groups-in-flight") ?? 2
+            try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT", "--groups-in-flight") ?? 1
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

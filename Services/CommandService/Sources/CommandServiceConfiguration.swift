@@ -38,7 +38,7 @@ public struct CommandServiceConfiguration: Sendable {
         maximumAttempts: Int = 5,
         poolSize: Int = 20,
         groupSize: Int = 64,
-        groupsInFlight: Int = 2,
+        groupsInFlight: Int = 1,
         relay: OutboxRelay.Settings = OutboxRelay.Settings(),
         handlesSignals: Bool = false
     ) {

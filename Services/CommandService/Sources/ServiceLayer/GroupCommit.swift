@@ -29,7 +29,7 @@ public actor GroupCommitter {
     ///   - maximumGroupsInFlight: groups being written at once, each on its own connection.
     ///   - onGroup: told the size of each group as it starts (metrics).
     public init(
-        bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 2,
+        bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 1,
         onGroup: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         precondition(maximumGroupSize >= 1 && maximumGroupsInFlight >= 1)
