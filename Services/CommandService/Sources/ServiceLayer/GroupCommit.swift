@@ -67,8 +67,12 @@ public actor GroupCommitter {
                 returning: Result<CommandReceipt, any Error>.failure(CancellationError()))
         } else if let id = running.first(where: { $0.value.waiting.contains(ticket) })?.key {
             // A group nobody waits for any more is stopped, as a lone command's work would be.
+            // Its slot is freed too: work stuck on a dead connection must not hold up later groups.
             running[id]!.waiting.remove(ticket)
-            if running[id]!.waiting.isEmpty { running[id]!.task.cancel() }
+            if running[id]!.waiting.isEmpty {
+                running.removeValue(forKey: id)?.task.cancel()
+                startGroups()
+            }
         } else {
             withdrawn.insert(ticket)  // cancelled before it was queued
         }

@@ -94,7 +94,8 @@ final class PostgresUnitOfWork: UnitOfWork {
     func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
         let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
         let rows = try await connection.execute(
-            Statements.PreviousOutcomesLockingProducts.self, PostgresBindings(commandIDs, skus.map(\.rawValue)),
+            Statements.PreviousOutcomesLockingProducts.self,
+            PostgresBindings(commandIDs, skus.map(\.rawValue), sequencer != nil),
             logger: logger)
         var stored: [String: StoredCommand] = [:]
         for try await row in rows {

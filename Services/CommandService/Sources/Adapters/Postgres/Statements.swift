@@ -27,16 +27,19 @@ enum Statements {
     }
 
     /// A group's stored outcomes and its products' row locks in one round trip. Locks are taken in
-    /// SKU order so that two groups never wait for each other in a cycle. The outcomes are read
+    /// SKU order so that two groups never wait for each other in a cycle. With `$3` true it also
+    /// takes the event head's row lock, products first, for a group that numbers its own events:
+    /// every later statement of the unit then sees all events committed before it (`Flush`). The outcomes are read
     /// from the statement's start; one committed meanwhile by a concurrent attempt surfaces later as
     /// a duplicate `processed_commands` key, which sends the group down the one-by-one path.
     enum PreviousOutcomesLockingProducts: PreparedSQL {
         static let sql = """
-            WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE)
+            WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE),
+                 head AS (SELECT head FROM event_head WHERE id = 1 AND $3::boolean FOR UPDATE)
             SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
             WHERE command_id = ANY($1::text[])
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, count(*) FROM locked
+            SELECT NULL, NULL, NULL, NULL, (SELECT count(*) FROM locked) + (SELECT count(*) FROM head)
             """
     }
 
@@ -69,9 +72,12 @@ enum Statements {
     /// batch changes, new lines, the outbox's events in the order raised, and the processed command
     /// ids with their last event. Answers one row per recorded command (or one row without one).
     ///
-    /// With `$28` true the events get their positions here, under the `event_head` row lock, which
-    /// the transaction then holds until it commits: positions stay gap-free and in commit order
-    /// (whoever numbers next waits for this commit), and no sequencing round is needed after it.
+    /// With `$28` true the events get their positions here, under the `event_head` row lock the unit
+    /// took before this statement (`PreviousOutcomesLockingProducts`) and holds until it commits:
+    /// events committed earlier and still unnumbered (a command alone waiting for its round, or a
+    /// process that died before its round) are numbered first, then the unit's own, so positions
+    /// stay gap-free and each aggregate's events stay in version order; whoever numbers next waits
+    /// for this commit, and no sequencing round is needed after it.
     /// A group commit does this — one holder of the lock per many commands; a command alone leaves
     /// its events to the `Sequencer`, so that concurrent single commands do not queue on the lock.
     enum Flush: PreparedSQL {
@@ -98,14 +104,20 @@ enum Statements {
                 FROM unnest($14::text[], $15::text[], $16::text[], $17::int[]) WITH ORDINALITY
                      AS l(orderid, sku, batch, quantity, n)
                 ORDER BY l.n
+            ), pending AS (
+                SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event_log
+                WHERE position IS NULL AND $28::boolean
             ), head AS (
-                UPDATE event_head SET head = head + cardinality($18::text[]) WHERE id = 1 AND $28::boolean
-                RETURNING head - cardinality($18::text[]) AS before
+                UPDATE event_head SET head = head + (SELECT count(*) FROM pending) + cardinality($18::text[])
+                WHERE id = 1 AND $28::boolean
+                RETURNING head - (SELECT count(*) FROM pending) - cardinality($18::text[]) AS before
+            ), numbered AS (
+                UPDATE event_log e SET position = (SELECT before FROM head) + p.n FROM pending p WHERE e.seq = p.seq
             ), events AS (
                 INSERT INTO event_log
                     (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position)
                 SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload,
-                       (SELECT before FROM head) + e.n
+                       (SELECT before FROM head) + (SELECT count(*) FROM pending) + e.n
                 FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
                      WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
                 ORDER BY e.n
