@@ -55,7 +55,7 @@ import Testing
                 // Replay serves the same envelopes.
                 let replayed = try await TestDealer(app.replayEndpoint).replayAll()
                 #expect(replayed.events == seen.events)
-                #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_head") == total)
+                #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_relay") == total)
 
                 // A quiet log still gets a heartbeat at least once a second.
                 let quiet = ContinuousClock.now
@@ -96,7 +96,7 @@ import Testing
                         }
                         for order in 8..<10 { _ = try await bus.handle(Self.allocate("a\(order)", "o\(order)", "S")) }
                         #expect(app.isRelayLeader == false)
-                        #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_head") == 0)
+                        #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_relay") == 0)
 
                         _ = try await lockHolder.query(
                             "SELECT pg_advisory_unlock(\(OutboxRelay.leadershipLockKey))", logger: logger
@@ -107,7 +107,7 @@ import Testing
                         #expect(seen.events.map(\.position) == Array(1...11))
                         #expect(seen.events.map(\.type) == [.batchCreated] + Array(repeating: .allocated, count: 10))
                         #expect(seen.events.map(\.commandID) == ["c0"] + (0..<10).map { "a\($0)" })
-                        #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_head") == 11)
+                        #expect(try await ServiceHarness.scalar(url, "SELECT published FROM event_relay") == 11)
                     }
                 }
             }

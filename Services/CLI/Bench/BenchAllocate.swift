@@ -60,7 +60,9 @@ struct BenchAllocate: AsyncParsableCommand {
         let sockets: [OwnedSocket]
         do {
             context = try ZMQContext()
-            sockets = try (0..<clients).map { _ in
+            // Set-up (batches, prior allocations) runs on at least 32 sockets whatever `--clients`
+            // says: a growth run with one measured client must not make 100,000 allocations serially.
+            sockets = try (0..<max(clients, 32)).map { _ in
                 try OwnedSocket(context: context, kind: .dealer, connect: [options.commands])
             }
         } catch {
@@ -70,14 +72,16 @@ struct BenchAllocate: AsyncParsableCommand {
             for socket in sockets { socket.close() }
             context.terminate()
         }
-        let load = AllocationLoad(plan: plan, clients: sockets.map { BenchClient(socket: $0, timeout: options.wait) })
+        let all = sockets.map { BenchClient(socket: $0, timeout: options.wait) }
+        let setup = AllocationLoad(plan: plan, clients: all)
+        let load = AllocationLoad(plan: plan, clients: Array(all.prefix(clients)))
 
         do {
             progress("run \(plan.runID): creating \(plan.batchCount) batches")
-            try await load.createBatches()
+            try await setup.createBatches()
             if prior > 0 {
                 progress("making \(prior * plan.skus) prior allocations")
-                try await load.allocatePrior(perSKU: prior)
+                try await setup.allocatePrior(perSKU: prior)
             }
         } catch {
             throw fail(.unavailable, "set-up failed: \(error)")

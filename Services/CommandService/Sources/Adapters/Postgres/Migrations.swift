@@ -85,6 +85,21 @@ public enum Migrations {
                 "ALTER TABLE event_log ALTER COLUMN event_id SET DEFAULT gen_random_uuid()"
             ]
         ),
+        (
+            4, "the relay's published mark in a row of its own",
+            [
+                // Group commits hold the head's row lock until they commit; the relay moving its mark
+                // on the same row queued behind them, and they behind its commit.
+                """
+                CREATE TABLE event_relay (
+                    id integer PRIMARY KEY CHECK (id = 1),
+                    published bigint NOT NULL
+                )
+                """,
+                "INSERT INTO event_relay SELECT 1, published FROM event_head WHERE id = 1",
+                "ALTER TABLE event_head DROP COLUMN published",
+            ]
+        ),
     ]
 
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.

@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Events are committed into the event log with their command and numbered after commit by the
 /// `Sequencer`; the relay publishes them as `[topic, envelope]` in position order, and remembers how
-/// far it got in `event_head.published` after each batch, so events committed but not published when
+/// far it got in `event_relay.published` after each batch, so events committed but not published when
 /// a process died go out after a restart. A published event may go out twice after such a crash
 /// (readers discard positions they applied); one is never skipped.
 ///
@@ -274,7 +274,7 @@ public final class OutboxRelay: Service {
         }
         _ = try await onSession(connection) { [logger] in
             try await $0.query(
-                "UPDATE event_head SET published = \(last) WHERE id = 1 AND published < \(last)", logger: logger)
+                "UPDATE event_relay SET published = \(last) WHERE id = 1 AND published < \(last)", logger: logger)
         }
         metrics.relayPublished(events.count, head: head, published: last)
         return (head, last)
@@ -282,7 +282,8 @@ public final class OutboxRelay: Service {
 
     private static func marks(on connection: PostgresConnection, logger: Logger) async throws -> (Int, Int) {
         for try await marks in try await connection.query(
-            "SELECT head, published FROM event_head WHERE id = 1", logger: logger
+            "SELECT head, published FROM event_head, event_relay WHERE event_head.id = 1 AND event_relay.id = 1",
+            logger: logger
         ).decode((Int, Int).self) { return marks }
         throw OutboxRelayError.noHead
     }
@@ -305,7 +306,7 @@ public final class OutboxRelay: Service {
         let rows = try await client.query(
             """
             SELECT head, published, (SELECT count(*) FROM event_log WHERE position IS NULL)::bigint
-            FROM event_head WHERE id = 1
+            FROM event_head, event_relay WHERE event_head.id = 1 AND event_relay.id = 1
             """, logger: logger)
         for try await (head, published, unpositioned) in rows.decode((Int, Int, Int).self) {
             return OutboxStatus(head: head, published: published, unpositioned: unpositioned)

@@ -24,6 +24,14 @@ public struct PostgresEventLog: Sendable {
     /// several processes at once (they queue on the head's row lock). Returns what it numbered.
     @discardableResult
     public func sequence(batchSize: Int = 10_000) async throws -> [(mark: EventMark, position: Int)] {
+        // Most rounds find nothing (groups number their own events): ask without taking the head's
+        // row lock, which a group holds until it commits. An event committed before this call is
+        // visible to this read, so skipping the round cannot leave it unnumbered.
+        var pending = false
+        for try await exists in try await client.query(
+            "SELECT EXISTS (SELECT 1 FROM event_log WHERE position IS NULL)", logger: logger
+        ).decode(Bool.self) { pending = exists }
+        guard pending else { return [] }
         var all: [(mark: EventMark, position: Int)] = []
         while true {
             let round = try await client.withTransaction(logger: logger) { connection in
