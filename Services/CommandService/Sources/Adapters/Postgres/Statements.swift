@@ -44,14 +44,20 @@ enum Statements {
     }
 
     /// Products with their batches (allocated totals included) and only the lines of the orders
-    /// asked for, so the cost of a load does not grow with a product's history.
+    /// asked for, so the cost of a load does not grow with a product's history. The lines are
+    /// looked up by their key (order, SKU), one probe per order: a plan reading a batch's lines
+    /// and filtering them would grow with the batch (a cached generic plan did, at 80,000 lines).
     enum LoadProducts: PreparedSQL {
         static let sql = """
             SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
                    to_char(b.eta, 'YYYY-MM-DD'), a.orderid, a.quantity
             FROM products p
             LEFT JOIN batches b ON b.sku = p.sku
-            LEFT JOIN allocations a ON a.batch_reference = b.reference AND a.orderid = ANY($2::text[])
+            LEFT JOIN LATERAL (
+                SELECT l.orderid, l.quantity FROM unnest($2::text[]) AS o(orderid)
+                JOIN allocations l ON l.orderid = o.orderid AND l.sku = p.sku
+                WHERE l.batch_reference = b.reference
+            ) a ON true
             WHERE p.sku = ANY($1::text[])
             ORDER BY p.sku, b.reference
             """
