@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "Contracts", "Messaging",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the projections' hot statements (see ProjectionStatements).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,9 +3,12 @@ import Foundation
 /// Frames of the PUB socket: event envelopes (topic ``EventEnvelope/topic``) and heartbeats
 /// (topic ``Topic/heartbeat``). Decoding never traps.
 public enum EventCodec {
-    public static func encode(_ envelope: EventEnvelope) -> Data { WireJSON.encode(envelope) }
+    public static func encode(_ envelope: EventEnvelope) -> Data {
+        WireFastWriter.envelope(envelope) ?? WireJSON.encode(envelope)
+    }
 
     public static func decode(_ frame: some Collection<UInt8>) -> Result<EventEnvelope, EventDecodingError> {
+        if let envelope = WireFastReader.envelope(frame) { return .success(envelope) }
         do {
             return .success(try WireJSON.decode(EventEnvelope.self, from: frame))
         } catch let error as EventDecodingError {

@@ -35,6 +35,10 @@ public enum EventPayload: Hashable, Sendable {
 
     /// Reads a payload object stored by ``jsonData()``.
     public init(type: EventType, json: some Collection<UInt8>) throws(WireError) {
+        if let payload = WireFastReader.payload(type: type, json) {
+            self = payload
+            return
+        }
         do {
             let decoder = JSONDecoder()
             decoder.userInfo[StoredPayload.typeKey] = type

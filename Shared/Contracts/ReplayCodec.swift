@@ -11,10 +11,14 @@ public enum ReplayCodec {
         return WireJSON.result(ReplayRequest.self, from: frame)
     }
 
-    public static func encode(_ reply: ReplayReply) -> Data { WireJSON.encode(reply) }
+    public static func encode(_ reply: ReplayReply) -> Data {
+        if case .events(let response) = reply, let data = WireFastWriter.replayResponse(response) { return data }
+        return WireJSON.encode(reply)
+    }
 
     /// Reads a reply frame (reader side); any unreadable event fails the whole reply.
     public static func decodeReply(_ frame: some Collection<UInt8>) -> Result<ReplayReply, EventDecodingError> {
+        if let response = WireFastReader.replayResponse(frame) { return .success(.events(response)) }
         do {
             return .success(try WireJSON.decode(ReplayReply.self, from: frame))
         } catch let error as EventDecodingError {

@@ -2,27 +2,66 @@ import Foundation
 
 /// Instants on the wire: UTC, ISO 8601, exactly three fractional digits
 /// (`2026-11-26T01:02:03.456Z`). Written by hand so the text is the same on every platform and a
-/// decoded instant re-encodes to the same text (it is rounded to the millisecond).
-enum WireTimestamp {
-    static func format(_ date: Date) -> String {
+/// decoded instant re-encodes to the same text (it is rounded to the millisecond). Public so readers
+/// can store times in the same text (whose order is time order).
+public enum WireTimestamp {
+    public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        if append(date, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+        let c = components(date)!
+        return
+            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))Z"
+    }
+
+    /// Appends `format(date)`'s bytes digit by digit, without the Strings of the general path (readers
+    /// and writers do it for every event); false, appending nothing, for years outside 0…9999.
+    static func append(_ date: Date, to bytes: inout [UInt8]) -> Bool {
+        guard let c = components(date), (0...9999).contains(c.year) else { return false }
+        func put(_ value: Int64, _ width: Int64, then separator: Character) {
+            var divisor = width
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            bytes.append(separator.asciiValue!)
+        }
+        put(c.year, 1000, then: "-")
+        put(c.month, 10, then: "-")
+        put(c.day, 10, then: "T")
+        put(c.hour, 10, then: ":")
+        put(c.minute, 10, then: ":")
+        put(c.second, 10, then: ".")
+        put(c.millisecond, 100, then: "Z")
+        return true
+    }
+
+    /// The UTC calendar fields of `date`, rounded to the millisecond (never nil: optional only so
+    /// callers can bind the fields with `guard let`).
+    static func components(_ date: Date) -> (
+        year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, millisecond: Int64
+    )? {
         let seconds = date.timeIntervalSince1970
         // ±1e14 s is ±3 million years: far beyond any real instant, and safe to convert.
         let clamped = seconds.isFinite ? min(max(seconds, -1e14), 1e14) : 0
         let milliseconds = Int64((clamped * 1000).rounded())
         let (days, msOfDay) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60
-        let millisecond = msOfDay % 1000
-        return
-            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+        return (
+            year, month, day, msOfDay / 3_600_000, msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000
+        )
     }
 
     /// Accepts `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits (kept to the
     /// millisecond), then `Z` or a `±HH:MM` offset.
-    static func parse(_ text: String) -> Date? {
-        var scanner = Scanner(Array(text.utf8))
+    public static func parse(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` on the text's UTF-8 bytes, for readers that have not made a String of them.
+    static func parse(utf8 text: UnsafeBufferPointer<UInt8>) -> Date? {
+        var scanner = Scanner(text)
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
             let day = scanner.digits(2), scanner.skip("T") || scanner.skip("t"),
             let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2), scanner.skip(":"),
@@ -32,8 +71,11 @@ enum WireTimestamp {
         if scanner.skip(".") {
             let fraction = scanner.digitRun()
             guard (1...9).contains(fraction.count) else { return nil }
-            let firstThree = (fraction + [48, 48, 48]).prefix(3)
-            millisecond = firstThree.reduce(0) { $0 * 10 + Int64($1 - 48) }
+            for offset in 0..<3 {
+                millisecond =
+                    millisecond * 10
+                    + (offset < fraction.count ? Int64(fraction[fraction.startIndex + offset] - 48) : 0)
+            }
         }
         var offsetMinutes: Int64 = 0
         if scanner.skip("Z") || scanner.skip("z") {
@@ -55,9 +97,9 @@ enum WireTimestamp {
     }
 
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         var atEnd: Bool { index == bytes.count }
 
@@ -78,10 +120,10 @@ enum WireTimestamp {
             return value
         }
 
-        mutating func digitRun() -> [UInt8] {
+        mutating func digitRun() -> Slice<UnsafeBufferPointer<UInt8>> {
             let start = index
             while !atEnd, (48...57).contains(bytes[index]) { index += 1 }
-            return Array(bytes[start..<index])
+            return bytes[start..<index]
         }
 
         mutating func sign() -> Int64? {

@@ -141,6 +141,36 @@ import Testing
         }
     }
 
+    /// Catch-up asks for the next page while it applies the current one: every page is still asked
+    /// for once, applied once and in order, and a page the server cuts short is simply continued.
+    @Test func pagesFetchedAheadAreEachAppliedOnce() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let payloads = History.allocations(count: 1000) + History.mixed
+                upstream.append(payloads)
+                var configuration = testConfiguration(upstream, database: sandbox.path("ahead.sqlite"))
+                configuration.batchSize = 50
+                let expected = try await expectedDump(payloads, sandbox)
+                try await withService(configuration) { service in
+                    try await service.waitForCheckpoint(payloads.count)
+                    #expect(try await service.store.dump() == expected)
+                    #expect(service.sync.status.replayedEventsApplied == payloads.count)
+                    #expect(upstream.replayRequests == (payloads.count + 49) / 50)
+                }
+                // Shorter pages than asked for: the page fetched ahead starts where the short one ended.
+                upstream.throttleReplay(limit: 30)
+                upstream.append(History.allocations(count: 200, sku: "DESK", batch: "desk-batch"), publish: false)
+                var again = configuration
+                again.databasePath = sandbox.path("ahead-short.sqlite")
+                try await withService(again) { service in
+                    try await service.waitForCheckpoint(upstream.head)
+                    #expect(service.sync.status.replayedEventsApplied == upstream.head)
+                    #expect(service.sync.status.applyFailures == 0)
+                }
+            }
+        }
+    }
+
     @Test func aSlowSubscriberThatOverflowsItsHighWaterMarkLosesNothing() async throws {
         try await withSandbox { sandbox in
             try await withUpstream { upstream in

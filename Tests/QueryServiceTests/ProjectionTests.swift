@@ -140,4 +140,68 @@ import Testing
             #expect(try await store.dump().values.allSatisfy(\.isEmpty))
         }
     }
+
+    /// Batches add up counts, totals and feed trimming before writing them: whatever the batch
+    /// boundaries, the rows are those of event-by-event application.
+    @Test func batchBoundariesDoNotChangeTheRows() async throws {
+        try await withSandbox { sandbox in
+            // Longer than the activity feed keeps, with moves, deallocations and out-of-stock.
+            let payloads = History.mixed + History.allocations(count: 1500) + History.mixed.map(RebuildTests.renamed)
+            let events = payloads.enumerated().map { History.envelope(position: $0.offset + 1, payload: $0.element) }
+            var dumps: [[String: [String]]] = []
+            for size in [1, 7, 1000, events.count] {
+                let store = try ProjectionStore(path: sandbox.path("batches-\(size).sqlite"))
+                var start = 0
+                while start < events.count {
+                    try await store.apply(Array(events[start..<min(start + size, events.count)]))
+                    start += size
+                }
+                dumps.append(try await store.dump())
+                let (counted, kept) = try await store.read { db in
+                    func three(_ sql: String) throws -> [Int] {
+                        let row = try Row.fetchOne(db, sql: sql)!
+                        return [row[0], row[1], row[2]]
+                    }
+                    return (
+                        try three(
+                            """
+                            SELECT (SELECT COUNT(*) FROM allocations), (SELECT COUNT(*) FROM out_of_stock),
+                                   (SELECT SUM(events) FROM event_counts)
+                            """),
+                        try three("SELECT allocations, out_of_stock, events FROM totals")
+                    )
+                }
+                #expect(counted == kept)
+                let feed = try await ReadModel(store: store).dashboard().body
+                #expect(feed.totals.events == events.count)
+                #expect(
+                    try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activity") } == 1000)
+            }
+            #expect(dumps.allSatisfy { $0 == dumps[0] })
+        }
+    }
+
+    /// A database made before `totals` existed gets it filled from its rows when it is opened.
+    @Test func totalsAreFilledInOnAnOlderDatabase() async throws {
+        try await withSandbox { sandbox in
+            let path = sandbox.path("older.sqlite")
+            let reference = try await referenceStore(History.mixed, at: sandbox.path("reference.sqlite")).dump()
+            _ = try await referenceStore(History.mixed, at: path)
+            // Back to the first schema version, rows kept.
+            let older = try DatabaseQueue(path: path)
+            try await older.write { db in
+                try db.execute(
+                    sql: """
+                        DROP TABLE totals;
+                        DROP INDEX batches_in_order;
+                        CREATE INDEX allocations_by_batch ON allocations (batchref);
+                        DELETE FROM grdb_migrations WHERE identifier LIKE 'v2:%';
+                        """)
+            }
+            try older.close()
+            let reopened = try ProjectionStore(path: path)
+            #expect(try await reopened.dump() == reference)
+            #expect(try await ReadModel(store: reopened).dashboard().body.totals.allocations == 3)
+        }
+    }
 }

@@ -12,7 +12,8 @@ public struct QueryConfiguration: Sendable {
     /// HTTP listen address; port 0 lets the OS pick one (see `QueryService.listeningPort()`).
     public var httpHost: String
     public var httpPort: Int
-    /// Most events applied in one SQLite transaction; also the page size of replay requests.
+    /// Most events applied in one SQLite transaction; also the page size of replay requests. Big
+    /// enough that catch-up spends its time applying events rather than committing and asking.
     public var batchSize: Int
     /// Longest time a read with `min_position` waits for the projections to get there.
     public var readYourWritesMaxWait: Duration
@@ -40,7 +41,7 @@ public struct QueryConfiguration: Sendable {
         databasePath: String = "cosmic-query.sqlite",
         httpHost: String = "127.0.0.1",
         httpPort: Int = 8080,
-        batchSize: Int = 500,
+        batchSize: Int = 2000,
         readYourWritesMaxWait: Duration = .seconds(2),
         silenceTimeout: Duration = .seconds(5),
         replayTimeout: Duration = .seconds(3),

@@ -30,16 +30,32 @@ public enum Rebuild {
         var backoff = Backoff(maximum: configuration.maxRetryDelay)
         var giveUpAt = ContinuousClock.now + patience
         var checkpoint = 0
+        // The next page is fetched while the current one is applied, as in the subscriber's catch-up.
+        var ahead: (from: Int, result: Result<ReplayResponse, ReplayFailure>)?
         while true {
             do {
-                let response = try await replay.fetch(from: checkpoint + 1, limit: configuration.batchSize)
-                if !response.events.isEmpty { checkpoint = try await store.apply(response.events) }
+                let from = checkpoint + 1
+                let result: Result<ReplayResponse, ReplayFailure>
+                if let ahead, ahead.from == from {
+                    result = ahead.result
+                } else {
+                    result = await replay.result(from: from, limit: configuration.batchSize)
+                }
+                ahead = nil
+                let response = try result.get()
                 backoff.reset()
                 giveUpAt = .now + patience
-                if response.events.isEmpty || checkpoint >= response.head {
+                guard let last = response.events.last, last.position < response.head else {
+                    if !response.events.isEmpty { checkpoint = try await store.apply(response.events) }
                     logger.info("rebuild done", metadata: ["checkpoint": "\(checkpoint)"])
                     return checkpoint
                 }
+                let events = response.events
+                async let stored = store.apply(events)
+                ahead = (
+                    last.position + 1, await replay.result(from: last.position + 1, limit: configuration.batchSize)
+                )
+                checkpoint = try await stored
             } catch ReplayFailure.unavailable(let reason) {
                 guard ContinuousClock.now < giveUpAt else {
                     throw Failed(description: "replay unavailable at position \(checkpoint + 1): \(reason)")

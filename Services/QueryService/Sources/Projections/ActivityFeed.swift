@@ -2,11 +2,14 @@ import Contracts
 import GRDB
 
 /// The latest events in a readable form for the dashboard's feed. Only the last `retained` rows
-/// are kept; trimming is by position, so it is as deterministic as the rest.
+/// are kept; trimming is by position (once per batch, in `ProjectionBatch.finish()`), so it is as
+/// deterministic as the rest.
 enum ActivityFeed: Projection {
     static let retained = 1000
 
-    static func apply(_ event: EventEnvelope, to db: Database) throws {
+    static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
+        // Trimmed before this batch commits anyway.
+        guard event.position > batch.lastPosition - retained else { return }
         let fields: (orderid: String?, batchref: String?, qty: Int, detail: String?) =
             switch event.payload {
             case .batchCreated(let p): (nil, p.reference, p.quantity, p.eta.map { "eta " + $0 } ?? "in warehouse")
@@ -15,15 +18,12 @@ enum ActivityFeed: Projection {
             case .outOfStock(let p): (p.orderID, nil, p.quantity, nil)
             case .batchQuantityChanged(let p): (nil, p.reference, p.quantity, nil)
             }
-        try db.run(
+        try batch.run(
             """
             INSERT INTO activity (position, occurred_at, type, sku, orderid, batchref, qty, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [
-                event.position, Timestamps.format(event.occurredAt), event.type.rawValue, event.payload.aggregateID,
-                fields.orderid, fields.batchref, fields.qty, fields.detail,
-            ])
-        try db.run("DELETE FROM activity WHERE position <= ?", [event.position - retained])
+            event.position, Timestamps.format(event.occurredAt), event.type.rawValue, event.payload.aggregateID,
+            fields.orderid, fields.batchref, fields.qty, fields.detail)
     }
 }

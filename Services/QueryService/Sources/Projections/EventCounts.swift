@@ -2,8 +2,14 @@ import Contracts
 import GRDB
 
 /// Events and units per minute of event time and per type: the series behind the activity chart.
+/// Added up over the batch and written by `ProjectionBatch.finish()`.
 enum EventCounts: Projection {
-    static func apply(_ event: EventEnvelope, to db: Database) throws {
+    struct Key: Hashable {
+        let minute: String
+        let type: String
+    }
+
+    static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
         let units =
             switch event.payload {
             case .batchCreated(let p): p.quantity
@@ -12,10 +18,8 @@ enum EventCounts: Projection {
             case .outOfStock(let p): p.quantity
             case .batchQuantityChanged(let p): p.quantity
             }
-        try db.run(
-            """
-            INSERT INTO event_counts (minute, type, events, units) VALUES (?, ?, 1, ?)
-            ON CONFLICT (minute, type) DO UPDATE SET events = events + 1, units = units + excluded.units
-            """, [Timestamps.minute(of: event.occurredAt), event.type.rawValue, units])
+        let key = Key(minute: batch.minute(of: event.occurredAt), type: event.type.rawValue)
+        batch.eventCounts[key, default: (0, 0)].events += 1
+        batch.eventCounts[key, default: (0, 0)].units += units
     }
 }

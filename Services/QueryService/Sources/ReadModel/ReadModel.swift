@@ -54,6 +54,8 @@ public struct ReadModel: Sendable {
                     sku: row["sku"], batchCount: row["batches"], purchased: purchased, allocated: allocated,
                     available: purchased - allocated, outOfStock: row["out_of_stock"])
             }
+            // Counts over what grows with traffic come from `totals`; SKUs and batches are a
+            // catalogue (thousands of rows), cheap to add up per request.
             let totalsRow = try Row.fetchOne(
                 db,
                 sql: """
@@ -61,9 +63,9 @@ public struct ReadModel: Sendable {
                            (SELECT COUNT(*) FROM batches) AS batches,
                            (SELECT COALESCE(SUM(purchased), 0) FROM batches) AS purchased,
                            (SELECT COALESCE(SUM(allocated), 0) FROM batches) AS allocated,
-                           (SELECT COUNT(*) FROM allocations) AS allocations,
-                           (SELECT COUNT(*) FROM out_of_stock) AS out_of_stock,
-                           (SELECT COALESCE(SUM(events), 0) FROM event_counts) AS events
+                           COALESCE((SELECT allocations FROM totals WHERE id = 1), 0) AS allocations,
+                           COALESCE((SELECT out_of_stock FROM totals WHERE id = 1), 0) AS out_of_stock,
+                           COALESCE((SELECT events FROM totals WHERE id = 1), 0) AS events
                     """)!
             let purchased: Int = totalsRow["purchased"]
             let allocated: Int = totalsRow["allocated"]

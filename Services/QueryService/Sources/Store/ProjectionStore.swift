@@ -35,6 +35,9 @@ public final class ProjectionStore: Sendable {
             // WAL comes with DatabasePool; NORMAL is durable at each checkpoint of the WAL and safe
             // against corruption, and the projections can always be rebuilt from the log.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The writer touches the pages of every SKU and batch in each big catch-up transaction;
+            // SQLite's default 2 MB cache rereads them from the file every time.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -53,13 +56,15 @@ public final class ProjectionStore: Sendable {
     public func apply(_ events: [EventEnvelope]) async throws -> Int {
         try await pool.write { db in
             var checkpoint = try Self.checkpoint(db)
+            var batch = ProjectionBatch(db: db, lastPosition: events.last?.position ?? checkpoint)
             for event in events where event.position > checkpoint {
                 guard event.position == checkpoint + 1 else {
                     throw ProjectionStoreError.notContiguous(expected: checkpoint + 1, got: event.position)
                 }
-                try Projector.apply(event, to: db)
+                try Projector.apply(event, in: &batch)
                 checkpoint = event.position
             }
+            try batch.finish()
             try db.run("UPDATE checkpoint SET position = ? WHERE id = 1", [checkpoint])
             return checkpoint
         }

@@ -64,6 +64,15 @@ final class ReplayClient {
         }
     }
 
+    /// ``fetch(from:limit:)`` as a value, for callers that hold a result to use later.
+    func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
+        do {
+            return .success(try await fetch(from: from, limit: limit))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     private func openSocket() throws(MessagingError) -> OwnedSocket {
         try OwnedSocket(
             context: context, kind: .dealer,

@@ -250,16 +250,28 @@ private struct SubscriberLoop {
 
     /// Replays from checkpoint + 1 until the head of the last response. On failure it schedules the
     /// next attempt with back-off; on an unreadable event it applies what precedes it and halts.
+    ///
+    /// While a page is applied, the next one is already requested and decoded (see `apply`), so the
+    /// SQLite writer, the network and the command service work at the same time instead of in turn.
     private mutating func catchUp() async throws {
         if subscriber.sync.status.phase != .live {
             subscriber.sync.update { $0.phase = .catchingUp }
         }
+        var ahead: (from: Int, result: Result<ReplayResponse, ReplayFailure>)?
         while true {
             try Task.checkCancellation()
             let from = checkpoint + 1
             let response: ReplayResponse
             do {
-                response = try await requestReplay(from: from, limit: configuration.batchSize)
+                // A page fetched ahead is used only if it starts right after the checkpoint.
+                let result: Result<ReplayResponse, ReplayFailure>
+                if let ahead, ahead.from == from {
+                    result = ahead.result
+                } else {
+                    result = await requestReplay(from: from, limit: configuration.batchSize)
+                }
+                ahead = nil
+                response = try result.get()
             } catch .unavailable(let reason) {
                 subscriber.metrics.replayFailures.increment()
                 subscriber.sync.update {
@@ -275,10 +287,12 @@ private struct SubscriberLoop {
             }
             heardFromUpstream()
             subscriber.sync.update { $0.head = max($0.head, response.head) }
-            if !response.events.isEmpty {
-                guard await apply(response.events, replayed: true) else { return }
-            }
-            if response.events.isEmpty || checkpoint >= response.head { break }
+            guard let last = response.events.last else { break }
+            let next = last.position < response.head ? last.position + 1 : nil
+            let (applied, prefetched) = await apply(response.events, replayed: true, fetchingFrom: next)
+            guard applied else { return }
+            if let next, let prefetched { ahead = (next, prefetched) }
+            if checkpoint >= response.head { break }
         }
         catchUpNeeded = false
         backoff.reset()
@@ -288,10 +302,10 @@ private struct SubscriberLoop {
         }
     }
 
-    private mutating func requestReplay(from: Int, limit: Int) async throws(ReplayFailure) -> ReplayResponse {
+    private func requestReplay(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
         subscriber.metrics.replayRequests.increment()
         subscriber.sync.update { $0.replayRequests += 1 }
-        return try await replay.fetch(from: from, limit: limit)
+        return await replay.result(from: from, limit: limit)
     }
 
     /// The events before an unreadable one are fine: apply them, so the checkpoint stops right
@@ -300,13 +314,12 @@ private struct SubscriberLoop {
         guard let position = error.position, position > from else { return }
         var next = from
         while next < position {
-            do {
-                let response = try await requestReplay(from: next, limit: min(position - next, configuration.batchSize))
-                guard !response.events.isEmpty, await apply(response.events, replayed: true) else { return }
-                next = checkpoint + 1
-            } catch {
-                return
-            }
+            guard
+                case .success(let response) = await requestReplay(
+                    from: next, limit: min(position - next, configuration.batchSize)),
+                !response.events.isEmpty, await apply(response.events, replayed: true).applied
+            else { return }
+            next = checkpoint + 1
         }
     }
 
@@ -314,13 +327,40 @@ private struct SubscriberLoop {
 
     /// One transaction through the store. On failure nothing of the batch is committed: the
     /// checkpoint is re-read and a replay is scheduled after a back-off.
-    private mutating func apply(_ batch: [EventEnvelope], replayed: Bool) async -> Bool {
+    ///
+    /// With `fetchingFrom`, the replay page from there is requested while the transaction runs (on
+    /// GRDB's writer thread) and returned beside the outcome; the caller uses it only if the
+    /// checkpoint ends where the page starts.
+    private mutating func apply(_ batch: [EventEnvelope], replayed: Bool, fetchingFrom next: Int? = nil) async -> (
+        applied: Bool, prefetched: Result<ReplayResponse, ReplayFailure>?
+    ) {
+        let store = subscriber.store
+        async let outcome = Self.timed { try await store.apply(batch) }
+        var prefetched: Result<ReplayResponse, ReplayFailure>?
+        if let next { prefetched = await requestReplay(from: next, limit: configuration.batchSize) }
+        let (result, duration) = await outcome
+        return (await record(result, of: batch, replayed: replayed, duration: duration), prefetched)
+    }
+
+    private static func timed(_ body: @Sendable () async throws -> Int) async -> (Result<Int, any Error>, Duration) {
         let started = ContinuousClock.now
         do {
-            let stored = try await subscriber.store.apply(batch)
+            let value = try await body()
+            return (.success(value), .now - started)
+        } catch {
+            return (.failure(error), .now - started)
+        }
+    }
+
+    /// Books the outcome of a transaction: checkpoint, metrics and sync state, or the failure.
+    private mutating func record(
+        _ outcome: Result<Int, any Error>, of batch: [EventEnvelope], replayed: Bool, duration: Duration
+    ) async -> Bool {
+        do {
+            let stored = try outcome.get()
             let applied = stored - checkpoint
             checkpoint = stored
-            subscriber.metrics.batchDuration.record(ContinuousClock.now - started)
+            subscriber.metrics.batchDuration.record(duration)
             subscriber.metrics.batchesApplied.increment()
             (replayed ? subscriber.metrics.replayedEventsApplied : subscriber.metrics.liveEventsApplied)
                 .increment(by: Int64(applied))

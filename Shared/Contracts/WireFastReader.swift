@@ -1,0 +1,405 @@
+import Foundation
+
+/// A quick reader for the frames that come by the million: event envelopes, replay replies and
+/// stored payloads, exactly as writers emit them (plain strings, whole numbers, no escapes).
+///
+/// Catch-up decodes every event of the log, and Foundation's JSONDecoder behind ``WireObject`` costs
+/// several microseconds an event. This reader walks the bytes once and builds the values directly.
+/// It is a fast path only, never a second definition of the format: whenever a frame holds anything
+/// it is not sure about (an escape, a fraction, a duplicate or missing field, a type it does not know,
+/// a value of the wrong kind, …) it answers nil and the caller decodes the frame the thorough way,
+/// which then gives the same value or the same precise error as before.
+struct WireFastReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    // MARK: Entry points
+
+    static func envelope(_ frame: some Collection<UInt8>) -> EventEnvelope? {
+        read(frame) { reader in
+            guard let envelope = reader.envelope() else { return nil }
+            return reader.atEnd() ? envelope : nil
+        }
+    }
+
+    /// `{"events": [...], "head": N}`; nil for an error reply too.
+    static func replayResponse(_ frame: some Collection<UInt8>) -> ReplayResponse? {
+        read(frame) { reader in
+            guard let response = reader.replayResponse() else { return nil }
+            return reader.atEnd() ? response : nil
+        }
+    }
+
+    static func payload(type: EventType, _ json: some Collection<UInt8>) -> EventPayload? {
+        read(json) { reader in
+            guard let payload = reader.payload(type) else { return nil }
+            return reader.atEnd() ? payload : nil
+        }
+    }
+
+    private static func read<T>(_ frame: some Collection<UInt8>, _ body: (inout WireFastReader) -> T?) -> T? {
+        let direct = frame.withContiguousStorageIfAvailable { buffer -> T? in
+            var reader = WireFastReader(buffer)
+            return body(&reader)
+        }
+        if let direct { return direct }
+        return Array(frame).withUnsafeBufferPointer { buffer in
+            var reader = WireFastReader(buffer)
+            return body(&reader)
+        }
+    }
+
+    // MARK: Documents
+
+    private mutating func replayResponse() -> ReplayResponse? {
+        var events: [EventEnvelope]?
+        var head: Int?
+        let complete = object { reader, key in
+            if key.is("events") { return reader.once(&events) { $0.envelopes() } }
+            if key.is("head") { return reader.once(&head) { $0.integer() } }
+            // An error reply, or a reply that is both: the thorough reader decides.
+            if key.is("error") { return false }
+            return reader.skipValue()
+        }
+        guard complete, let events, let head else { return nil }
+        return ReplayResponse(events: events, head: head)
+    }
+
+    private mutating func envelopes() -> [EventEnvelope]? {
+        skipWhitespace()
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var events: [EventEnvelope] = []
+        skipWhitespace()
+        if take(UInt8(ascii: "]")) { return events }
+        while true {
+            guard let event = envelope() else { return nil }
+            events.append(event)
+            skipWhitespace()
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "]")) ? events : nil
+        }
+    }
+
+    private mutating func envelope() -> EventEnvelope? {
+        var position: Int?
+        var eventID: UUID?
+        var type: EventType?
+        var schemaVersion: Int??
+        var occurredAt: Date?
+        var aggregateID: String?
+        var aggregateVersion: Int?
+        var commandID: String??
+        var payloadRange: Range<Int>?
+        let complete = object { reader, key in
+            if key.is("position") { return reader.once(&position) { $0.integer() } }
+            if key.is("event_id") { return reader.once(&eventID) { $0.rawString().flatMap { Self.uuid($0.bytes) } } }
+            if key.is("type") { return reader.once(&type) { $0.rawString().flatMap(Self.eventType) } }
+            if key.is("schema_version") { return reader.once(&schemaVersion) { $0.nullable { $0.integer() } } }
+            if key.is("occurred_at") {
+                return reader.once(&occurredAt) { $0.rawString().flatMap { WireTimestamp.parse(utf8: $0.bytes) } }
+            }
+            if key.is("aggregate_id") { return reader.once(&aggregateID) { $0.string() } }
+            if key.is("aggregate_version") { return reader.once(&aggregateVersion) { $0.integer() } }
+            if key.is("command_id") { return reader.once(&commandID) { $0.nullable { $0.string() } } }
+            if key.is("payload") {
+                // Read once the type is known (with sorted keys it comes after the payload).
+                return reader.once(&payloadRange) { reader in
+                    let start = reader.index
+                    guard reader.peek() == UInt8(ascii: "{"), reader.skipValue() else { return nil }
+                    return start..<reader.index
+                }
+            }
+            return reader.skipValue()
+        }
+        guard complete, let position, let eventID, let type, let occurredAt, let aggregateID, let aggregateVersion,
+            let payloadRange
+        else { return nil }
+        let version = (schemaVersion ?? nil) ?? SchemaVersion.assumed
+        guard type.supportedSchemaVersions.contains(version) else { return nil }
+        var payloadReader = WireFastReader(UnsafeBufferPointer(rebasing: bytes[payloadRange]))
+        guard let payload = payloadReader.payload(type) else { return nil }
+        return EventEnvelope(
+            position: position, eventID: eventID, schemaVersion: version, occurredAt: occurredAt,
+            aggregateID: aggregateID, aggregateVersion: aggregateVersion, commandID: commandID ?? nil,
+            payload: payload)
+    }
+
+    /// A payload object of `type`: the fields the published payload structs read.
+    private mutating func payload(_ type: EventType) -> EventPayload? {
+        var fields = PayloadFields()
+        let complete = object { reader, key in
+            if key.is("qty") { return reader.once(&fields.quantity) { $0.integer() } }
+            if type == .batchCreated && key.is("eta") {
+                return reader.once(&fields.eta) { $0.nullable { $0.string() } }
+            }
+            guard let slot = PayloadFields.slot(key) else { return reader.skipValue() }
+            // A null is "absent" to the thorough reader, and so an error for a field it needs.
+            return reader.once(&fields.strings[slot]) { $0.string() }
+        }
+        guard complete else { return nil }
+        return fields.payload(type)
+    }
+
+    /// The fields of the five payloads, read before it is known which are needed.
+    private struct PayloadFields {
+        static let names: [StaticString] = ["sku", "ref", "orderid", "batchref", "reason"]
+        var strings: [String?] = [nil, nil, nil, nil, nil]
+        var quantity: Int?
+        var eta: String??
+
+        static func slot(_ key: Key) -> Int? { names.firstIndex { key.is($0) } }
+
+        func payload(_ type: EventType) -> EventPayload? {
+            guard let quantity, let sku = strings[0] else { return nil }
+            let (reference, orderID, batch, reason) = (strings[1], strings[2], strings[3], strings[4])
+            switch type {
+            case .batchCreated:
+                guard let reference else { return nil }
+                return .batchCreated(
+                    BatchCreatedPayload(reference: reference, sku: sku, quantity: quantity, eta: eta ?? nil))
+            case .allocated:
+                guard let orderID, let batch else { return nil }
+                return .allocated(
+                    AllocatedPayload(orderID: orderID, sku: sku, quantity: quantity, batchReference: batch))
+            case .deallocated:
+                guard let orderID, let batch, let reason else { return nil }
+                return .deallocated(
+                    DeallocatedPayload(
+                        orderID: orderID, sku: sku, quantity: quantity, batchReference: batch, reason: reason))
+            case .outOfStock:
+                guard let orderID else { return nil }
+                return .outOfStock(OutOfStockPayload(sku: sku, orderID: orderID, quantity: quantity))
+            case .batchQuantityChanged:
+                guard let reference else { return nil }
+                return .batchQuantityChanged(
+                    BatchQuantityChangedPayload(reference: reference, sku: sku, quantity: quantity))
+            }
+        }
+    }
+
+    // MARK: Values
+
+    /// A key of an object, as its raw bytes (keys with escapes are refused).
+    struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+        func `is`(_ name: StaticString) -> Bool {
+            name.utf8CodeUnitCount == bytes.count
+                && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
+        }
+    }
+
+    /// The 8-4-4-4-12 hex form, either case, as `UUID(uuidString:)` reads it (which goes through
+    /// sscanf); anything else is left to it.
+    private static func uuid(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var index = 0
+            for slot in 0..<16 {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard text[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                }
+                guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return false }
+                out[slot] = high << 4 | low
+                index += 2
+            }
+            return true
+        }
+        return parsed ? UUID(uuid: bytes) : nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Walks an object's members, handing each key to `member`, which reads (or skips) the value and
+    /// says whether all is well. False on any syntax it does not expect.
+    private mutating func object(_ member: (inout WireFastReader, Key) -> Bool) -> Bool {
+        skipWhitespace()
+        guard take(UInt8(ascii: "{")) else { return false }
+        skipWhitespace()
+        if take(UInt8(ascii: "}")) { return true }
+        while true {
+            skipWhitespace()
+            // Keys are ASCII; anything else (even bytes that are not UTF-8) is the thorough reader's.
+            guard let key = rawString(), key.bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            skipWhitespace()
+            guard take(UInt8(ascii: ":")) else { return false }
+            skipWhitespace()
+            guard member(&self, key) else { return false }
+            skipWhitespace()
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The bytes of a string without escapes or control characters, quotes excluded.
+    private mutating func rawString() -> Key? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let key = Key(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                index += 1
+                return key
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// A string value; nil for anything else, escapes, or bytes that are not UTF-8.
+    private mutating func string() -> String? {
+        skipWhitespace()
+        guard let raw = rawString() else { return nil }
+        // Identifiers are ASCII as a rule, and ASCII needs no validation.
+        if raw.bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw.bytes, as: UTF8.self) }
+        return String(validating: raw.bytes, as: UTF8.self)
+    }
+
+    private static let eventTypes: [(name: StaticString, type: EventType)] = [
+        ("Allocated", .allocated), ("BatchCreated", .batchCreated), ("Deallocated", .deallocated),
+        ("OutOfStock", .outOfStock), ("BatchQuantityChanged", .batchQuantityChanged),
+    ]
+
+    /// A known event type by its wire name, compared as bytes.
+    private static func eventType(_ name: Key) -> EventType? {
+        eventTypes.first { name.is($0.name) }?.type
+    }
+
+    /// A whole number written as plain digits (`10.0` and `1e3` are left to the thorough reader).
+    private mutating func integer() -> Int? {
+        skipWhitespace()
+        var negative = false
+        if take(UInt8(ascii: "-")) { negative = true }
+        let start = index
+        var value = 0
+        while index < bytes.count, bytes[index] &- 48 < 10 {
+            value = value &* 10 &+ Int(bytes[index] &- 48)
+            index += 1
+        }
+        let digits = index - start
+        guard digits > 0, digits <= 18, !(digits > 1 && bytes[start] == UInt8(ascii: "0")) else { return nil }
+        if index < bytes.count {
+            let next = bytes[index]
+            if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return nil }
+        }
+        return negative ? -value : value
+    }
+
+    private mutating func null() -> Bool {
+        skipWhitespace()
+        return literal("null")
+    }
+
+    /// Reads a member's value into `slot`; a member met twice is left to the thorough reader. The
+    /// value may follow whitespace.
+    private mutating func once<T>(_ slot: inout T?, _ read: (inout WireFastReader) -> T?) -> Bool {
+        skipWhitespace()
+        guard slot == nil, let value = read(&self) else { return false }
+        slot = value
+        return true
+    }
+
+    /// A value `read` reads, or null: `.some(nil)` for null, nil for anything else.
+    private mutating func nullable<T>(_ read: (inout WireFastReader) -> T?) -> T?? {
+        if null() { return .some(nil) }
+        guard let value = read(&self) else { return nil }
+        return .some(value)
+    }
+
+    /// Skips one value of any kind, checking it is well-formed JSON (strings without escapes).
+    private mutating func skipValue(depth: Int = 0) -> Bool {
+        guard depth < 64 else { return false }
+        skipWhitespace()
+        guard let byte = peek() else { return false }
+        switch byte {
+        case UInt8(ascii: "{"):
+            return object { reader, _ in reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if take(UInt8(ascii: "]")) { return true }
+            while true {
+                guard skipValue(depth: depth + 1) else { return false }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) { continue }
+                return take(UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default:
+            return skipNumber()
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    private mutating func skipNumber() -> Bool {
+        _ = take(UInt8(ascii: "-"))
+        guard let first = peek(), first &- 48 < 10 else { return false }
+        index += 1
+        if first != UInt8(ascii: "0") { skipDigits() }
+        if take(UInt8(ascii: ".")) {
+            guard skipDigits() > 0 else { return false }
+        }
+        if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
+            if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
+            guard skipDigits() > 0 else { return false }
+        }
+        return true
+    }
+
+    @discardableResult
+    private mutating func skipDigits() -> Int {
+        let start = index
+        while index < bytes.count, bytes[index] &- 48 < 10 { index += 1 }
+        return index - start
+    }
+
+    // MARK: Bytes
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count - index >= count, memcmp(word.utf8Start, bytes.baseAddress! + index, count) == 0 else {
+            return false
+        }
+        index += count
+        return true
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Only whitespace may follow the top-level value.
+    private mutating func atEnd() -> Bool {
+        skipWhitespace()
+        return index == bytes.count
+    }
+}

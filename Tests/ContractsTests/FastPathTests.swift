@@ -1,0 +1,136 @@
+import Contracts
+import Foundation
+import Testing
+
+/// The codecs read and write envelopes and replay responses through a quick path of their own, for
+/// speed; these tests hold it to Foundation's JSONEncoder and JSONDecoder on the same `Codable`
+/// conformances: the same bytes out, the same values in, and the same verdict on broken frames.
+@Suite struct FastPathTests {
+    static func reference(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try! encoder.encode(value)
+    }
+
+    static func referenceEnvelope(_ bytes: [UInt8]) -> EventEnvelope? {
+        try? JSONDecoder().decode(EventEnvelope.self, from: Data(bytes))
+    }
+
+    static func referenceReply(_ bytes: [UInt8]) -> ReplayReply? {
+        try? JSONDecoder().decode(ReplayReply.self, from: Data(bytes))
+    }
+
+    /// Strings that need escaping, or that only the thorough path writes.
+    static let awkwardTexts = [
+        "", "plain", #"say "hi""#, #"back\slash"#, "a/b", "caf\u{e9}", "tab\there", "bell\u{7}", "\u{7f}",
+        "line\u{2028}separator", "🛋️ sofa",
+    ]
+
+    static var envelopes: [EventEnvelope] {
+        var all = eventSamples.map(\.envelope)
+        for (index, text) in awkwardTexts.enumerated() {
+            let payload = EventPayload.deallocated(
+                DeallocatedPayload(
+                    orderID: text, sku: "SKU-\(index)", quantity: -index, batchReference: "b", reason: text))
+            all.append(
+                EventEnvelope(
+                    position: 100 + index, eventID: UUID(),
+                    occurredAt: Date(timeIntervalSince1970: Double(index) * 1e9),
+                    aggregateID: text, aggregateVersion: Int.max - index,
+                    commandID: index.isMultiple(of: 2) ? nil : text,
+                    payload: payload))
+        }
+        return all
+    }
+
+    /// Instants whose year is not four digits: only the thorough path spells them (and no reader
+    /// reads them back).
+    static var outOfRangeYears: [EventEnvelope] {
+        [-62_135_596_800.0, -70_000_000_000, 253_402_300_800].map { seconds in
+            var envelope = eventSamples[0].envelope
+            envelope.occurredAt = Date(timeIntervalSince1970: seconds)
+            return envelope
+        }
+    }
+
+    @Test func envelopesEncodeToJSONEncodersBytes() {
+        for envelope in Self.envelopes + Self.outOfRangeYears {
+            #expect(EventCodec.encode(envelope) == Self.reference(envelope), "\(envelope)")
+        }
+        let response = ReplayResponse(events: Self.envelopes + Self.outOfRangeYears, head: 12_345)
+        #expect(ReplayCodec.encode(.events(response)) == Self.reference(ReplayReply.events(response)))
+        let plain = ReplayResponse(events: eventSamples.map(\.envelope), head: 7)
+        #expect(ReplayCodec.encode(.events(plain)) == Self.reference(ReplayReply.events(plain)))
+        let empty = ReplayResponse(events: [], head: 0)
+        #expect(ReplayCodec.encode(.events(empty)) == Self.reference(ReplayReply.events(empty)))
+    }
+
+    @Test func storedPayloadsDecodeAsJSONDecoderDoes() throws {
+        for envelope in Self.envelopes {
+            let json = envelope.payload.jsonData()
+            #expect(try EventPayload(type: envelope.type, json: json) == envelope.payload)
+        }
+        // Spaces, other key orders, unknown fields and a null where a string may be absent.
+        let loose = #" { "sku" : "S", "future": {"x": [1, 2.5e3, true, null]}, "qty": 3, "ref": "r", "eta": null } "#
+        #expect(
+            try EventPayload(type: .batchCreated, json: Array(loose.utf8))
+                == .batchCreated(BatchCreatedPayload(reference: "r", sku: "S", quantity: 3, eta: nil)))
+        // Quantities the thorough path also accepts, and one it refuses.
+        #expect(
+            try EventPayload(type: .batchQuantityChanged, json: Array(#"{"qty": 1e3, "ref": "r", "sku": "S"}"#.utf8))
+                == .batchQuantityChanged(BatchQuantityChangedPayload(reference: "r", sku: "S", quantity: 1000)))
+        #expect(throws: WireError.self) {
+            try EventPayload(type: .batchQuantityChanged, json: Array(#"{"qty": 1.5, "ref": "r", "sku": "S"}"#.utf8))
+        }
+    }
+
+    @Test func framesDecodeAsJSONDecoderDoes() throws {
+        var frames = Self.envelopes.map { Array(EventCodec.encode($0)) }
+        frames += try eventSamples.map { try Array(Fixture.data($0.fixture)) }
+        for frame in frames {
+            let decoded = try #require(Self.referenceEnvelope(frame))
+            #expect(EventCodec.decode(frame).success == decoded)
+        }
+        for envelope in Self.envelopes { #expect(EventCodec.decode(EventCodec.encode(envelope)).success == envelope) }
+        let response = ReplayResponse(events: Self.envelopes, head: 99)
+        let reply = Array(ReplayCodec.encode(.events(response)))
+        #expect(ReplayCodec.decodeReply(reply).success == .events(response))
+        let fixture = try Array(Fixture.data("replay/response.json"))
+        #expect(ReplayCodec.decodeReply(fixture).success == Self.referenceReply(fixture))
+    }
+
+    /// Differential fuzzing: broken and odd frames get the same verdict both ways, and whatever
+    /// decodes decodes to the same value.
+    @Test func mutatedFramesGetTheSameVerdict() throws {
+        var random = FuzzTests.Generator(state: 11)
+        let plain = eventSamples.map(\.envelope)
+        var seeds = plain.map { Array(EventCodec.encode($0)) }
+        seeds += try eventSamples.map { try Array(Fixture.data($0.fixture)) }
+        seeds.append(Array(ReplayCodec.encode(.events(ReplayResponse(events: plain, head: 9)))))
+        seeds.append(try Array(Fixture.data("replay/response.json")))
+        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
+        for _ in 0..<4000 {
+            var bytes = seeds.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
+                }
+                if bytes.isEmpty { break }
+            }
+            #expect(
+                EventCodec.decode(bytes).success == Self.referenceEnvelope(bytes),
+                "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(ReplayCodec.decodeReply(bytes).success == Self.referenceReply(bytes))
+        }
+    }
+}
+
+extension Result {
+    var success: Success? {
+        if case .success(let value) = self { return value }
+        return nil
+    }
+}
