@@ -56,7 +56,7 @@ import Testing
                 }
                 #expect(checked > 50)
                 for try await (head, published) in try await client.query(
-                    "SELECT head, published FROM event_head", logger: logger
+                    "SELECT head, published FROM event_head, event_relay", logger: logger
                 ).decode((Int, Int).self) {
                     #expect(head == Self.events && published == Self.events)
                 }
