@@ -21,7 +21,7 @@ import Testing
                 try PgbenchScript.allocate().write(to: script, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: script) }
 
-                let output = try runPgbench([
+                let output = try await runPgbench([
                     "-n", "-M", "prepared", "-D", "skus=3", "-c", "2", "-t", "10", "-f", script.path, url,
                 ])
                 #expect(output.contains("number of failed transactions: 0"), "\(output)")
@@ -47,22 +47,25 @@ import Testing
         }
     }
 
-    private func runPgbench(_ arguments: [String]) throws -> String {
+    private func runPgbench(_ arguments: [String]) async throws -> String {
         let candidates =
             ["/usr/bin/pgbench"]
             + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
         let path = try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "pgbench not found")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let executable = URL(fileURLWithPath: path)
+        return try await offThePool {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 }

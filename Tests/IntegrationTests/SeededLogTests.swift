@@ -17,8 +17,8 @@ import Testing
     @Test func seededEventsReadLikeTheServicesOwn() async throws {
         try await ServiceHarness.withDatabase { url in
             try await ServiceHarness.withService(url) { _ in }  // migrates
-            let report = try Self.seed(url)
-            let allocations = try #require(report["allocations"] as? Int)
+            let report = try await Self.seed(url)
+            let allocations = try #require(report["allocations"])
 
             try await ServiceHarness.withService(url) { app in
                 let (events, head) = try await TestDealer(app.replayEndpoint).replayAll()
@@ -65,18 +65,22 @@ import Testing
     }
 
     /// Runs the script and returns its JSON report.
-    static func seed(_ url: String) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = Executables.packageRoot.appendingPathComponent("scripts/bench/seed-events")
-        process.arguments = ["--database-url", url, "--events", "\(events)", "--skus", "\(skus)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw HarnessError("seed-events failed: \(String(decoding: data, as: UTF8.self))") }
-        return report
+    static func seed(_ url: String) async throws -> [String: Int] {
+        let script = Executables.packageRoot.appendingPathComponent("scripts/bench/seed-events")
+        let (status, data) = try await offThePool {
+            let process = Process()
+            process.executableURL = script
+            process.arguments = ["--database-url", url, "--events", "\(events)", "--skus", "\(skus)"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, data)
+        }
+        guard status == 0, let report = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HarnessError("seed-events failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return report.compactMapValues { $0 as? Int }
     }
 }
