@@ -18,21 +18,21 @@ public enum WireTimestamp {
     /// and writers do it for every event); false, appending nothing, for years outside 0…9999.
     static func append(_ date: Date, to bytes: inout [UInt8]) -> Bool {
         guard let c = components(date), (0...9999).contains(c.year) else { return false }
-        func put(_ value: Int64, _ width: Int64, then separator: Character) {
+        func put(_ value: Int64, _ width: Int64, then separator: UInt8) {
             var divisor = width
             while divisor > 0 {
                 bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
                 divisor /= 10
             }
-            bytes.append(separator.asciiValue!)
+            bytes.append(separator)
         }
-        put(c.year, 1000, then: "-")
-        put(c.month, 10, then: "-")
-        put(c.day, 10, then: "T")
-        put(c.hour, 10, then: ":")
-        put(c.minute, 10, then: ":")
-        put(c.second, 10, then: ".")
-        put(c.millisecond, 100, then: "Z")
+        put(c.year, 1000, then: UInt8(ascii: "-"))
+        put(c.month, 10, then: UInt8(ascii: "-"))
+        put(c.day, 10, then: UInt8(ascii: "T"))
+        put(c.hour, 10, then: UInt8(ascii: ":"))
+        put(c.minute, 10, then: UInt8(ascii: ":"))
+        put(c.second, 10, then: UInt8(ascii: "."))
+        put(c.millisecond, 100, then: UInt8(ascii: "Z"))
         return true
     }
 

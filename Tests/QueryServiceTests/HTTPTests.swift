@@ -53,6 +53,36 @@ import Testing
         }
     }
 
+    /// The dashboard's data is encoded once per checkpoint and spliced with the sync state: the bytes
+    /// are JSONEncoder's for the whole view, and new events show at once.
+    @Test func theDashboardIsTheEncodedViewAndFollowsTheCheckpoint() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                upstream.append(History.mixed)
+                try await withService(testConfiguration(upstream, database: sandbox.path("cache.sqlite"))) { service in
+                    try await service.waitForCheckpoint(History.mixed.count)
+                    let encoder = JSONEncoder()
+                    encoder.keyEncodingStrategy = .convertToSnakeCase
+                    encoder.outputFormatting = [.sortedKeys]
+                    let decoder = JSONDecoder()
+                    decoder.keyDecodingStrategy = .convertFromSnakeCase
+                    for _ in 0..<2 {  // a fresh encoding, then the cached one
+                        let reply = try await service.get("/api/dashboard")
+                        let view = try decoder.decode(DashboardView.self, from: reply.body)
+                        #expect(try encoder.encode(view) == reply.body)
+                        #expect(view.checkpoint == History.mixed.count && view.totals.events == History.mixed.count)
+                    }
+                    upstream.append([History.allocated("order-9", "SMALL-TABLE", 1, "batch-002")])
+                    try await service.waitForCheckpoint(History.mixed.count + 1)
+                    let after = try decoder.decode(
+                        DashboardView.self, from: try await service.get("/api/dashboard").body)
+                    #expect(after.checkpoint == History.mixed.count + 1)
+                    #expect(after.totals.allocations == 4 && after.recentActivity.first?.orderid == "order-9")
+                }
+            }
+        }
+    }
+
     @Test func identifiersArePercentDecodedAndValidated() async throws {
         try await withSandbox { sandbox in
             try await withUpstream { upstream in

@@ -17,10 +17,14 @@ enum APIJSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, checkpoint: Int? = nil) throws
         -> Response
     {
+        response(json: try data(value), status: status, checkpoint: checkpoint)
+    }
+
+    /// A response of JSON already encoded.
+    static func response(json: Data, status: HTTPResponse.Status = .ok, checkpoint: Int? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let checkpoint { headers[.checkpoint] = String(checkpoint) }
-        return Response(
-            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try data(value))))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 }
 

@@ -12,6 +12,7 @@ struct QueryAPI: Sendable {
     let readYourWrites: ReadYourWrites
     let healthyLag: Int
     let streamLifetime: Duration
+    let dashboardCache = DashboardCache()
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -47,8 +48,8 @@ struct QueryAPI: Sendable {
 
         router.get("/api/dashboard") { request, _ in
             try await readYourWrites.awaitMinimumPosition(of: request)
-            let view = try await dashboard()
-            return try APIJSON.response(view, checkpoint: view.checkpoint)
+            let (checkpoint, json) = try await dashboard()
+            return APIJSON.response(json: json, checkpoint: checkpoint)
         }
 
         router.get("/health") { _, _ in
@@ -83,16 +84,15 @@ struct QueryAPI: Sendable {
             gapsDetected: status.gapsDetected, reconnects: status.reconnects, applyFailures: status.applyFailures)
     }
 
-    func dashboard() async throws -> DashboardView {
-        let (checkpoint, body) = try await readModel.dashboard()
+    /// The `DashboardView` as JSON, and the checkpoint its data is as of (see `DashboardCache`).
+    func dashboard() async throws -> (checkpoint: Int, json: Data) {
         var status = sync.status
+        let body = try await dashboardCache.body(atLeast: status.checkpoint) { try await readModel.dashboard() }
         // The snapshot may be newer than the status read a moment before: report the data's position.
-        status.checkpoint = max(status.checkpoint, checkpoint)
-        status.head = max(status.head, checkpoint)
-        return DashboardView(
-            sync: syncView(status), checkpoint: checkpoint, head: status.head, lag: max(0, status.head - checkpoint),
-            totals: body.totals, skus: body.skus, batches: body.batches, eventsPerMinute: body.eventsPerMinute,
-            recentOutOfStock: body.recentOutOfStock, recentActivity: body.recentActivity)
+        status.checkpoint = max(status.checkpoint, body.checkpoint)
+        status.head = max(status.head, body.checkpoint)
+        let sync = try APIJSON.data(syncView(status))
+        return (body.checkpoint, body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint)))
     }
 
     /// Server-sent events: a `dashboard` message now and after every change (at most four a second),
@@ -104,9 +104,10 @@ struct QueryAPI: Sendable {
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
         while !Task.isCancelled && !Task.isShuttingDownGracefully && ContinuousClock.now < end {
             let generation = sync.versioned.generation
-            let view = try await dashboard()
-            let json = String(decoding: try APIJSON.data(view), as: UTF8.self)
-            try await writer.write(ByteBuffer(string: "event: dashboard\nid: \(view.checkpoint)\ndata: \(json)\n\n"))
+            let (checkpoint, json) = try await dashboard()
+            try await writer.write(
+                ByteBuffer(
+                    string: "event: dashboard\nid: \(checkpoint)\ndata: \(String(decoding: json, as: UTF8.self))\n\n"))
             lastSent = .now
             // Throttle, then wait for a change; wake at least once a second to notice shutdown.
             try? await Task.sleep(until: lastSent + .milliseconds(250))

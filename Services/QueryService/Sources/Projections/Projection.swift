@@ -23,7 +23,7 @@ enum Projector {
 
 /// The projections' work for one transaction (one batch of events).
 ///
-/// What many events of a batch change together — the per-minute counts, the totals, trimming the
+/// What many events of a batch change together — stock figures, per-minute counts, totals, trimming the
 /// activity feed — is added up here and written once in `finish()`, in the same transaction: the
 /// rows at each commit are exactly those event-by-event application gives, for a fraction of the
 /// statements.
@@ -35,6 +35,7 @@ struct ProjectionBatch {
     let lastPosition: Int
     var totals = Totals()
     var eventCounts: [EventCounts.Key: (events: Int, units: Int)] = [:]
+    var stock = StockProjection.Pending()
     private var lastMinute: (epochMinute: Int64, text: String)?
 
     /// Changes to the one-row `totals` table: what the dashboard would otherwise count over tables
@@ -69,6 +70,7 @@ struct ProjectionBatch {
 
     /// Writes what was added up over the batch.
     mutating func finish() throws {
+        try StockProjection.flush(&self)
         for (key, counts) in eventCounts {
             try run(
                 """

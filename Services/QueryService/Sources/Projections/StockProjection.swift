@@ -2,23 +2,45 @@ import Contracts
 import GRDB
 
 /// Stock by batch and by SKU: purchased, allocated, and so available, with each batch's eta.
+///
+/// Allocations and out-of-stock only add to figures, so they are added up per batch and SKU over
+/// the transaction (`Pending`) and written once each in `flush`: a thousand allocations of one SKU
+/// cost one statement, not a thousand. Events that create or reset a batch's row flush first, so
+/// the rows come out exactly as event-by-event application leaves them.
 enum StockProjection: Projection {
+    /// What the transaction has added up and not written yet.
+    struct Pending {
+        var batches: [String: (allocated: Int, position: Int)] = [:]
+        var skus: [String: SKUChange] = [:]
+    }
+
+    struct SKUChange {
+        var batches = 0
+        var purchased = 0
+        var allocated = 0
+        var outOfStock = 0
+        var position = 0
+    }
+
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
         let position = event.position
         switch event.payload {
         case .batchCreated(let created):
+            try flush(&batch)
             try batch.run(
                 """
                 INSERT INTO batches (ref, sku, eta, purchased, allocated, created_position, last_position)
                 VALUES (?, ?, ?, ?, 0, ?, ?)
                 """,
                 created.reference, created.sku, created.eta, created.quantity, position, position)
-            try changeSKU(created.sku, position, batches: 1, purchased: created.quantity, &batch)
+            batch.stock.skus[created.sku, default: SKUChange()].add(
+                batches: 1, purchased: created.quantity, at: position)
         case .allocated(let line):
-            try changeAllocated(by: line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
+            changeAllocated(by: line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
         case .deallocated(let line):
-            try changeAllocated(by: -line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
+            changeAllocated(by: -line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
         case .batchQuantityChanged(let change):
+            try flush(&batch)
             let previous =
                 try Int.fetchOne(
                     batch.db.cachedStatement(sql: "SELECT purchased FROM batches WHERE ref = ?"),
@@ -27,33 +49,52 @@ enum StockProjection: Projection {
             try batch.run(
                 "UPDATE batches SET purchased = ?, last_position = ? WHERE ref = ?",
                 change.quantity, position, change.reference)
-            try changeSKU(change.sku, position, purchased: change.quantity - previous, &batch)
+            batch.stock.skus[change.sku, default: SKUChange()].add(
+                purchased: change.quantity - previous, at: position)
         case .outOfStock(let line):
-            try changeSKU(line.sku, position, outOfStock: 1, &batch)
+            batch.stock.skus[line.sku, default: SKUChange()].add(outOfStock: 1, at: position)
         }
     }
 
     private static func changeAllocated(
         by units: Int, batch ref: String, sku: String, _ position: Int, _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            "UPDATE batches SET allocated = allocated + ?, last_position = ? WHERE ref = ?", units, position, ref)
-        try changeSKU(sku, position, allocated: units, &batch)
+    ) {
+        batch.stock.batches[ref, default: (0, 0)].allocated += units
+        batch.stock.batches[ref, default: (0, 0)].position = position
+        batch.stock.skus[sku, default: SKUChange()].add(allocated: units, at: position)
     }
 
-    /// Adds to the SKU's figures, creating its row on its first event, and records the last position
-    /// that changed it: one statement, whichever figure moves.
-    private static func changeSKU(
-        _ sku: String, _ position: Int, batches: Int = 0, purchased: Int = 0, allocated: Int = 0, outOfStock: Int = 0,
-        _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            """
-            INSERT INTO skus (sku, batches, purchased, allocated, out_of_stock, last_position) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (sku) DO UPDATE SET
-                batches = batches + excluded.batches, purchased = purchased + excluded.purchased,
-                allocated = allocated + excluded.allocated, out_of_stock = out_of_stock + excluded.out_of_stock,
-                last_position = excluded.last_position
-            """, sku, batches, purchased, allocated, outOfStock, position)
+    /// Writes what was added up: per batch row one update (a batch no event created stays absent, as
+    /// it would one event at a time), per SKU one upsert that creates the row on its first event.
+    static func flush(_ batch: inout ProjectionBatch) throws {
+        let pending = batch.stock
+        batch.stock = Pending()
+        for (ref, change) in pending.batches {
+            try batch.run(
+                "UPDATE batches SET allocated = allocated + ?, last_position = ? WHERE ref = ?",
+                change.allocated, change.position, ref)
+        }
+        for (sku, change) in pending.skus {
+            try batch.run(
+                """
+                INSERT INTO skus (sku, batches, purchased, allocated, out_of_stock, last_position)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (sku) DO UPDATE SET
+                    batches = batches + excluded.batches, purchased = purchased + excluded.purchased,
+                    allocated = allocated + excluded.allocated, out_of_stock = out_of_stock + excluded.out_of_stock,
+                    last_position = excluded.last_position
+                """, sku, change.batches, change.purchased, change.allocated, change.outOfStock, change.position)
+        }
+    }
+}
+
+extension StockProjection.SKUChange {
+    /// Adds an event's change; the last position is the latest event's, as positions only grow.
+    mutating func add(batches: Int = 0, purchased: Int = 0, allocated: Int = 0, outOfStock: Int = 0, at position: Int) {
+        self.batches += batches
+        self.purchased += purchased
+        self.allocated += allocated
+        self.outOfStock += outOfStock
+        self.position = position
     }
 }
