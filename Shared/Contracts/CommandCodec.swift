@@ -29,7 +29,7 @@ public enum CommandCodec {
 
     public static func encode(_ request: CommandRequest) -> Data { WireJSON.encode(request) }
 
-    public static func encode(_ reply: CommandReply) -> Data { WireJSON.encode(reply) }
+    public static func encode(_ reply: CommandReply) -> Data { WireFastWriter.reply(reply) ?? WireJSON.encode(reply) }
 
     /// Reads a reply frame (clients). Structural only: it trusts the service on status and codes.
     public static func decodeReply(_ frame: some Collection<UInt8>) -> Result<CommandReply, WireError> {

@@ -27,7 +27,7 @@ public struct CommandRequest: Hashable, Sendable {
     /// `schema_version` filled in). Two requests are "the same request" for exactly-once purposes
     /// iff their fingerprints are equal; a service stores it beside the command id.
     public var fingerprint: String {
-        String(decoding: WireJSON.encode(Fingerprint(request: self)), as: UTF8.self)
+        String(decoding: WireFastWriter.fingerprint(self) ?? WireJSON.encode(Fingerprint(request: self)), as: UTF8.self)
     }
 
     private struct Fingerprint: Encodable {

@@ -31,7 +31,7 @@ public enum EventPayload: Hashable, Sendable {
 
     /// The payload object alone, canonical JSON; a writer may store it (with the type) until the
     /// event gets its position.
-    public func jsonData() -> Data { WireJSON.encode(self) }
+    public func jsonData() -> Data { WireFastWriter.payload(self) ?? WireJSON.encode(self) }
 
     /// Reads a payload object stored by ``jsonData()``.
     public init(type: EventType, json: some Collection<UInt8>) throws(WireError) {

@@ -31,6 +31,52 @@ struct WireFastWriter {
         return Data(writer.bytes)
     }
 
+    /// A payload alone, as an outbox row stores it.
+    static func payload(_ payload: EventPayload) -> Data? {
+        var writer = WireFastWriter()
+        writer.bytes.reserveCapacity(128)
+        guard writer.write(payload) else { return nil }
+        return Data(writer.bytes)
+    }
+
+    /// A reply without an error (every command handled, whatever its outcome); nil for the rest.
+    static func reply(_ reply: CommandReply) -> Data? {
+        guard reply.error == nil else { return nil }
+        var writer = WireFastWriter()
+        writer.bytes.reserveCapacity(160)
+        guard writer.member("command_id", reply.commandID, first: true, in: "{") else { return nil }
+        writer.raw(",\"error\":null,\"position\":")
+        if let position = reply.position { writer.integer(position) } else { writer.raw("null") }
+        writer.raw(",\"result\":")
+        if let result = reply.result {
+            guard writer.member("batchref", result.batchReference, first: true, in: "{") else { return nil }
+            guard writer.member("outcome", result.outcome.rawValue) else { return nil }
+            writer.bytes.append(UInt8(ascii: "}"))
+        } else {
+            writer.raw("null")
+        }
+        guard writer.member("status", reply.status.rawValue) else { return nil }
+        writer.bytes.append(UInt8(ascii: "}"))
+        return Data(writer.bytes)
+    }
+
+    /// ``CommandRequest/fingerprint``'s bytes for an `Allocate` (the command that comes by the
+    /// thousand); nil for other commands.
+    static func fingerprint(_ request: CommandRequest) -> Data? {
+        guard case .allocate(let payload) = request.payload else { return nil }
+        var writer = WireFastWriter()
+        writer.bytes.reserveCapacity(96)
+        let written =
+            writer.member("orderid", payload.orderID, first: true, in: "{\"payload\":{")
+            && writer.member("qty", payload.quantity) && writer.member("sku", payload.sku)
+        guard written else { return nil }
+        writer.raw("},\"schema_version\":")
+        writer.integer(request.schemaVersion)
+        guard writer.member("type", request.type.rawValue) else { return nil }
+        writer.bytes.append(UInt8(ascii: "}"))
+        return Data(writer.bytes)
+    }
+
     /// Keys in sorted order, as `.sortedKeys` writes them.
     private mutating func write(_ event: EventEnvelope) -> Bool {
         raw("{\"aggregate_id\":")
@@ -82,15 +128,18 @@ struct WireFastWriter {
         return written
     }
 
-    /// `"key":` (after a comma unless `first`).
-    private mutating func key(_ key: StaticString, first: Bool) {
+    /// `"key":` (after a comma unless `first`; a first member opens its object with `opening`).
+    private mutating func key(_ key: StaticString, first: Bool, in opening: StaticString = "") {
+        if first { raw(opening) }
         raw(first ? "\"" : ",\"")
         raw(key)
         raw("\":")
     }
 
-    private mutating func member(_ name: StaticString, _ text: String?, first: Bool = false) -> Bool {
-        key(name, first: first)
+    private mutating func member(
+        _ name: StaticString, _ text: String?, first: Bool = false, in opening: StaticString = ""
+    ) -> Bool {
+        key(name, first: first, in: opening)
         guard let text else {
             raw("null")
             return true

@@ -89,6 +89,17 @@ final class Inbox: Sendable {
         for waiter in waiters { waiter.resume(returning: .finished) }
     }
 
+    /// Any task: a message already buffered, at once; nil when none is.
+    func take() -> Frames? {
+        let (frames, freedSpace) = state.withLock { state -> (Frames?, Bool) in
+            let wasFull = state.count >= capacity
+            guard let frames = state.pop() else { return (nil, false) }
+            return (frames, wasFull)
+        }
+        if freedSpace { onSpace() }
+        return frames
+    }
+
     /// Any task: the next message, or why there is none. Never blocks a thread.
     func receive(timeout: Duration?) async -> Outcome {
         let id = state.withLock { state in

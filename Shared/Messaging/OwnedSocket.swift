@@ -101,6 +101,10 @@ public final class OwnedSocket: Sendable {
         }
     }
 
+    /// A message already received, without waiting (nil when none is): for draining a burst
+    /// without adding a wait (and a timer) to the end of every burst.
+    public func receiveIfAvailable() -> Frames? { core.inbox.take() }
+
     /// Sends `frames`, then returns the first received message `isReply` accepts, discarding
     /// the others: on a DEALER those are late replies to earlier requests that timed out, so
     /// callers should correlate (e.g. by a command id). One deadline covers the whole exchange.

@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import Testing
 
-/// The codecs read and write envelopes and replay responses through a quick path of their own, for
-/// speed; these tests hold it to Foundation's JSONEncoder and JSONDecoder on the same `Codable`
+/// The codecs read and write envelopes, replay responses, command replies, stored payloads and
+/// fingerprints through a quick path of their own, for speed; these tests hold it to Foundation's JSONEncoder and JSONDecoder on the same `Codable`
 /// conformances: the same bytes out, the same values in, and the same verdict on broken frames.
 @Suite struct FastPathTests {
     static func reference(_ value: some Encodable) -> Data {
@@ -63,6 +63,42 @@ import Testing
         #expect(ReplayCodec.encode(.events(plain)) == Self.reference(ReplayReply.events(plain)))
         let empty = ReplayResponse(events: [], head: 0)
         #expect(ReplayCodec.encode(.events(empty)) == Self.reference(ReplayReply.events(empty)))
+    }
+
+    @Test func repliesPayloadsAndFingerprintsEncodeToJSONEncodersBytes() {
+        var replies = replySamples.map(\.reply)
+        for text in Self.awkwardTexts {
+            replies.append(.ok(commandID: text, result: .allocated(to: text), position: nil))
+            replies.append(CommandReply(commandID: nil, status: .ok, result: .outOfStock, position: 3))
+        }
+        for reply in replies { #expect(CommandCodec.encode(reply) == Self.reference(reply), "\(reply)") }
+
+        for envelope in Self.envelopes {
+            #expect(envelope.payload.jsonData() == Self.reference(envelope.payload), "\(envelope.payload)")
+        }
+
+        var requests = commandSamples.map(\.request)
+        for text in Self.awkwardTexts {
+            requests.append(
+                CommandRequest(
+                    commandID: "c", payload: .allocate(AllocatePayload(orderID: text, sku: text, quantity: -3))))
+        }
+        for request in requests {
+            let reference = String(decoding: Self.reference(Fingerprinted(request: request)), as: UTF8.self)
+            #expect(request.fingerprint == reference, "\(request)")
+        }
+    }
+
+    /// What a fingerprint covers: everything of a request but its id.
+    struct Fingerprinted: Encodable {
+        let request: CommandRequest
+        enum CodingKeys: String, CodingKey { case type, schemaVersion = "schema_version", payload }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(request.type, forKey: .type)
+            try container.encode(request.schemaVersion, forKey: .schemaVersion)
+            try container.encode(request.payload, forKey: .payload)
+        }
     }
 
     @Test func storedPayloadsDecodeAsJSONDecoderDoes() throws {

@@ -36,17 +36,23 @@ struct AllocationLoad: Sendable {
     }
 
     /// Makes `perSKU` allocations of one unit on every SKU, through all clients, not measured.
-    func allocatePrior(perSKU: Int) async throws(SetupFailure) {
+    /// Returns the highest event position their replies carried.
+    func allocatePrior(perSKU: Int) async throws(SetupFailure) -> Int {
         let plan = plan
+        let highest = Atomic<Int>(0)
         try await shareOut(perSKU * plan.skus) { client, ticket in
             let order = plan.orderID(.prior, client: 0, command: ticket)
             let request = CommandRequest(
                 commandID: order,
                 payload: .allocate(AllocatePayload(orderID: order, sku: plan.sku(ticket % plan.skus), quantity: 1)))
             let answer = await client.sendUntilDecided(request)
-            if case .reply(let reply, _) = answer, reply.status == .ok { return nil }
+            if case .reply(let reply, _) = answer, reply.status == .ok {
+                highest.max(reply.position ?? 0, ordering: .relaxed)
+                return nil
+            }
             return "prior Allocate \(order): \(Self.describe(answer))"
         }
+        return highest.load(ordering: .relaxed)
     }
 
     /// Warms up, then measures, following `schedule`. Replies of measured allocations are offered

@@ -81,7 +81,12 @@ struct BenchAllocate: AsyncParsableCommand {
             try await setup.createBatches()
             if prior > 0 {
                 progress("making \(prior * plan.skus) prior allocations")
-                try await setup.allocatePrior(perSKU: prior)
+                let position = try await setup.allocatePrior(perSKU: prior)
+                // The query service's catch-up on those events must not share the CPU with the
+                // measurement (a growth run makes 100,000 of them).
+                progress("waiting for the query service to apply them")
+                await QueryServiceSettle(endpoint: try? HTTPEndpoint(url: options.query), timeout: options.wait)
+                    .wait(untilApplied: position)
             }
         } catch {
             throw fail(.unavailable, "set-up failed: \(error)")

@@ -65,6 +65,13 @@ public final class QueryService: Service {
                 logger.info("subscriber stopped")
             }
             group.addTask { try await application.run() }
+            group.addTask { [store] in
+                await cancelWhenGracefulShutdown {
+                    await store.checkpointPeriodically(every: .seconds(1)) { error in
+                        logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
         }
     }
 }

@@ -22,7 +22,6 @@ public actor GroupCommitter {
     private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>)] = [:]
     private var nextGroup = 0
     private var nextTicket = 0
-    private var withdrawn: Set<Int> = []
 
     /// - Parameters:
     ///   - maximumGroupSize: the most commands in one transaction (1 turns grouping off).
@@ -47,11 +46,8 @@ public actor GroupCommitter {
         nextTicket += 1
         let ticket = nextTicket
         let result = await withTaskCancellationHandler {
+            // Queued before this actor can run `withdraw`: the body runs here, without a suspension.
             await withCheckedContinuation { reply in
-                if withdrawn.remove(ticket) != nil {
-                    reply.resume(returning: Result<CommandReceipt, any Error>.failure(CancellationError()))
-                    return
-                }
                 queue.append((ticket, envelope, reply))
                 startGroups()
             }
@@ -73,9 +69,7 @@ public actor GroupCommitter {
                 running.removeValue(forKey: id)?.task.cancel()
                 startGroups()
             }
-        } else {
-            withdrawn.insert(ticket)  // cancelled before it was queued
-        }
+        }  // otherwise its group has answered already
     }
 
     private func startGroups() {

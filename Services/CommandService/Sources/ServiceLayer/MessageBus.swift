@@ -78,10 +78,7 @@ public struct MessageBus: Sendable {
         var handled: [(index: Int, outcome: CommandOutcome)] = []
         for envelope in envelopes {
             if let stored = try await uow.previousOutcome(of: envelope.id) {
-                results.append(
-                    stored.fingerprint == envelope.fingerprint
-                        ? .success(CommandReceipt(outcome: stored.outcome, lastEvent: stored.lastEvent, isRepeat: true))
-                        : .failure(ServiceError.commandIDReused(envelope.id)))
+                results.append(Result { try repeatReceipt(stored, envelope) })
                 continue
             }
             do {
@@ -125,22 +122,24 @@ public struct MessageBus: Sendable {
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
+    /// The answer to a command id seen before: its first outcome again, if it is the same request.
+    private func repeatReceipt(_ stored: StoredCommand, _ envelope: CommandEnvelope) throws -> CommandReceipt {
+        guard stored.fingerprint == envelope.fingerprint else { throw ServiceError.commandIDReused(envelope.id) }
+        return CommandReceipt(outcome: stored.outcome, lastEvent: stored.lastEvent, isRepeat: true)
+    }
+
     /// The receipt of a command id already handled, if it was.
     private func storedReceipt(of envelope: CommandEnvelope) async throws -> CommandReceipt? {
         try await unitOfWork.withUnitOfWork { uow in
             guard let stored = try await uow.previousOutcome(of: envelope.id) else { return nil }
-            guard stored.fingerprint == envelope.fingerprint else { throw ServiceError.commandIDReused(envelope.id) }
-            return CommandReceipt(outcome: stored.outcome, lastEvent: stored.lastEvent, isRepeat: true)
+            return try repeatReceipt(stored, envelope)
         }
     }
 
     private func handleOnce(_ envelope: CommandEnvelope) async throws -> CommandReceipt {
         try await unitOfWork.withUnitOfWork { uow in
             if let stored = try await uow.previousOutcome(of: envelope.id) {
-                guard stored.fingerprint == envelope.fingerprint else {
-                    throw ServiceError.commandIDReused(envelope.id)
-                }
-                return CommandReceipt(outcome: stored.outcome, lastEvent: stored.lastEvent, isRepeat: true)
+                return try repeatReceipt(stored, envelope)
             }
             let outcome = try await handlers.handle(envelope.command, uow)
             try await dispatch(uow.collectNewEvents(), in: uow)

@@ -188,7 +188,7 @@ private struct SubscriberLoop {
         }
     }
 
-    /// Collects the contiguous events already waiting (up to a batch), applies them in one
+    /// Collects the contiguous events already received (up to a batch), applies them in one
     /// transaction, and schedules a replay on a gap, a silent tail or an unreadable event.
     private mutating func handleLive(_ first: Frames, from socket: OwnedSocket) async throws {
         var pending: [EventEnvelope] = []
@@ -229,7 +229,8 @@ private struct SubscriberLoop {
                 break
             }
             guard replayReason == nil && pending.count < configuration.batchSize else { break }
-            message = try? await socket.receive(timeout: .milliseconds(1))
+            // What has arrived already joins the batch; waiting for more would delay all of it.
+            message = socket.receiveIfAvailable()
             if message != nil { heardFromUpstream() }
         }
         if duplicates > 0 {

@@ -147,13 +147,17 @@ public final class OutboxRelay: Service {
         }
         do {
             // Should this host vanish without closing the connection, the server notices within
-            // seconds (rather than hours) and frees the lock for another instance.
+            // seconds (rather than hours) and frees the lock for another instance. The published
+            // mark is committed without waiting for its flush to disk: a mark lost in a crash only
+            // means publishing a few events again (readers discard them), and a flush per batch
+            // would hold up the next batch of every command's events by one disk write.
             _ = try await onSession(connection) { [logger] connection in
                 try await connection.query(
                     """
                     SELECT set_config('tcp_keepalives_idle', '5', false),
                            set_config('tcp_keepalives_interval', '2', false),
-                           set_config('tcp_keepalives_count', '3', false)
+                           set_config('tcp_keepalives_count', '3', false),
+                           set_config('synchronous_commit', 'off', false)
                     """, logger: logger
                 ).collect().count
             }

@@ -129,10 +129,7 @@ final class PostgresProductRepository: ProductRepository {
 
     private func load(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if lockOnLoad {
-            _ = try await connection.execute(
-                Statements.LockProduct.self, PostgresBindings(sku.rawValue), logger: logger
-            )
-            .reduce(0) { count, _ in count + 1 }
+            try await connection.run(Statements.LockProduct.self, PostgresBindings(sku.rawValue), logger: logger)
         }
         return try await loadProducts([sku], withLinesOf: orderID.map { [$0] } ?? []).first
     }

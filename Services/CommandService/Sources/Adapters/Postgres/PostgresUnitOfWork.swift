@@ -84,9 +84,7 @@ final class PostgresUnitOfWork: UnitOfWork {
             Statements.PreviousOutcome.self, PostgresBindings(commandID), logger: logger)
         for try await row in rows {
             let (fingerprint, outcome, reference, lastSeq) = try row.decode((String, String, String?, Int64?).self)
-            return StoredCommand(
-                fingerprint: fingerprint, outcome: try StoredOutcome.decode(outcome, reference),
-                lastEvent: lastSeq.map(EventMark.init))
+            return try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
         }
         return nil
     }
@@ -95,16 +93,14 @@ final class PostgresUnitOfWork: UnitOfWork {
         let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
         let rows = try await connection.execute(
             Statements.PreviousOutcomesLockingProducts.self,
-            PostgresBindings(commandIDs, skus.map(\.rawValue), sequencer != nil),
+            PostgresBindings(commandIDs, skus.map(\.rawValue)),
             logger: logger)
         var stored: [String: StoredCommand] = [:]
         for try await row in rows {
             let (id, fingerprint, outcome, reference, lastSeq) = try row.decode(
                 (String?, String?, String?, String?, Int64?).self)
             guard let id, let fingerprint, let outcome else { continue }  // the lock count row
-            stored[id] = StoredCommand(
-                fingerprint: fingerprint, outcome: try StoredOutcome.decode(outcome, reference),
-                lastEvent: lastSeq.map(EventMark.init))
+            stored[id] = try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
         }
         prefetched = stored
         // A unit that reads ahead serves a group: it numbers its events as it commits.
@@ -135,12 +131,15 @@ final class PostgresUnitOfWork: UnitOfWork {
     func commit() async throws -> EventMark? {
         let changes = repository.changes()
         if !changes.removedLineOrders.isEmpty {
-            _ = try await connection.execute(
+            try await connection.run(
                 Statements.RemoveAllocations.self, PostgresBindings(changes.removedLineSKUs, changes.removedLineOrders),
-                logger: logger
-            ).reduce(0) { count, _ in count + 1 }
+                logger: logger)
         }
-        let rows = try await connection.execute(Statements.Flush.self, try flushBindings(changes), logger: logger)
+        let bindings = try flushBindings(changes)
+        if numbersEvents && !repository.written.isEmpty {
+            try await connection.run(Statements.LockEventHead.self, PostgresBindings(), logger: logger)
+        }
+        let rows = try await connection.execute(Statements.Flush.self, bindings, logger: logger)
         var matched = 0
         var last: EventMark?
         var numbered: [(mark: EventMark, position: Int)] = []
@@ -191,7 +190,7 @@ final class PostgresUnitOfWork: UnitOfWork {
             changes.lineOrders, changes.lineSKUs, changes.lineBatches, changes.lineQuantities,
             types, versions, aggregates, aggregateVersions, commandIDs, payloads,
             recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" },
-            numbersEvents && !types.isEmpty)
+            numbersEvents && !types.isEmpty)  // the same condition as `LockEventHead` in `commit()`
     }
 }
 
@@ -216,6 +215,14 @@ enum StoredOutcome {
         case ("quantity_changed", _): .quantityChanged
         default: throw UnitOfWorkError.unavailable("unreadable stored outcome \(name)")
         }
+    }
+
+    /// A `processed_commands` row (with its last event's mark) as the service layer sees it.
+    static func command(_ fingerprint: String, _ outcome: String, _ reference: String?, _ lastSeq: Int64?) throws
+        -> StoredCommand
+    {
+        StoredCommand(
+            fingerprint: fingerprint, outcome: try decode(outcome, reference), lastEvent: lastSeq.map(EventMark.init))
     }
 }
 

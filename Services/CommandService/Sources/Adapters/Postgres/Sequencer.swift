@@ -75,10 +75,7 @@ public actor Sequencer {
                 // PostgresNIO, and every later command would wait behind it. A round given up here
                 // committed nothing or commits alone; the next one runs under the same row lock.
                 let numbered = try await Deadline.run(within: roundTimeout) { [log] in try await log.sequence() }
-                remember(numbered)
-                if let head = numbered.last?.position {
-                    for listener in listeners { listener.yield(head) }
-                }
+                self.numbered(numbered)
                 for continuation in batch { continuation.resume() }
             } catch {
                 logger.warning("Sequencing round failed", metadata: ["error": "\(error)"])

@@ -27,20 +27,25 @@ enum Statements {
     }
 
     /// A group's stored outcomes and its products' row locks in one round trip. Locks are taken in
-    /// SKU order so that two groups never wait for each other in a cycle. With `$3` true it also
-    /// takes the event head's row lock, products first, for a group that numbers its own events:
-    /// every later statement of the unit then sees all events committed before it (`Flush`). The outcomes are read
+    /// SKU order so that two groups never wait for each other in a cycle. The outcomes are read
     /// from the statement's start; one committed meanwhile by a concurrent attempt surfaces later as
     /// a duplicate `processed_commands` key, which sends the group down the one-by-one path.
     enum PreviousOutcomesLockingProducts: PreparedSQL {
         static let sql = """
-            WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE),
-                 head AS (SELECT head FROM event_head WHERE id = 1 AND $3::boolean FOR UPDATE)
+            WITH locked AS (SELECT sku FROM products WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE)
             SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
             WHERE command_id = ANY($1::text[])
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, (SELECT count(*) FROM locked) + (SELECT count(*) FROM head)
+            SELECT NULL, NULL, NULL, NULL, (SELECT count(*) FROM locked)
             """
+    }
+
+    /// The event head's row lock, for a unit that numbers its own events (`Flush` with `$28`): taken
+    /// in its own statement, last of the unit's locks and just before the flush, so that the flush
+    /// sees every event committed before it, and so that the lock is held only from flush to commit
+    /// (another group reads, decides and encodes meanwhile instead of waiting).
+    enum LockEventHead: PreparedSQL {
+        static let sql = "SELECT head FROM event_head WHERE id = 1 FOR UPDATE"
     }
 
     /// Products with their batches (allocated totals included) and only the lines of the orders
@@ -79,7 +84,7 @@ enum Statements {
     /// ids with their last event. Answers one row per recorded command (or one row without one).
     ///
     /// With `$28` true the events get their positions here, under the `event_head` row lock the unit
-    /// took before this statement (`PreviousOutcomesLockingProducts`) and holds until it commits:
+    /// took just before this statement (`LockEventHead`) and holds until it commits:
     /// events committed earlier and still unnumbered (a command alone waiting for its round, or a
     /// process that died before its round) are numbered first, then the unit's own, so positions
     /// stay gap-free and each aggregate's events stay in version order; whoever numbers next waits
@@ -172,5 +177,10 @@ extension PostgresConnection {
         -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
     {
         try await execute(Prepared<Text>(bindings: bindings), logger: logger)
+    }
+
+    /// Runs `Text` for its effect (a lock, a delete), reading its rows to the end and dropping them.
+    func run<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws {
+        for try await _ in try await execute(text, bindings, logger: logger) {}
     }
 }
