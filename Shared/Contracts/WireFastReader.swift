@@ -1,7 +1,7 @@
 import Foundation
 
-/// A quick reader for the frames that come by the million: event envelopes, replay replies and
-/// stored payloads, exactly as writers emit them (plain strings, whole numbers, no escapes).
+/// A quick reader for the frames that come by the million: event envelopes, replay replies, stored
+/// payloads and allocate requests, exactly as writers emit them (plain strings, whole numbers, no escapes).
 ///
 /// Catch-up decodes every event of the log, and Foundation's JSONDecoder behind ``WireObject`` costs
 /// several microseconds an event. This reader walks the bytes once and builds the values directly.
@@ -39,6 +39,14 @@ struct WireFastReader {
         }
     }
 
+    /// An `Allocate` request as clients write it (only its own fields); nil for any other frame.
+    static func allocateRequest(_ frame: some Collection<UInt8>) -> CommandRequest? {
+        read(frame) { reader in
+            guard let request = reader.allocateRequest() else { return nil }
+            return reader.atEnd() ? request : nil
+        }
+    }
+
     private static func read<T>(_ frame: some Collection<UInt8>, _ body: (inout WireFastReader) -> T?) -> T? {
         let direct = frame.withContiguousStorageIfAvailable { buffer -> T? in
             var reader = WireFastReader(buffer)
@@ -65,6 +73,42 @@ struct WireFastReader {
         }
         guard complete, let events, let head else { return nil }
         return ReplayResponse(events: events, head: head)
+    }
+
+    private mutating func allocateRequest() -> CommandRequest? {
+        var commandID: String?
+        var isAllocate: Bool?
+        var version: Int?
+        var payload: AllocatePayload?
+        let complete = object { reader, key in
+            if key.is("command_id") { return reader.once(&commandID) { $0.string() } }
+            if key.is("type") {
+                return reader.once(&isAllocate) { $0.rawString().flatMap { $0.is("Allocate") ? true : nil } }
+            }
+            if key.is("schema_version") { return reader.once(&version) { $0.integer() } }
+            if key.is("payload") { return reader.once(&payload) { $0.allocatePayload() } }
+            return false  // another field: the thorough reader decides what it means
+        }
+        guard complete, let commandID, isAllocate == true, let payload else { return nil }
+        let schemaVersion = version ?? SchemaVersion.assumed
+        guard CommandType.allocate.supportedSchemaVersions.contains(schemaVersion),
+            (try? CommandRequest.validateCommandID(commandID)) != nil
+        else { return nil }
+        return CommandRequest(commandID: commandID, payload: .allocate(payload), schemaVersion: schemaVersion)
+    }
+
+    private mutating func allocatePayload() -> AllocatePayload? {
+        var orderID: String?
+        var sku: String?
+        var quantity: Int?
+        let complete = object { reader, key in
+            if key.is("orderid") { return reader.once(&orderID) { $0.string() } }
+            if key.is("sku") { return reader.once(&sku) { $0.string() } }
+            if key.is("qty") { return reader.once(&quantity) { $0.integer() } }
+            return false
+        }
+        guard complete, let orderID, let sku, let quantity else { return nil }
+        return AllocatePayload(orderID: orderID, sku: sku, quantity: quantity)
     }
 
     private mutating func envelopes() -> [EventEnvelope]? {

@@ -89,6 +89,46 @@ import Testing
         }
     }
 
+    /// Allocate requests, read through the quick path, decode as JSONDecoder does; broken and odd
+    /// ones (mutated at random) get the same verdict either way.
+    @Test func allocateRequestsDecodeAsJSONDecoderDoes() throws {
+        var random = FuzzTests.Generator(state: 23)
+        var seeds = commandSamples.map { Array(CommandCodec.encode($0.request)) }
+        seeds += try commandSamples.map { try Array(Fixture.data($0.fixture)) }
+        seeds.append(
+            Array(#" {"type": "Allocate", "payload": {"sku": "S", "qty": 2, "orderid": "o"}, "command_id": "c"} "#.utf8)
+        )
+        seeds.append(
+            Array(
+                #"{"command_id":"c","payload":{"orderid":"o","qty":2,"sku":"S"},"schema_version":1,"type":"Allocate"}"#
+                    .utf8))
+        seeds.append(Array(#"{"command_id":"c","payload":{"orderid":"o","qty":2,"sku":"S"},"type":"allocate"}"#.utf8))
+        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
+        var frames = seeds
+        for _ in 0..<4000 {
+            var bytes = seeds.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
+                }
+                if bytes.isEmpty { break }
+            }
+            frames.append(bytes)
+        }
+        for bytes in frames {
+            let reference = try? JSONDecoder().decode(CommandRequest.self, from: Data(bytes))
+            switch CommandCodec.decode(bytes) {
+            case .success(let decoded):
+                #expect(decoded.request == reference, "\(String(decoding: bytes, as: UTF8.self))")
+            case .failure:
+                if let reference { #expect((try? reference.payload.command()) == nil, "\(reference)") }
+            }
+        }
+    }
+
     /// What a fingerprint covers: everything of a request but its id.
     struct Fingerprinted: Encodable {
         let request: CommandRequest
