@@ -27,12 +27,15 @@ public enum CommandCodec {
         }
     }
 
-    public static func encode(_ request: CommandRequest) -> Data { WireJSON.encode(request) }
+    public static func encode(_ request: CommandRequest) -> Data {
+        WireFastWriter.request(request) ?? WireJSON.encode(request)
+    }
 
     public static func encode(_ reply: CommandReply) -> Data { WireFastWriter.reply(reply) ?? WireJSON.encode(reply) }
 
     /// Reads a reply frame (clients). Structural only: it trusts the service on status and codes.
     public static func decodeReply(_ frame: some Collection<UInt8>) -> Result<CommandReply, WireError> {
-        WireJSON.result(CommandReply.self, from: frame)
+        if let reply = WireFastReader.reply(frame) { return .success(reply) }
+        return WireJSON.result(CommandReply.self, from: frame)
     }
 }

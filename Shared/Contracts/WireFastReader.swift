@@ -1,7 +1,7 @@
 import Foundation
 
 /// A quick reader for the frames that come by the million: event envelopes, replay replies, stored
-/// payloads and allocate requests, exactly as writers emit them (plain strings, whole numbers, no escapes).
+/// payloads, allocate requests and replies, exactly as writers emit them (plain strings, whole numbers, no escapes).
 ///
 /// Catch-up decodes every event of the log, and Foundation's JSONDecoder behind ``WireObject`` costs
 /// several microseconds an event. This reader walks the bytes once and builds the values directly.
@@ -44,6 +44,14 @@ struct WireFastReader {
         read(frame) { reader in
             guard let request = reader.allocateRequest() else { return nil }
             return reader.atEnd() ? request : nil
+        }
+    }
+
+    /// A reply without an error, as services write it (only a reply's own fields); nil for others.
+    static func reply(_ frame: some Collection<UInt8>) -> CommandReply? {
+        read(frame) { reader in
+            guard let reply = reader.reply() else { return nil }
+            return reader.atEnd() ? reply : nil
         }
     }
 
@@ -95,6 +103,39 @@ struct WireFastReader {
             (try? CommandRequest.validateCommandID(commandID)) != nil
         else { return nil }
         return CommandRequest(commandID: commandID, payload: .allocate(payload), schemaVersion: schemaVersion)
+    }
+
+    private mutating func reply() -> CommandReply? {
+        var commandID: String??
+        var status: ReplyStatus?
+        var position: Int??
+        var result: CommandResult??
+        var noError: Bool?
+        let complete = object { reader, key in
+            if key.is("command_id") { return reader.once(&commandID) { $0.nullable { $0.string() } } }
+            if key.is("status") { return reader.once(&status) { $0.string().flatMap(ReplyStatus.init(rawValue:)) } }
+            if key.is("position") { return reader.once(&position) { $0.nullable { $0.integer() } } }
+            if key.is("result") { return reader.once(&result) { $0.nullable { $0.result() } } }
+            if key.is("error") { return reader.once(&noError) { $0.null() ? true : nil } }  // errors: thorough
+            return false
+        }
+        guard complete, let status else { return nil }
+        return CommandReply(
+            commandID: commandID ?? nil, status: status, result: result ?? nil, position: position ?? nil)
+    }
+
+    private mutating func result() -> CommandResult? {
+        var outcome: CommandResult.Outcome?
+        var reference: String??
+        let complete = object { reader, key in
+            if key.is("outcome") {
+                return reader.once(&outcome) { $0.string().flatMap(CommandResult.Outcome.init(rawValue:)) }
+            }
+            if key.is("batchref") { return reader.once(&reference) { $0.nullable { $0.string() } } }
+            return false
+        }
+        guard complete, let outcome else { return nil }
+        return CommandResult(outcome: outcome, batchReference: reference ?? nil)
     }
 
     private mutating func allocatePayload() -> AllocatePayload? {

@@ -60,21 +60,39 @@ struct WireFastWriter {
         return Data(writer.bytes)
     }
 
-    /// ``CommandRequest/fingerprint``'s bytes for an `Allocate` (the command that comes by the
-    /// thousand); nil for other commands.
+    /// An `Allocate` request frame (what load generators send by the thousand); nil for others.
+    static func request(_ request: CommandRequest) -> Data? {
+        var writer = WireFastWriter()
+        writer.bytes.reserveCapacity(128)
+        guard writer.member("command_id", request.commandID, first: true, in: "{"),
+            writer.allocateMembers(request, first: false)
+        else { return nil }
+        return Data(writer.bytes)
+    }
+
+    /// ``CommandRequest/fingerprint``'s bytes for an `Allocate` (a request without its id); nil for
+    /// other commands.
     static func fingerprint(_ request: CommandRequest) -> Data? {
-        guard case .allocate(let payload) = request.payload else { return nil }
         var writer = WireFastWriter()
         writer.bytes.reserveCapacity(96)
-        let written =
-            writer.member("orderid", payload.orderID, first: true, in: "{\"payload\":{")
-            && writer.member("qty", payload.quantity) && writer.member("sku", payload.sku)
-        guard written else { return nil }
-        writer.raw("},\"schema_version\":")
-        writer.integer(request.schemaVersion)
-        guard writer.member("type", request.type.rawValue) else { return nil }
-        writer.bytes.append(UInt8(ascii: "}"))
+        guard writer.allocateMembers(request, first: true) else { return nil }
         return Data(writer.bytes)
+    }
+
+    /// An `Allocate` request's members after its id — payload, schema_version, type — and the
+    /// closing brace; false for another command.
+    private mutating func allocateMembers(_ request: CommandRequest, first: Bool) -> Bool {
+        guard case .allocate(let payload) = request.payload else { return false }
+        raw(first ? "{\"payload\":" : ",\"payload\":")
+        let written =
+            member("orderid", payload.orderID, first: true, in: "{") && member("qty", payload.quantity)
+            && member("sku", payload.sku)
+        guard written else { return false }
+        raw("},\"schema_version\":")
+        integer(request.schemaVersion)
+        guard member("type", request.type.rawValue) else { return false }
+        bytes.append(UInt8(ascii: "}"))
+        return true
     }
 
     /// Keys in sorted order, as `.sortedKeys` writes them.

@@ -86,6 +86,35 @@ import Testing
         for request in requests {
             let reference = String(decoding: Self.reference(Fingerprinted(request: request)), as: UTF8.self)
             #expect(request.fingerprint == reference, "\(request)")
+            #expect(CommandCodec.encode(request) == Self.reference(request), "\(request)")
+        }
+    }
+
+    /// Replies, read through the quick path, decode as JSONDecoder does, broken ones included.
+    @Test func repliesDecodeAsJSONDecoderDoes() throws {
+        var random = FuzzTests.Generator(state: 31)
+        var seeds = replySamples.map { Array(CommandCodec.encode($0.reply)) }
+        seeds += try replySamples.map { try Array(Fixture.data($0.fixture)) }
+        seeds.append(Array(#" { "status" : "ok", "result": {"outcome": "allocated"}, "position": null } "#.utf8))
+        seeds.append(Array(#"{"command_id":null,"error":null,"position":7,"result":null,"status":"rejected"}"#.utf8))
+        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
+        var frames = seeds
+        for _ in 0..<4000 {
+            var bytes = seeds.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
+                }
+                if bytes.isEmpty { break }
+            }
+            frames.append(bytes)
+        }
+        for bytes in frames {
+            let reference = try? JSONDecoder().decode(CommandReply.self, from: Data(bytes))
+            #expect(CommandCodec.decodeReply(bytes).success == reference, "\(String(decoding: bytes, as: UTF8.self))")
         }
     }
 
