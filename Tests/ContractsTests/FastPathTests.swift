@@ -20,6 +20,26 @@ import Testing
         try? JSONDecoder().decode(ReplayReply.self, from: Data(bytes))
     }
 
+    /// `count` copies of the seeds, each with one to three bytes replaced, removed or inserted at
+    /// random (reproducibly, from `seed`): the odd and broken frames differential tests feed both ways.
+    static func mutated(_ seeds: [[UInt8]], count: Int = 4000, seed: UInt64) -> [[UInt8]] {
+        var random = FuzzTests.Generator(state: seed)
+        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
+        return (0..<count).map { _ in
+            var bytes = seeds.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
+                }
+                if bytes.isEmpty { break }
+            }
+            return bytes
+        }
+    }
+
     /// Strings that need escaping, or that only the thorough path writes.
     static let awkwardTexts = [
         "", "plain", #"say "hi""#, #"back\slash"#, "a/b", "caf\u{e9}", "tab\there", "bell\u{7}", "\u{7f}",
@@ -92,26 +112,11 @@ import Testing
 
     /// Replies, read through the quick path, decode as JSONDecoder does, broken ones included.
     @Test func repliesDecodeAsJSONDecoderDoes() throws {
-        var random = FuzzTests.Generator(state: 31)
         var seeds = replySamples.map { Array(CommandCodec.encode($0.reply)) }
         seeds += try replySamples.map { try Array(Fixture.data($0.fixture)) }
         seeds.append(Array(#" { "status" : "ok", "result": {"outcome": "allocated"}, "position": null } "#.utf8))
         seeds.append(Array(#"{"command_id":null,"error":null,"position":7,"result":null,"status":"rejected"}"#.utf8))
-        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
-        var frames = seeds
-        for _ in 0..<4000 {
-            var bytes = seeds.randomElement(using: &random)!
-            for _ in 0..<Int.random(in: 1...3, using: &random) {
-                let index = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes[index] = alphabet.randomElement(using: &random)!
-                case 1: bytes.remove(at: index)
-                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
-                }
-                if bytes.isEmpty { break }
-            }
-            frames.append(bytes)
-        }
+        let frames = seeds + Self.mutated(seeds, seed: 31)
         for bytes in frames {
             let reference = try? JSONDecoder().decode(CommandReply.self, from: Data(bytes))
             #expect(CommandCodec.decodeReply(bytes).success == reference, "\(String(decoding: bytes, as: UTF8.self))")
@@ -121,7 +126,6 @@ import Testing
     /// Allocate requests, read through the quick path, decode as JSONDecoder does; broken and odd
     /// ones (mutated at random) get the same verdict either way.
     @Test func allocateRequestsDecodeAsJSONDecoderDoes() throws {
-        var random = FuzzTests.Generator(state: 23)
         var seeds = commandSamples.map { Array(CommandCodec.encode($0.request)) }
         seeds += try commandSamples.map { try Array(Fixture.data($0.fixture)) }
         seeds.append(
@@ -132,21 +136,7 @@ import Testing
                 #"{"command_id":"c","payload":{"orderid":"o","qty":2,"sku":"S"},"schema_version":1,"type":"Allocate"}"#
                     .utf8))
         seeds.append(Array(#"{"command_id":"c","payload":{"orderid":"o","qty":2,"sku":"S"},"type":"allocate"}"#.utf8))
-        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
-        var frames = seeds
-        for _ in 0..<4000 {
-            var bytes = seeds.randomElement(using: &random)!
-            for _ in 0..<Int.random(in: 1...3, using: &random) {
-                let index = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes[index] = alphabet.randomElement(using: &random)!
-                case 1: bytes.remove(at: index)
-                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
-                }
-                if bytes.isEmpty { break }
-            }
-            frames.append(bytes)
-        }
+        let frames = seeds + Self.mutated(seeds, seed: 23)
         for bytes in frames {
             let reference = try? JSONDecoder().decode(CommandRequest.self, from: Data(bytes))
             switch CommandCodec.decode(bytes) {
@@ -207,24 +197,12 @@ import Testing
     /// Differential fuzzing: broken and odd frames get the same verdict both ways, and whatever
     /// decodes decodes to the same value.
     @Test func mutatedFramesGetTheSameVerdict() throws {
-        var random = FuzzTests.Generator(state: 11)
         let plain = eventSamples.map(\.envelope)
         var seeds = plain.map { Array(EventCodec.encode($0)) }
         seeds += try eventSamples.map { try Array(Fixture.data($0.fixture)) }
         seeds.append(Array(ReplayCodec.encode(.events(ReplayResponse(events: plain, head: 9)))))
         seeds.append(try Array(Fixture.data("replay/response.json")))
-        let alphabet = FuzzTests.jsonBytes + Array(#"ABCDEF:Z"#.utf8)
-        for _ in 0..<4000 {
-            var bytes = seeds.randomElement(using: &random)!
-            for _ in 0..<Int.random(in: 1...3, using: &random) {
-                let index = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes[index] = alphabet.randomElement(using: &random)!
-                case 1: bytes.remove(at: index)
-                default: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
-                }
-                if bytes.isEmpty { break }
-            }
+        for bytes in Self.mutated(seeds, seed: 11) {
             #expect(
                 EventCodec.decode(bytes).success == Self.referenceEnvelope(bytes),
                 "\(String(decoding: bytes, as: UTF8.self))")
