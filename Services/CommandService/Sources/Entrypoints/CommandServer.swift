@@ -37,7 +37,7 @@ public final class CommandServer: Service {
         socket: OwnedSocket, committer: GroupCommitter, sequencer: Sequencer, state: ServiceState, timeout: Duration,
         metrics: ServiceMetrics, logger: Logger
     ) {
-        self.loop = RouterLoop(socket: socket, drainTimeout: timeout + .seconds(1), logger: logger)
+        self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
         self.committer = committer
         self.sequencer = sequencer
         self.state = state
@@ -49,15 +49,32 @@ public final class CommandServer: Service {
     /// Serves until a graceful shutdown: then new commands get `shutting_down`, those in flight
     /// finish and are answered, and the socket closes.
     public func run() async throws {
-        await loop.run(onStop: { [state] in state.markShuttingDown() }) { request in
+        await loop.run(onStop: { [state] in state.markShuttingDown() }, late: lateReply) { request, responder in
             let started = ContinuousClock.now
             let (reply, type) = await self.reply(to: request)
-            self.metrics.command(
-                type: type, status: reply.status.rawValue,
-                outcome: reply.result?.outcome.rawValue ?? reply.error?.code.rawValue ?? "none",
-                duration: ContinuousClock.now - started)
-            return Array(CommandCodec.encode(reply))
+            if responder.send(CommandCodec.encode(reply)) {
+                self.record(reply, type: type, duration: ContinuousClock.now - started)
+            }
         }
+    }
+
+    /// The reply to a command that has no answer by its deadline: the database hangs or is gone.
+    /// The client's retry with the same id gets the stored outcome if the command did commit.
+    private func lateReply(to request: RoutedRequest) -> [UInt8] {
+        let decoded = (try? request.body.get()).flatMap { try? CommandCodec.decode($0).get() }
+        let error = WireError.unavailable("the database did not answer in time (\(timeout))")
+        logger.warning(
+            "Command not answered in time",
+            metadata: ["command_id": "\(decoded?.commandID ?? "?")", "timeout": "\(timeout)"])
+        let reply = CommandReply.failure(commandID: decoded?.commandID, error: error)
+        record(reply, type: decoded?.type.rawValue ?? "unknown", duration: timeout)
+        return Array(CommandCodec.encode(reply))
+    }
+
+    private func record(_ reply: CommandReply, type: String, duration: Duration) {
+        metrics.command(
+            type: type, status: reply.status.rawValue,
+            outcome: reply.result?.outcome.rawValue ?? reply.error?.code.rawValue ?? "none", duration: duration)
     }
 
     /// The reply, and the command type for metrics (`unknown` when the frame could not be read).
@@ -83,10 +100,11 @@ public final class CommandServer: Service {
         }
         let envelope = CommandEnvelope(id: id, fingerprint: decoded.request.fingerprint, command: decoded.command)
         do {
-            let (receipt, position) = try await Deadline.run(within: timeout) { [committer, sequencer] in
-                let receipt = try await committer.handle(envelope)
-                guard let mark = receipt.lastEvent else { return (receipt, Int?.none) }
-                return (receipt, try await sequencer.position(of: mark))
+            let receipt = try await committer.handle(envelope)
+            var position: Int?
+            if let mark = receipt.lastEvent {
+                position = sequencer.knownPosition(of: mark)
+                if position == nil { position = try await sequencer.position(of: mark) }
             }
             logger.debug(
                 "Command applied",

@@ -26,7 +26,7 @@ public final class ReplayServer: Service {
 
     /// - Parameter socket: a bound ROUTER socket; the server closes it when it stops.
     public init(socket: OwnedSocket, log: PostgresEventLog, state: ServiceState, timeout: Duration, logger: Logger) {
-        self.loop = RouterLoop(socket: socket, drainTimeout: timeout + .seconds(1), logger: logger)
+        self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
         self.log = log
         self.state = state
         self.timeout = timeout
@@ -34,8 +34,11 @@ public final class ReplayServer: Service {
     }
 
     public func run() async throws {
-        await loop.run(onStop: { self.stopping.store(true, ordering: .relaxed) }) { request in
-            Array(ReplayCodec.encode(await self.reply(to: request)))
+        let late = ReplayReply.failure(.unavailable("the database did not answer in time (\(timeout))"))
+        await loop.run(
+            onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Array(ReplayCodec.encode(late)) }
+        ) { request, responder in
+            responder.send(ReplayCodec.encode(await self.reply(to: request)))
         }
     }
 
@@ -48,14 +51,11 @@ public final class ReplayServer: Service {
         if stopping.load(ordering: .relaxed) { return .failure(.shuttingDown) }
         if state.phase == .starting { return .failure(.unavailable("the service is starting")) }
         do {
-            return .events(
-                try await Deadline.run(within: timeout) { [log] in
-                    let head = try await log.head()
-                    guard asked.from <= head else { return ReplayResponse(events: [], head: head) }
-                    // Read no further than `head`, so the response is exactly what it says.
-                    let count = min(asked.limit, head - asked.from + 1)
-                    return ReplayResponse(events: try await log.events(from: asked.from, limit: count), head: head)
-                })
+            let head = try await log.head()
+            guard asked.from <= head else { return .events(ReplayResponse(events: [], head: head)) }
+            // Read no further than `head`, so the response is exactly what it says.
+            let count = min(asked.limit, head - asked.from + 1)
+            return .events(ReplayResponse(events: try await log.events(from: asked.from, limit: count), head: head))
         } catch {
             if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
                 logger.warning("Replay request not served", metadata: ["reason": "\(wire.message)"])

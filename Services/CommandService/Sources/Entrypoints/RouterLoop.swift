@@ -3,65 +3,166 @@ import Messaging
 import ServiceLifecycle
 import Synchronization
 
-/// The serving loop both ROUTER sockets share: one task per request, exactly one reply each, and a
-/// graceful stop.
+/// The serving loop both ROUTER sockets share: one task per request, exactly one reply each, on
+/// time, and a graceful stop.
 ///
 /// The loop only reads messages and starts tasks, so the socket is never held up by the database and
-/// requests for different aggregates run concurrently over the pool. On graceful shutdown (or
-/// cancellation) `onStop` runs, so the server answers new requests with `shutting_down`; the requests
-/// already in flight get up to `drainTimeout` to finish and send their replies; then the socket is
-/// closed, which ends the loop.
+/// requests for different aggregates run concurrently over the pool. Each reply is due within
+/// `timeout`: whichever comes first, the answer or its deadline, sends the one reply (`Responder`).
+/// A request still unanswered at its deadline gets the server's late reply (`unavailable`), and its
+/// task is cancelled and left to end by itself — a database that hangs may never return a query,
+/// and that must hold up neither the client, nor the drain, nor shutdown. So the answer runs in the
+/// request's own task, with no extra task or timer per request: one watch expires every deadline.
+///
+/// On graceful shutdown (or cancellation) `onStop` runs, so the server answers new requests with
+/// `shutting_down`; the requests already in flight get until their deadlines to be answered; then
+/// the socket is closed, which ends the loop.
 final class RouterLoop: Sendable {
     private let socket: OwnedSocket
-    private let drainTimeout: Duration
+    private let timeout: Duration
     private let logger: Logger
     private let inFlight = Atomic<Int>(0)
+    /// Requests not yet answered, in the order of their deadlines (all are `timeout` after arrival).
+    private let waiting = Mutex(DeadlineQueue())
 
-    init(socket: OwnedSocket, drainTimeout: Duration, logger: Logger) {
+    init(socket: OwnedSocket, timeout: Duration, logger: Logger) {
         self.socket = socket
-        self.drainTimeout = drainTimeout
+        self.timeout = timeout
         self.logger = logger
     }
 
-    /// Serves until a graceful shutdown or cancellation; `answer` computes each reply body.
-    func run(onStop: @escaping @Sendable () -> Void, answer: @escaping @Sendable (RoutedRequest) async -> [UInt8])
-        async
-    {
+    /// Serves until a graceful shutdown or cancellation. `answer` replies through its responder;
+    /// `late` is the reply to a request that has no answer by its deadline.
+    func run(
+        onStop: @escaping @Sendable () -> Void, late: @escaping @Sendable (RoutedRequest) -> [UInt8],
+        answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void
+    ) async {
         async let served: Void = serve(answer)
+        async let watched: Void = expire(late: late)
         do {
             try await gracefulShutdown()
         } catch {}  // cancelled: stop at once
         onStop()
-        let deadline = ContinuousClock.now + drainTimeout
-        while inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
+        let drainDeadline = ContinuousClock.now + timeout + .seconds(1)
+        while inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < drainDeadline && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        if inFlight.load(ordering: .relaxed) > 0 {
-            logger.warning(
-                "Closing with requests still in flight", metadata: ["in_flight": "\(inFlight.load(ordering: .relaxed))"]
-            )
+        let unanswered = waiting.withLock { $0.takeAll() }.filter { expire($0, late: late) }.count
+        if unanswered > 0 {
+            logger.warning("Closing with requests still in flight", metadata: ["in_flight": "\(unanswered)"])
         }
         // `send` only queues for the socket's thread; give it a moment to hand the last replies to
         // libzmq, whose linger then delivers them.
         if !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
         socket.close()
         await served
-    }
-
-    private func serve(_ answer: @escaping @Sendable (RoutedRequest) async -> [UInt8]) async {
-        await withDiscardingTaskGroup { group in
-            for await frames in socket.messages {
-                let request = RoutedRequest(frames)
-                inFlight.add(1, ordering: .relaxed)
-                group.addTask {
-                    defer { self.inFlight.subtract(1, ordering: .relaxed) }
-                    let body = await answer(request)
-                    try? self.socket.send(request.reply(body))
-                }
-            }
-        }
+        await watched
     }
 
     /// Requests received and not yet answered.
     var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
+    private func serve(_ answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void) async {
+        for await frames in socket.messages {
+            let responder = Responder(RoutedRequest(frames), deadline: .now + timeout, loop: self)
+            inFlight.add(1, ordering: .relaxed)
+            responder.attach(Task { await answer(responder.request, responder) })
+            waiting.withLock { $0.append(responder) }
+        }
+    }
+
+    /// Sends the late reply for every request whose deadline passed, until the loop stops.
+    private func expire(late: @escaping @Sendable (RoutedRequest) -> [UInt8]) async {
+        let tick = max(min(timeout / 20, .milliseconds(50)), .milliseconds(1))
+        while !Task.isCancelled && !socket.isClosed {
+            try? await Task.sleep(for: tick)
+            let now = ContinuousClock.now
+            for responder in waiting.withLock({ $0.takeExpired(at: now) }) { expire(responder, late: late) }
+        }
+    }
+
+    /// Sends the late reply unless the answer went first; true when it was sent.
+    @discardableResult
+    private func expire(_ responder: Responder, late: (RoutedRequest) -> [UInt8]) -> Bool {
+        guard let task = responder.claim() else { return false }  // answered already
+        task?.cancel()
+        deliver(responder.request.reply(late(responder.request)))
+        return true
+    }
+
+    fileprivate func deliver(_ frames: Frames) {
+        inFlight.subtract(1, ordering: .relaxed)
+        try? socket.send(frames)
+    }
+}
+
+/// The right to send a request's one reply: its answer and its deadline race for it.
+final class Responder: Sendable {
+    let request: RoutedRequest
+    fileprivate let deadline: ContinuousClock.Instant
+    private let loop: RouterLoop
+    private let state = Mutex(State.waiting(nil))
+
+    private enum State {
+        case waiting(Task<Void, Never>?)
+        case answered
+    }
+
+    fileprivate init(_ request: RoutedRequest, deadline: ContinuousClock.Instant, loop: RouterLoop) {
+        self.request = request
+        self.deadline = deadline
+        self.loop = loop
+    }
+
+    /// Sends `body` as the reply, unless the late reply went first; true when this one was sent.
+    @discardableResult
+    func send(_ body: some Sequence<UInt8>) -> Bool {
+        guard claim() != nil else { return false }
+        loop.deliver(request.reply(body))
+        return true
+    }
+
+    /// Keeps the request's task, so that its deadline can cancel it.
+    fileprivate func attach(_ task: Task<Void, Never>) {
+        state.withLock { if case .waiting = $0 { $0 = .waiting(task) } }
+    }
+
+    /// Takes the right to reply: nil when it was taken before, else the request's task, if attached.
+    fileprivate func claim() -> Task<Void, Never>?? {
+        state.withLock { state in
+            guard case .waiting(let task) = state else { return nil }
+            state = .answered
+            return .some(task)
+        }
+    }
+}
+
+/// Unanswered requests in arrival order, which is also their deadlines' order.
+private struct DeadlineQueue: ~Copyable {
+    private var responders: [Responder] = []
+    private var start = 0
+
+    mutating func append(_ responder: Responder) { responders.append(responder) }
+
+    /// Removes and returns those whose deadline is at or before `now` (answered ones included:
+    /// they are simply forgotten when their turn comes).
+    mutating func takeExpired(at now: ContinuousClock.Instant) -> [Responder] {
+        var end = start
+        while end < responders.count && responders[end].deadline <= now { end += 1 }
+        let expired = Array(responders[start..<end])
+        start = end
+        if start > 1024 && start * 2 > responders.count {
+            responders.removeFirst(start)
+            start = 0
+        }
+        return expired
+    }
+
+    mutating func takeAll() -> [Responder] {
+        defer {
+            responders = []
+            start = 0
+        }
+        return Array(responders[start...])
+    }
 }

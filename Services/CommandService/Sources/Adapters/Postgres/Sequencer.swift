@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Gives committed events their positions in rounds, and tells each command the position of its
 /// last event (what its reply carries for read-your-writes).
@@ -13,9 +14,7 @@ public actor Sequencer {
     private var roundRunning = false
     private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var watchingRound: [CheckedContinuation<Void, Never>] = []
-    private var recent: [EventMark: Int] = [:]
-    private var recentOrder: [EventMark] = []
-    private let memory = 100_000
+    private let recent = Mutex(RecentPositions())
     private var listeners: [AsyncStream<Int>.Continuation] = []
     private let roundTimeout: Duration = .seconds(10)
 
@@ -24,17 +23,23 @@ public actor Sequencer {
         self.logger = logger
     }
 
+    /// The position of a recently numbered event, without waiting for this actor (a group commit
+    /// numbers its own events: its commands' replies find them here).
+    public nonisolated func knownPosition(of mark: EventMark) -> Int? {
+        recent.withLock { $0.positions[mark] }
+    }
+
     /// The position of the event marked `mark`, which the caller committed before asking.
     public func position(of mark: EventMark) async throws -> Int {
-        if let known = recent[mark] { return known }
+        if let known = knownPosition(of: mark) { return known }
         if roundRunning {
             // The round under way may have started after this commit (a group's commands all ask
             // at once): its result may answer without waiting for another round.
             await withCheckedContinuation { watchingRound.append($0) }
-            if let known = recent[mark] { return known }
+            if let known = knownPosition(of: mark) { return known }
         }
         try await completeRound()
-        if let known = recent[mark] { return known }
+        if let known = knownPosition(of: mark) { return known }
         if let stored = try await log.position(of: mark) { return stored }
         throw UnitOfWorkError.unavailable("event \(mark) has no position after a sequencing round")
     }
@@ -88,13 +93,24 @@ public actor Sequencer {
     }
 
     private func remember(_ numbered: [(mark: EventMark, position: Int)]) {
+        recent.withLock { $0.remember(numbered) }
+    }
+}
+
+/// The positions of the last 100,000 or so events numbered here.
+private struct RecentPositions: ~Copyable {
+    var positions: [EventMark: Int] = [:]
+    private var order: [EventMark] = []
+    private let memory = 100_000
+
+    mutating func remember(_ numbered: [(mark: EventMark, position: Int)]) {
         for (mark, position) in numbered {
-            recent[mark] = position
-            recentOrder.append(mark)
+            positions[mark] = position
+            order.append(mark)
         }
-        if recentOrder.count > memory * 2 {
-            for mark in recentOrder.prefix(recentOrder.count - memory) { recent[mark] = nil }
-            recentOrder.removeFirst(recentOrder.count - memory)
+        if order.count > memory * 2 {
+            for mark in order.prefix(order.count - memory) { positions[mark] = nil }
+            order.removeFirst(order.count - memory)
         }
     }
 }

@@ -1,0 +1,72 @@
+import Messaging
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import CommandService
+
+/// The serving loop's promise: exactly one reply per request, on time, even when the work behind
+/// an answer hangs and ignores cancellation — and such work holds up neither the socket nor the stop.
+@Suite struct RouterLoopTests {
+    /// Work that never ends until released, whatever happens to its task.
+    final class Hang: Sendable {
+        private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
+        let started = Atomic<Int>(0)
+        let sawCancellation = Atomic<Int>(0)
+        let answersRefused = Atomic<Int>(0)
+
+        func wait() async {
+            started.add(1, ordering: .relaxed)
+            await withCheckedContinuation { continuation in waiting.withLock { $0.append(continuation) } }
+            if Task.isCancelled { sawCancellation.add(1, ordering: .relaxed) }
+        }
+
+        func release() {
+            for continuation in waiting.withLock({ state in
+                defer { state = [] }; return state
+            }) {
+                continuation.resume()
+            }
+        }
+    }
+
+    @Test func aHungAnswerGetsTheLateReplyAndIsCancelledAndTheLoopStillStops() async throws {
+        let socket = try OwnedSocket(
+            context: ServiceHarness.context, kind: .router, options: CommandServer.socketOptions(),
+            bind: ["tcp://127.0.0.1:*"])
+        let timeout = Duration.milliseconds(300)
+        let loop = RouterLoop(socket: socket, timeout: timeout, logger: ServiceHarness.logger)
+        let hang = Hang()
+        let serving = Task {
+            await loop.run(onStop: {}, late: { _ in Array("late".utf8) }) { request, responder in
+                if case .success(let body) = request.body, body == Array("hang".utf8) { await hang.wait() }
+                if !responder.send(Array("answer".utf8)) { hang.answersRefused.add(1, ordering: .relaxed) }
+            }
+        }
+        defer { hang.release() }
+        let client = try TestDealer(socket.boundEndpoints[0])
+
+        #expect(try await client.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
+
+        let asked = ContinuousClock.now
+        #expect(try await client.exchange([Array("hang".utf8)]) == [Array("late".utf8)])
+        #expect(ContinuousClock.now - asked >= timeout, "the late reply waits for the deadline")
+        // The socket still serves while that work hangs.
+        #expect(try await client.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
+
+        // The late work, released, finds its task cancelled and its answer refused: one reply only.
+        hang.release()
+        _ = try await eventually("the released answer is refused") {
+            hang.answersRefused.load(ordering: .relaxed) == 1 ? true : nil
+        }
+        #expect(hang.sawCancellation.load(ordering: .relaxed) == 1)
+
+        // A request still hanging when the loop is stopped does not keep it from stopping.
+        try client.socket.send([Array("hang".utf8)])
+        _ = try await eventually("the second hang starts") { hang.started.load(ordering: .relaxed) == 2 ? true : nil }
+        serving.cancel()
+        await serving.value
+        #expect(socket.isClosed)
+        #expect(loop.requestsInFlight == 0)
+    }
+}
