@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// Events are committed into the event log with their command and numbered after commit by the
 /// `Sequencer`; the relay publishes them as `[topic, envelope]` in position order, and remembers how
-/// far it got in `event_relay.published` after each batch, so events committed but not published when
-/// a process died go out after a restart. A published event may go out twice after such a crash
+/// far it got in `event_relay.published` with its next read, so events committed but not published
+/// when a process died go out after a restart. A published event may go out twice after such a crash
 /// (readers discard positions they applied); one is never skipped.
 ///
 /// Several instances may share a database, and exactly one relay publishes at a time: the one holding
@@ -207,10 +207,14 @@ public final class OutboxRelay: Service {
     }
 
     /// Publishes while the session lasts. On a stop request it numbers and publishes what is
-    /// committed, sends a last heartbeat and returns.
+    /// committed, marks it, sends a last heartbeat and returns.
     private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Void>.Iterator) async throws {
         var lastHeartbeat: ContinuousClock.Instant?
         var lastRound: ContinuousClock.Instant?
+        let (head, published) = try await onSession(connection) { [logger] in
+            try await OutboxRelay.marks(on: $0, logger: logger)
+        }
+        var progress = Progress(sent: published, marked: published, head: head)
         while true {
             let finishing = stopping
             if finishing {
@@ -225,19 +229,30 @@ public final class OutboxRelay: Service {
                 lastRound = .now
                 requestRound()
             }
-            var pass = try await publishBatch(on: connection)
-            while finishing && pass.published < pass.head { pass = try await publishBatch(on: connection) }
+            var more = try await publishBatch(on: connection, &progress)
+            // Stopping: everything committed goes out, and the last pass (which reads nothing) marks it.
+            while finishing && (more || progress.marked < progress.sent) {
+                more = try await publishBatch(on: connection, &progress)
+            }
             if finishing || lastHeartbeat.map({ ContinuousClock.now - $0 >= settings.heartbeatInterval }) ?? true {
                 lastHeartbeat = .now
                 try socket.send([
                     Array(Topic.heartbeat.utf8),
-                    Array(EventCodec.encode(Heartbeat(head: pass.published, time: Date()))),
+                    Array(EventCodec.encode(Heartbeat(head: progress.marked, time: Date()))),
                 ])
             }
             if finishing || Task.isCancelled { return }
-            if pass.published < pass.head { continue }  // a backlog: keep going without waiting
+            if more { continue }  // a backlog: keep going without waiting
             guard await wakeups.next() != nil else { return }
         }
+    }
+
+    /// How far this leader got: events handed to the socket, and the mark committed for them.
+    private struct Progress {
+        var sent: Int
+        var marked: Int
+        /// The highest head seen, for the backlog metric.
+        var head: Int
     }
 
     /// Asks the sequencer for a round without waiting for it: its result wakes the relay through
@@ -256,32 +271,30 @@ public final class OutboxRelay: Service {
         }
     }
 
-    /// Publishes the next batch after the published mark, and moves the mark.
-    private func publishBatch(on connection: PostgresConnection) async throws -> (head: Int, published: Int) {
-        let (head, published) = try await onSession(connection) { [logger] in
-            try await OutboxRelay.marks(on: $0, logger: logger)
+    /// One round trip: marks what the previous pass sent, and reads and publishes the next batch.
+    /// Returns whether a full batch came back (more may be waiting).
+    ///
+    /// The mark trails the socket by one pass (at most a tick when the log is quiet): a crash
+    /// between the two republishes those events, which readers discard, and never skips one.
+    private func publishBatch(on connection: PostgresConnection, _ progress: inout Progress) async throws -> Bool {
+        let sent = progress.sent
+        let events = try await onSession(connection) { [logger, batchSize = settings.batchSize] in
+            try await PostgresEventLog.envelopes(
+                $0.execute(Statements.MarkAndReadNext.self, PostgresBindings(sent, batchSize), logger: logger))
         }
-        guard published < head else {
-            metrics.relayPublished(0, head: head, published: published)
-            return (head, published)
+        progress.marked = sent
+        if let last = events.last?.position {
+            guard events.first?.position == sent + 1, last == sent + events.count else {
+                throw OutboxRelayError.gap(after: sent, found: events.map(\.position))
+            }
+            for event in events {
+                try socket.send([Array(event.topic.utf8), Array(EventCodec.encode(event))])
+            }
+            progress.sent = last
         }
-        let last = min(head, published + settings.batchSize)
-        let events = try await onSession(connection) { [logger] in
-            try await OutboxRelay.events(after: published, upTo: last, on: $0, logger: logger)
-        }
-        guard events.first?.position == published + 1, events.last?.position == last, events.count == last - published
-        else {
-            throw OutboxRelayError.gap(after: published, head: head, found: events.map(\.position))
-        }
-        for event in events {
-            try socket.send([Array(event.topic.utf8), Array(EventCodec.encode(event))])
-        }
-        _ = try await onSession(connection) { [logger] in
-            try await $0.query(
-                "UPDATE event_relay SET published = \(last) WHERE id = 1 AND published < \(last)", logger: logger)
-        }
-        metrics.relayPublished(events.count, head: head, published: last)
-        return (head, last)
+        progress.head = max(progress.head, progress.sent, sequencer.knownHead)
+        metrics.relayPublished(events.count, head: progress.head, published: progress.sent)
+        return events.count == settings.batchSize
     }
 
     private static func marks(on connection: PostgresConnection, logger: Logger) async throws -> (Int, Int) {
@@ -290,19 +303,6 @@ public final class OutboxRelay: Service {
             logger: logger
         ).decode((Int, Int).self) { return marks }
         throw OutboxRelayError.noHead
-    }
-
-    /// The positioned events in `(after, upTo]`, in position order, read on the relay's own session
-    /// so that a pool busy with commands does not delay publishing.
-    private static func events(
-        after published: Int, upTo last: Int, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [EventEnvelope] {
-        try await PostgresEventLog.envelopes(
-            connection.query(
-                """
-                SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log
-                WHERE position > \(published) AND position <= \(last) ORDER BY position
-                """, logger: logger))
     }
 
     /// How far the log is numbered and published, for `/health`.
@@ -333,14 +333,14 @@ public struct OutboxStatus: Sendable, Hashable, Codable {
 enum OutboxRelayError: Error, CustomStringConvertible {
     case noHead
     case sessionClosed
-    case gap(after: Int, head: Int, found: [Int])
+    case gap(after: Int, found: [Int])
 
     var description: String {
         switch self {
         case .noHead: "event_head has no row: the schema is not migrated"
         case .sessionClosed: "the relay's database session is closed"
-        case .gap(let after, let head, let found):
-            "positions after \(after) up to head \(head) are not contiguous: found \(found.prefix(5))…"
+        case .gap(let after, let found):
+            "positions after \(after) are not contiguous: found \(found.prefix(5))…"
         }
     }
 }

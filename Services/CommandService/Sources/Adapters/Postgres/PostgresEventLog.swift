@@ -98,7 +98,7 @@ public struct PostgresEventLog: Sendable {
     ///
     /// Cell by cell rather than `rows.decode((Int, UUID, …).self)`: the tuple decoder instantiated
     /// generic metadata for every row, which profiled as a quarter of serving a replay page.
-    static func envelopes(_ rows: PostgresRowSequence) async throws -> [EventEnvelope] {
+    static func envelopes<Rows: AsyncSequence<PostgresRow, any Error>>(_ rows: Rows) async throws -> [EventEnvelope] {
         var events: [EventEnvelope] = []
         for try await row in rows {
             var cells = row.makeIterator()

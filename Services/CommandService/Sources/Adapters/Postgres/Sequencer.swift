@@ -29,6 +29,9 @@ public actor Sequencer {
         recent.withLock { $0.positions[mark] }
     }
 
+    /// The highest position numbered here so far (0 before the first).
+    public nonisolated var knownHead: Int { recent.withLock { $0.head } }
+
     /// The position of the event marked `mark`, which the caller committed before asking.
     public func position(of mark: EventMark) async throws -> Int {
         if let known = knownPosition(of: mark) { return known }
@@ -100,6 +103,7 @@ public actor Sequencer {
 /// The positions of the last 100,000 or so events numbered here.
 private struct RecentPositions: ~Copyable {
     var positions: [EventMark: Int] = [:]
+    private(set) var head = 0
     private var order: [EventMark] = []
     private let memory = 100_000
 
@@ -107,6 +111,7 @@ private struct RecentPositions: ~Copyable {
         for (mark, position) in numbered {
             positions[mark] = position
             order.append(mark)
+            head = max(head, position)
         }
         if order.count > memory * 2 {
             for mark in order.prefix(order.count - memory) { positions[mark] = nil }

@@ -48,6 +48,18 @@ enum Statements {
         static let sql = "SELECT head FROM event_head WHERE id = 1 FOR UPDATE"
     }
 
+    /// The outbox relay's one round trip per pass: moves the published mark to what it sent last
+    /// pass (`$1`), and reads up to `$2` positioned events after it. An event has a position only
+    /// once committed, and positions are given under the head's row lock in commit order, so what
+    /// one snapshot sees after the mark has no holes.
+    enum MarkAndReadNext: PreparedSQL {
+        static let sql = """
+            WITH mark AS (UPDATE event_relay SET published = $1 WHERE id = 1 AND published < $1)
+            SELECT \(PostgresEventLog.envelopeColumns) FROM event_log
+            WHERE position > $1 ORDER BY position LIMIT $2
+            """
+    }
+
     /// Products with their batches (allocated totals included) and only the lines of the orders
     /// asked for, so the cost of a load does not grow with a product's history. The lines are
     /// looked up by their key (order, SKU), one probe per order: a plan reading a batch's lines
