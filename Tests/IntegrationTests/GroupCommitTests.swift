@@ -73,6 +73,27 @@ import Testing
         }
     }
 
+    /// Several commands of a group on one order (new ids: a client's second thoughts, or two
+    /// clients) read its existing line once, and each gets the answer it would have had alone.
+    @Test(arguments: StoreKind.allCases)
+    func oneOrderTwiceInAGroupIsReadOnce(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let bus = bus(store)
+            _ = try await bus.handle(Make.createBatch("lamps", "LAMP", 10))
+            _ = try await bus.handle(Make.allocate("o1", "LAMP", 2))
+            let results = await bus.handle(group: [
+                Make.allocate("o1", "LAMP", 2, id: "again"), Make.allocate("o1", "LAMP", 2, id: "and-again"),
+                Make.allocate("o1", "LAMP", 3, id: "more"),
+            ])
+            let lamps = CommandOutcome.allocated(try BatchReference("lamps"))
+            #expect(try results[0].get().outcome == lamps)
+            #expect(try results[1].get().outcome == lamps)
+            #expect(throws: DomainError.self) { try results[2].get() }
+            #expect(try await store.batches(of: "LAMP").map(\.allocated) == [2])
+            #expect(try await store.journal().count == 2)  // the batch and the first allocation
+        }
+    }
+
     /// A group numbers its own events as it commits, interleaved with commands alone that leave
     /// theirs to sequencing rounds: positions stay gap-free, one per event, in commit order.
     @Test func groupsNumberTheirEventsAndPositionsStayGapFree() async throws {

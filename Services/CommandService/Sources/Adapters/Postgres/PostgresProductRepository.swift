@@ -135,9 +135,11 @@ final class PostgresProductRepository: ProductRepository {
     }
 
     private func loadProducts(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws -> [Product] {
+        // Each order once: the lines are joined per order asked for, so an order asked for twice
+        // (two commands of a group on one order) would come back twice.
+        let orders = Array(Set(orderIDs.map(\.rawValue)))
         let rows = try await connection.execute(
-            Statements.LoadProducts.self, PostgresBindings(skus.map(\.rawValue), orderIDs.map(\.rawValue)),
-            logger: logger)
+            Statements.LoadProducts.self, PostgresBindings(skus.map(\.rawValue), orders), logger: logger)
         // Rows come by product, then batch; a batch has a row per known line (or one without).
         var loaded: [(sku: SKU, version: Int, batches: [Batch])] = []
         for try await row in rows {
