@@ -64,9 +64,10 @@ final class RouterLoop: Sendable {
 
     private func serve(_ answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void) async {
         for await frames in socket.messages {
-            let responder = Responder(RoutedRequest(frames), deadline: .now + timeout, loop: self)
+            let request = RoutedRequest(frames)
+            let responder = Responder(request, deadline: .now + timeout, loop: self)
             inFlight.add(1, ordering: .relaxed)
-            responder.attach(Task { await answer(responder.request, responder) })
+            responder.attach(Task { await answer(request, responder) })
             waiting.withLock { $0.append(responder) }
         }
     }
@@ -84,9 +85,9 @@ final class RouterLoop: Sendable {
     /// Sends the late reply unless the answer went first; true when it was sent.
     @discardableResult
     private func expire(_ responder: Responder, late: (RoutedRequest) -> [UInt8]) -> Bool {
-        guard let task = responder.claim() else { return false }  // answered already
+        guard let (request, task) = responder.claim() else { return false }  // answered already
         task?.cancel()
-        deliver(responder.request.reply(late(responder.request)))
+        deliver(request.reply(late(request)))
         return true
     }
 
@@ -96,43 +97,43 @@ final class RouterLoop: Sendable {
     }
 }
 
-/// The right to send a request's one reply: its answer and its deadline race for it.
+/// The right to send a request's one reply: its answer and its deadline race for it. Once either
+/// has replied, only the deadline stays (until the watch reaches it), not the request.
 final class Responder: Sendable {
-    let request: RoutedRequest
     fileprivate let deadline: ContinuousClock.Instant
     private let loop: RouterLoop
-    private let state = Mutex(State.waiting(nil))
+    private let state: Mutex<State>
 
     private enum State {
-        case waiting(Task<Void, Never>?)
+        case waiting(RoutedRequest, Task<Void, Never>?)
         case answered
     }
 
     fileprivate init(_ request: RoutedRequest, deadline: ContinuousClock.Instant, loop: RouterLoop) {
-        self.request = request
         self.deadline = deadline
         self.loop = loop
+        self.state = Mutex(.waiting(request, nil))
     }
 
     /// Sends `body` as the reply, unless the late reply went first; true when this one was sent.
     @discardableResult
     func send(_ body: some Sequence<UInt8>) -> Bool {
-        guard claim() != nil else { return false }
+        guard let (request, _) = claim() else { return false }
         loop.deliver(request.reply(body))
         return true
     }
 
     /// Keeps the request's task, so that its deadline can cancel it.
     fileprivate func attach(_ task: Task<Void, Never>) {
-        state.withLock { if case .waiting = $0 { $0 = .waiting(task) } }
+        state.withLock { if case .waiting(let request, nil) = $0 { $0 = .waiting(request, task) } }
     }
 
-    /// Takes the right to reply: nil when it was taken before, else the request's task, if attached.
-    fileprivate func claim() -> Task<Void, Never>?? {
+    /// Takes the right to reply: the request and its task (if attached), or nil when it was taken.
+    fileprivate func claim() -> (RoutedRequest, Task<Void, Never>?)? {
         state.withLock { state in
-            guard case .waiting(let task) = state else { return nil }
+            guard case .waiting(let request, let task) = state else { return nil }
             state = .answered
-            return .some(task)
+            return (request, task)
         }
     }
 }
