@@ -85,7 +85,7 @@ import Testing
 
     /// Runs the `cosmic` executable off the cooperative pool; standard error is dropped.
     private func cosmic(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await Task.detached { try Executables.run("cosmic", arguments) }.value
+        try await Executables.run("cosmic", arguments)
     }
 
     /// The output must be exactly one line of JSON (`--json`).

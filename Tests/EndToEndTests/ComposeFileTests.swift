@@ -37,13 +37,13 @@ import Testing
         return services
     }
 
-    @Test func everyVariableAndCommandIsOneTheBinariesAccept() throws {
+    @Test func everyVariableAndCommandIsOneTheBinariesAccept() async throws {
         let services = try services()
         let cosmicServices = services.filter { !$0.value.command.isEmpty }
         #expect(Set(cosmicServices.keys) == ["command", "query"], "\(services.keys)")
         for (name, service) in cosmicServices {
             let executable = service.command[0]
-            let help = try Executables.run(executable, Array(service.command.dropFirst()) + ["--help"])
+            let help = try await Executables.run(executable, Array(service.command.dropFirst()) + ["--help"])
             #expect(help.status == 0, "\(name): \(service.command) --help")
             #expect(!service.variables.isEmpty)
             for variable in service.variables {
@@ -52,11 +52,11 @@ import Testing
         }
     }
 
-    @Test func theNativeRunUsesOnlyVariablesTheBinariesRead() throws {
+    @Test func theNativeRunUsesOnlyVariablesTheBinariesRead() async throws {
         let script = try String(
             contentsOf: Executables.packageRoot.appendingPathComponent("scripts/run"), encoding: .utf8)
         let known =
-            try Executables.run("cosmic-command", ["--help"]).output
+            try await Executables.run("cosmic-command", ["--help"]).output
             + Executables.run("cosmic-query", ["serve", "--help"]).output
             + Executables.run("cosmic", ["events", "--help"]).output
         let pattern = try Regex("COSMIC_[A-Z_]+")

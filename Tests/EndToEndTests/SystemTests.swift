@@ -161,7 +161,7 @@ import Testing
                 "--timeout", "5",
             ]
             func cosmic(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-                try await Task.detached { try Executables.run("cosmic", arguments) }.value
+                try await Executables.run("cosmic", arguments)
             }
 
             let added = try await cosmic(["add-batch", "f-batch", "F-SOFA", "10"] + global)

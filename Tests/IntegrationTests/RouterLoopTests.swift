@@ -13,12 +13,14 @@ import Testing
         private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
         let started = Atomic<Int>(0)
         let sawCancellation = Atomic<Int>(0)
+        let resumed = Atomic<Int>(0)
         let answersRefused = Atomic<Int>(0)
 
         func wait() async {
             started.add(1, ordering: .relaxed)
             await withCheckedContinuation { continuation in waiting.withLock { $0.append(continuation) } }
             if Task.isCancelled { sawCancellation.add(1, ordering: .relaxed) }
+            resumed.add(1, ordering: .relaxed)
         }
 
         func release() {
@@ -57,10 +59,11 @@ import Testing
 
         // The late work, released, finds its task cancelled and its answer refused: one reply only.
         hang.release()
-        _ = try await eventually("the released answer is refused") {
+        _ = try await eventually("the released work ends") { hang.resumed.load(ordering: .relaxed) == 1 ? true : nil }
+        #expect(hang.sawCancellation.load(ordering: .relaxed) == 1)
+        _ = try await eventually("its answer is refused") {
             hang.answersRefused.load(ordering: .relaxed) == 1 ? true : nil
         }
-        #expect(hang.sawCancellation.load(ordering: .relaxed) == 1)  // checked before its answer
 
         // A request still hanging when the loop is stopped does not keep it from stopping.
         try client.socket.send([Array("hang".utf8)])

@@ -22,16 +22,21 @@ public enum Executables {
     }
 
     /// Runs `name` with `arguments` to completion and returns its exit status and standard output.
-    public static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try url(name)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// The wait is on a thread of its own: a test blocking one of the cooperative pool's few threads
+    /// (two on this machine) for a whole run would stall every other test in the process.
+    public static func run(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let executable = try url(name)
+        return try await offThePool {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        }
     }
 }
