@@ -8,11 +8,12 @@ import Synchronization
 
 /// The outbox relay: the book's "publisher" adapter, which puts committed events on the PUB socket.
 ///
-/// Events are committed into the event log with their command and numbered after commit by the
-/// `Sequencer`; the relay publishes them as `[topic, envelope]` in position order, and remembers how
-/// far it got in `event_relay.published` with its next read, so events committed but not published
-/// when a process died go out after a restart. A published event may go out twice after such a crash
-/// (readers discard positions they applied); one is never skipped.
+/// Events are committed into the event log with their command and numbered — by a group commit as
+/// it commits, or after commit by the `Sequencer` for a command alone; the relay publishes them as
+/// `[topic, envelope]` in position order, and remembers how far it got in `event_relay.published`
+/// with its next read, so events committed but not published when a process died go out after a
+/// restart. A published event may go out twice after such a crash (readers discard positions they
+/// applied); one is never skipped.
 ///
 /// Several instances may share a database, and exactly one relay publishes at a time: the one holding
 /// a session-level advisory lock on a dedicated connection. The others try again every second and
