@@ -54,18 +54,6 @@ import Testing
             .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
         let path = try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "pgbench not found")
-        let executable = URL(fileURLWithPath: path)
-        return try await offThePool {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        return try await Executables.run(URL(fileURLWithPath: path), arguments, withStandardError: true).output
     }
 }

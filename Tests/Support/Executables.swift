@@ -22,17 +22,24 @@ public enum Executables {
     }
 
     /// Runs `name` with `arguments` to completion and returns its exit status and standard output.
-    /// The wait is on a thread of its own: a test blocking one of the cooperative pool's few threads
-    /// (two on this machine) for a whole run would stall every other test in the process.
     public static func run(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let executable = try url(name)
-        return try await offThePool {
+        try await run(url(name), arguments)
+    }
+
+    /// Runs `executable` to completion and returns its exit status and standard output (with
+    /// standard error mixed in when asked, else dropped). The wait is on a thread of its own: a test
+    /// blocking one of the cooperative pool's few threads (two on this machine) for a whole run would
+    /// stall every other test in the process.
+    public static func run(_ executable: URL, _ arguments: [String], withStandardError: Bool = false) async throws
+        -> (status: Int32, output: String)
+    {
+        try await offThePool {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments
             let pipe = Pipe()
             process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
+            process.standardError = withStandardError ? pipe : FileHandle.nullDevice
             try process.run()
             let output = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
