@@ -97,28 +97,64 @@ struct WireFastWriter {
 
     /// Keys in sorted order, as `.sortedKeys` writes them.
     private mutating func write(_ event: EventEnvelope) -> Bool {
+        envelope(
+            position: event.position, eventID: event.eventID, type: event.type, schemaVersion: event.schemaVersion,
+            occurredAt: event.occurredAt, aggregateVersion: event.aggregateVersion,
+            aggregateID: { $0.string(event.aggregateID) },
+            commandID: event.commandID.map { commandID in { $0.string(commandID) } },
+            payload: { $0.write(event.payload) })
+    }
+
+    /// A stored event: its text fields and payload are copied as they are, never parsed. False,
+    /// having written nothing, when a text field needs escaping beyond `"` and `\` or the payload is not
+    /// an object.
+    mutating func write(_ stored: StoredEnvelope) -> Bool {
+        let mark = bytes.count
+        let payload = stored.payload
+        let written =
+            payload.first == UInt8(ascii: "{") && payload.last == UInt8(ascii: "}")
+            && envelope(
+                position: stored.position, eventID: stored.eventID, type: stored.type,
+                schemaVersion: stored.schemaVersion, occurredAt: stored.occurredAt,
+                aggregateVersion: stored.aggregateVersion, aggregateID: { $0.string(utf8: stored.aggregateID) },
+                commandID: stored.commandID.map { commandID in { $0.string(utf8: commandID) } },
+                payload: {
+                    $0.bytes.append(contentsOf: payload)
+                    return true
+                })
+        if !written { truncate(to: mark) }
+        return written
+    }
+
+    /// An envelope's members, keys in sorted order; the text fields and the payload are written by
+    /// the closures, which answer false for what this writer cannot write.
+    private mutating func envelope(
+        position: Int, eventID: UUID, type: EventType, schemaVersion: Int, occurredAt: Date, aggregateVersion: Int,
+        aggregateID: (inout WireFastWriter) -> Bool, commandID: ((inout WireFastWriter) -> Bool)?,
+        payload: (inout WireFastWriter) -> Bool
+    ) -> Bool {
         raw("{\"aggregate_id\":")
-        guard string(event.aggregateID) else { return false }
+        guard aggregateID(&self) else { return false }
         raw(",\"aggregate_version\":")
-        integer(event.aggregateVersion)
+        integer(aggregateVersion)
         raw(",\"command_id\":")
-        if let commandID = event.commandID {
-            guard string(commandID) else { return false }
+        if let commandID {
+            guard commandID(&self) else { return false }
         } else {
             raw("null")
         }
         raw(",\"event_id\":")
-        uuid(event.eventID)
+        uuid(eventID)
         raw(",\"occurred_at\":")
-        guard timestamp(event.occurredAt) else { return false }
+        guard timestamp(occurredAt) else { return false }
         raw(",\"payload\":")
-        guard write(event.payload) else { return false }
+        guard payload(&self) else { return false }
         raw(",\"position\":")
-        integer(event.position)
+        integer(position)
         raw(",\"schema_version\":")
-        integer(event.schemaVersion)
+        integer(schemaVersion)
         raw(",\"type\":")
-        guard string(event.type.rawValue) else { return false }
+        guard string(type.rawValue) else { return false }
         bytes.append(UInt8(ascii: "}"))
         return true
     }
@@ -173,18 +209,20 @@ struct WireFastWriter {
 
     /// A quoted string of printable ASCII, escaping only `"` and `\`; false for anything else.
     private mutating func string(_ text: String) -> Bool {
-        bytes.append(UInt8(ascii: "\""))
         var text = text
-        let written = text.withUTF8 { utf8 -> Bool in
-            for byte in utf8 {
-                guard byte >= 0x20 && byte < 0x7F else { return false }
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-                bytes.append(byte)
-            }
-            return true
+        return text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``string(_:)`` for text already in UTF-8.
+    private mutating func string(utf8: UnsafeRawBufferPointer) -> Bool {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            guard byte >= 0x20 && byte < 0x7F else { return false }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
         }
         bytes.append(UInt8(ascii: "\""))
-        return written
+        return true
     }
 
     /// The lower-case 8-4-4-4-12 form, quoted (Foundation's `uuidString` goes through sprintf).
@@ -210,11 +248,19 @@ struct WireFastWriter {
     }
 
     /// Decimal digits, as JSONEncoder writes an Int (a small String lives inline, no allocation).
-    private mutating func integer(_ value: Int) {
+    mutating func integer(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    private mutating func raw(_ text: StaticString) {
+    mutating func raw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
+
+    // MARK: For writers of whole frames (``ReplayPageWriter``)
+
+    var count: Int { bytes.count }
+    var data: Data { Data(bytes) }
+    mutating func reserve(_ capacity: Int) { bytes.reserveCapacity(capacity) }
+    mutating func append(_ data: Data) { bytes.append(contentsOf: data) }
+    mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }
 }

@@ -85,6 +85,68 @@ import Testing
         #expect(ReplayCodec.encode(.events(empty)) == Self.reference(ReplayReply.events(empty)))
     }
 
+    /// Calls `body` with `envelope` as a log stores it: text fields as UTF-8, the payload as
+    /// ``EventPayload/jsonData()`` (or `payload` instead).
+    static func withStored<T>(
+        _ envelope: EventEnvelope, payload: [UInt8]? = nil, _ body: (StoredEnvelope) throws -> T
+    ) rethrows -> T {
+        let aggregate = Array(envelope.aggregateID.utf8)
+        let command = envelope.commandID.map { Array($0.utf8) }
+        let payload = payload ?? Array(envelope.payload.jsonData())
+        return try aggregate.withUnsafeBytes { aggregate in
+            try payload.withUnsafeBytes { payload in
+                func stored(_ command: UnsafeRawBufferPointer?) throws -> T {
+                    try body(
+                        StoredEnvelope(
+                            position: envelope.position, eventID: envelope.eventID, type: envelope.type,
+                            schemaVersion: envelope.schemaVersion, occurredAt: envelope.occurredAt,
+                            aggregateID: aggregate, aggregateVersion: envelope.aggregateVersion, commandID: command,
+                            payload: payload))
+                }
+                guard let command else { return try stored(nil) }
+                return try command.withUnsafeBytes { try stored($0) }
+            }
+        }
+    }
+
+    /// Stored events (payload kept as text, never parsed) go out as the same bytes as their decoded
+    /// envelopes: one by one for the PUB socket, and as replay pages.
+    @Test func storedEnvelopesEncodeToJSONEncodersBytes() throws {
+        let all = Self.envelopes + Self.outOfRangeYears
+        for envelope in all {
+            let frame = try Self.withStored(envelope) { try EventCodec.encode($0) }
+            #expect(frame == Self.reference(envelope), "\(envelope)")
+            #expect(try Self.withStored(envelope) { try $0.decoded() } == envelope)
+        }
+        for events in [all, eventSamples.map(\.envelope), []] {
+            var page = ReplayPageWriter(expectedEvents: events.count)
+            for envelope in events { try Self.withStored(envelope) { try page.append($0) } }
+            #expect(page.count == events.count)
+            let response = ReplayReply.events(ReplayResponse(events: events, head: 99))
+            #expect(page.finish(head: 99) == Self.reference(response))
+        }
+    }
+
+    /// A stored payload that is not even an object fails the event, and a page loses nothing it
+    /// had. An object is copied as stored, unparsed: the log holds what this encoder wrote.
+    @Test func storedPayloadsThatAreNoObjectAreRefused() throws {
+        let envelope = eventSamples[0].envelope
+        for broken in ["", "{", "[]", "x{}", "{\"ref\":\"caf\u{e9}\"}x", "{\"qty\":1} "] {
+            #expect(throws: EventDecodingError.self) {
+                try Self.withStored(envelope, payload: Array(broken.utf8)) { _ = try EventCodec.encode($0) }
+            }
+            var page = ReplayPageWriter(expectedEvents: 2)
+            try Self.withStored(envelope) { try page.append($0) }
+            #expect(throws: EventDecodingError.self) {
+                try Self.withStored(envelope, payload: Array(broken.utf8)) { try page.append($0) }
+            }
+            let response = ReplayReply.events(ReplayResponse(events: [envelope], head: 1))
+            #expect(page.finish(head: 1) == Self.reference(response))
+        }
+        let copied = try Self.withStored(envelope, payload: Array("{}".utf8)) { try EventCodec.encode($0) }
+        #expect(String(decoding: copied, as: UTF8.self).contains(#""payload":{},"#))
+    }
+
     @Test func repliesPayloadsAndFingerprintsEncodeToJSONEncodersBytes() {
         var replies = replySamples.map(\.reply)
         for text in Self.awkwardTexts {

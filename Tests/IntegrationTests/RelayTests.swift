@@ -65,6 +65,36 @@ import Testing
         }
     }
 
+    /// The PUB socket and replay carry the same envelope, byte for byte (PROTOCOL §8), also for
+    /// identifiers only the thorough encoder writes (non-ASCII, quotes, backslashes).
+    @Test func publishedAndReplayedEnvelopesAreTheSameBytes() async throws {
+        try await ServiceHarness.withDatabase { url in
+            try await ServiceHarness.withService(url) { app in
+                let subscriber = try TestSubscriber(app.eventsEndpoint)
+                _ = try await subscriber.collect { _, heartbeats in !heartbeats.isEmpty }
+                let dealer = try TestDealer(app.commandEndpoint)
+                let skus = ["PLAIN-SKU", #"caf\u00e9 \"quoted\" back\\slash a/b"#, #"sofa \ud83d\udecb"#]
+                for (index, sku) in skus.enumerated() {
+                    _ = try await dealer.send(Wire.createBatch("c\(index)", ref: "b\(index)", sku: sku, qty: 1))
+                    _ = try await dealer.send(Wire.allocate("a\(index)", order: "o-\(sku)", sku: sku, qty: 1))
+                    _ = try await dealer.send(Wire.allocate("x\(index)", order: "x", sku: sku, qty: 5))
+                }
+                let total = skus.count * 3
+                var published: [[UInt8]] = []
+                while published.count < total {
+                    let frames = try await subscriber.socket.receive(timeout: .seconds(15))
+                    if String(decoding: frames[0], as: UTF8.self) != Topic.heartbeat { published.append(frames[1]) }
+                }
+                let page = try await TestDealer(app.replayEndpoint).exchange([Array(#"{"from": 1}"#.utf8)])
+                var expected = Array(#"{"events":["#.utf8)
+                expected += Array(published.joined(separator: Array(",".utf8)))
+                expected += Array(#"],"head":\#(total)}"#.utf8)
+                #expect(page == [expected])
+                #expect(String(decoding: expected, as: UTF8.self).contains(#""aggregate_id":"sofa 🛋""#))
+            }
+        }
+    }
+
     @Test func eventsCommittedButNotPublishedArePublishedWhenARelayLeads() async throws {
         try await ServiceHarness.withDatabase { url in
             let logger = ServiceHarness.logger

@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import Logging
 import Messaging
 import ServiceLifecycle
@@ -38,31 +39,36 @@ public final class ReplayServer: Service {
         await loop.run(
             onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Array(ReplayCodec.encode(late)) }
         ) { request, responder in
-            responder.send(ReplayCodec.encode(await self.reply(to: request)))
+            responder.send(await self.reply(to: request))
         }
     }
 
-    private func reply(to request: RoutedRequest) async -> ReplayReply {
+    /// The reply frame: a page written straight from the stored rows, or an error.
+    private func reply(to request: RoutedRequest) async -> Data {
         let asked: ReplayRequest
         switch request.body.flatMap(ReplayCodec.decodeRequest) {
-        case .failure(let error): return .failure(error)
+        case .failure(let error): return ReplayCodec.encode(.failure(error))
         case .success(let request): asked = request
         }
-        if stopping.load(ordering: .relaxed) { return .failure(.shuttingDown) }
-        if state.phase == .starting { return .failure(.unavailable("the service is starting")) }
+        if stopping.load(ordering: .relaxed) { return ReplayCodec.encode(.failure(.shuttingDown)) }
+        if state.phase == .starting { return ReplayCodec.encode(.failure(.unavailable("the service is starting"))) }
         do {
             let head = try await log.head()
-            guard asked.from <= head else { return .events(ReplayResponse(events: [], head: head)) }
+            guard asked.from <= head else { return ReplayCodec.encode(.events(ReplayResponse(events: [], head: head))) }
             // Read no further than `head`, so the response is exactly what it says.
             let count = min(asked.limit, head - asked.from + 1)
-            return .events(ReplayResponse(events: try await log.events(from: asked.from, limit: count), head: head))
+            return try await log.replayPage(from: asked.from, limit: count, head: head)
         } catch {
-            if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
-                logger.warning("Replay request not served", metadata: ["reason": "\(wire.message)"])
-                return .failure(wire)
-            }
-            logger.error("Replay failed unexpectedly", metadata: ["error": "\(String(reflecting: error))"])
-            return .failure(.internal("replay failed unexpectedly: \(error)"))
+            return ReplayCodec.encode(.failure(failure(error)))
         }
+    }
+
+    private func failure(_ error: any Error) -> WireError {
+        if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
+            logger.warning("Replay request not served", metadata: ["reason": "\(wire.message)"])
+            return wire
+        }
+        logger.error("Replay failed unexpectedly", metadata: ["error": "\(String(reflecting: error))"])
+        return .internal("replay failed unexpectedly: \(error)")
     }
 }

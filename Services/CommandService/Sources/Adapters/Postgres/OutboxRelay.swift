@@ -279,23 +279,27 @@ public final class OutboxRelay: Service {
     /// between the two republishes those events, which readers discard, and never skips one.
     private func publishBatch(on connection: PostgresConnection, _ progress: inout Progress) async throws -> Bool {
         let sent = progress.sent
-        let events = try await onSession(connection) { [logger, batchSize = settings.batchSize] in
-            try await PostgresEventLog.envelopes(
-                $0.execute(Statements.MarkAndReadNext.self, PostgresBindings(sent, batchSize), logger: logger))
+        // Each event's PUB frames, written from the stored row without parsing its payload.
+        let frames = try await onSession(connection) { [logger, batchSize = settings.batchSize] in
+            var frames: [(position: Int, topic: [UInt8], envelope: Data)] = []
+            try await PostgresEventLog.forEachStored(
+                $0.execute(Statements.MarkAndReadNext.self, PostgresBindings(sent, batchSize), logger: logger)
+            ) { frames.append(($0.position, Array($0.type.topic.utf8), try EventCodec.encode($0))) }
+            return frames
         }
         progress.marked = sent
-        if let last = events.last?.position {
-            guard events.first?.position == sent + 1, last == sent + events.count else {
-                throw OutboxRelayError.gap(after: sent, found: events.map(\.position))
+        if let last = frames.last?.position {
+            guard frames.first?.position == sent + 1, last == sent + frames.count else {
+                throw OutboxRelayError.gap(after: sent, found: frames.map(\.position))
             }
-            for event in events {
-                try socket.send([Array(event.topic.utf8), Array(EventCodec.encode(event))])
+            for frame in frames {
+                try socket.send([frame.topic, Array(frame.envelope)])
             }
             progress.sent = last
         }
         progress.head = max(progress.head, progress.sent, sequencer.knownHead)
-        metrics.relayPublished(events.count, head: progress.head, published: progress.sent)
-        return events.count == settings.batchSize
+        metrics.relayPublished(frames.count, head: progress.head, published: progress.sent)
+        return frames.count == settings.batchSize
     }
 
     private static func marks(on connection: PostgresConnection, logger: Logger) async throws -> (Int, Int) {

@@ -82,49 +82,82 @@ public struct PostgresEventLog: Sendable {
 
     /// Up to `limit` events from `position` on, in position order.
     public func events(from position: Int, limit: Int) async throws -> [EventEnvelope] {
-        try await Self.envelopes(
-            client.query(
-                """
-                SELECT \(unescaped: Self.envelopeColumns) FROM event_log
-                WHERE position >= \(position) ORDER BY position LIMIT \(limit)
-                """, logger: logger))
+        try await Self.envelopes(eventRows(from: position, limit: limit))
     }
 
-    /// The columns a read of events selects, in the order `envelopes(_:)` decodes them.
+    /// A replay response of up to `limit` events from `position` on, written from the stored rows
+    /// without parsing their payloads (see ``StoredEnvelope``).
+    public func replayPage(from position: Int, limit: Int, head: Int) async throws -> Data {
+        var page = ReplayPageWriter(expectedEvents: limit)
+        try await Self.forEachStored(eventRows(from: position, limit: limit)) { try page.append($0) }
+        return page.finish(head: head)
+    }
+
+    private func eventRows(from position: Int, limit: Int) async throws -> PostgresRowSequence {
+        try await client.query(
+            """
+            SELECT \(unescaped: Self.envelopeColumns) FROM event_log
+            WHERE position >= \(position) ORDER BY position LIMIT \(limit)
+            """, logger: logger)
+    }
+
+    /// The columns a read of events selects, in the order `forEachStored(_:_:)` reads them.
     static let envelopeColumns =
         "position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version, command_id, payload"
 
     /// Decodes rows of `envelopeColumns` into the published envelopes.
+    static func envelopes<Rows: AsyncSequence<PostgresRow, any Error>>(_ rows: Rows) async throws -> [EventEnvelope] {
+        var events: [EventEnvelope] = []
+        try await forEachStored(rows) { events.append(try $0.decoded()) }
+        return events
+    }
+
+    /// Hands each row of `envelopeColumns` to `body` as a ``StoredEnvelope`` whose text fields point
+    /// into the row's buffer: no String, no parsed payload.
     ///
     /// Cell by cell rather than `rows.decode((Int, UUID, …).self)`: the tuple decoder instantiated
     /// generic metadata for every row, which profiled as a quarter of serving a replay page.
-    static func envelopes<Rows: AsyncSequence<PostgresRow, any Error>>(_ rows: Rows) async throws -> [EventEnvelope] {
-        var events: [EventEnvelope] = []
+    static func forEachStored<Rows: AsyncSequence<PostgresRow, any Error>>(
+        _ rows: Rows, _ body: (StoredEnvelope) throws -> Void
+    ) async throws {
         for try await row in rows {
             var cells = row.makeIterator()
-            func next<T: PostgresDecodable>(_: T.Type) throws -> T {
+            func next() throws -> PostgresCell {
                 guard let cell = cells.next() else { throw PostgresDecodingError.Code.missingData }
-                return try cell.decode(T.self)
+                return cell
             }
-            let position = try next(Int.self)
-            let id = try next(UUID.self)
-            let type = try next(String.self)
-            let version = try next(Int.self)
-            let occurredAt = try next(Date.self)
-            let aggregate = try next(String.self)
-            let aggregateVersion = try next(Int.self)
-            let commandID = try next(String?.self)
-            let payload = try next(String.self)
-            guard let type = EventType(rawValue: type) else {
-                throw EventDecodingError.unknownType(type, position: position)
+            func text(_ cell: PostgresCell) throws -> ByteBuffer {
+                guard let bytes = cell.bytes else { throw PostgresDecodingError.Code.missingData }
+                return bytes
             }
-            events.append(
-                EventEnvelope(
-                    position: position, eventID: id, schemaVersion: version, occurredAt: occurredAt,
-                    aggregateID: aggregate, aggregateVersion: aggregateVersion, commandID: commandID,
-                    payload: try EventPayload(type: type, json: Array(payload.utf8))))
+            let position = try next().decode(Int.self)
+            let id = try next().decode(UUID.self)
+            let typeName = try next().decode(String.self)
+            let version = try next().decode(Int.self)
+            let occurredAt = try next().decode(Date.self)
+            let aggregate = try text(next())
+            let aggregateVersion = try next().decode(Int.self)
+            let commandID = try next().bytes
+            let payload = try text(next())
+            guard let type = EventType(rawValue: typeName) else {
+                throw EventDecodingError.unknownType(typeName, position: position)
+            }
+            try aggregate.withUnsafeReadableBytes { aggregate in
+                try payload.withUnsafeReadableBytes { payload in
+                    func stored(_ commandID: UnsafeRawBufferPointer?) -> StoredEnvelope {
+                        StoredEnvelope(
+                            position: position, eventID: id, type: type, schemaVersion: version,
+                            occurredAt: occurredAt, aggregateID: aggregate, aggregateVersion: aggregateVersion,
+                            commandID: commandID, payload: payload)
+                    }
+                    if let commandID {
+                        try commandID.withUnsafeReadableBytes { try body(stored($0)) }
+                    } else {
+                        try body(stored(nil))
+                    }
+                }
+            }
         }
-        return events
     }
 
     private func single(_ query: PostgresQuery) async throws -> Int? {
