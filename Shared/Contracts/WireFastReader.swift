@@ -219,26 +219,31 @@ struct WireFastReader {
             if type == .batchCreated && key.is("eta") {
                 return reader.once(&fields.eta) { $0.nullable { $0.string() } }
             }
-            guard let slot = PayloadFields.slot(key) else { return reader.skipValue() }
             // A null is "absent" to the thorough reader, and so an error for a field it needs.
-            return reader.once(&fields.strings[slot]) { $0.string() }
+            if key.is("sku") { return reader.once(&fields.sku) { $0.string() } }
+            if key.is("ref") { return reader.once(&fields.reference) { $0.string() } }
+            if key.is("orderid") { return reader.once(&fields.orderID) { $0.string() } }
+            if key.is("batchref") { return reader.once(&fields.batch) { $0.string() } }
+            if key.is("reason") { return reader.once(&fields.reason) { $0.string() } }
+            return reader.skipValue()
         }
         guard complete else { return nil }
         return fields.payload(type)
     }
 
-    /// The fields of the five payloads, read before it is known which are needed.
+    /// The fields of the five payloads, read before it is known which are needed (stored inline:
+    /// an array of them cost an allocation and a copy per event).
     private struct PayloadFields {
-        static let names: [StaticString] = ["sku", "ref", "orderid", "batchref", "reason"]
-        var strings: [String?] = [nil, nil, nil, nil, nil]
+        var sku: String?
+        var reference: String?
+        var orderID: String?
+        var batch: String?
+        var reason: String?
         var quantity: Int?
         var eta: String??
 
-        static func slot(_ key: Key) -> Int? { names.firstIndex { key.is($0) } }
-
         func payload(_ type: EventType) -> EventPayload? {
-            guard let quantity, let sku = strings[0] else { return nil }
-            let (reference, orderID, batch, reason) = (strings[1], strings[2], strings[3], strings[4])
+            guard let quantity, let sku else { return nil }
             switch type {
             case .batchCreated:
                 guard let reference else { return nil }

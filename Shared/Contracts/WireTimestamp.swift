@@ -103,8 +103,10 @@ public enum WireTimestamp {
 
         var atEnd: Bool { index == bytes.count }
 
-        mutating func skip(_ character: Character) -> Bool {
-            guard !atEnd, let ascii = character.asciiValue, bytes[index] == ascii else { return false }
+        /// A scalar rather than a Character: `Character.asciiValue` walks grapheme machinery, and this
+        /// runs several times for every event a reader decodes.
+        mutating func skip(_ ascii: Unicode.Scalar) -> Bool {
+            guard !atEnd, UInt32(bytes[index]) == ascii.value else { return false }
             index += 1
             return true
         }

@@ -146,7 +146,12 @@ import Testing
     @Test func batchBoundariesDoNotChangeTheRows() async throws {
         try await withSandbox { sandbox in
             // Longer than the activity feed keeps, with moves, deallocations and out-of-stock.
-            let payloads = History.mixed + History.allocations(count: 1500) + History.mixed.map(RebuildTests.renamed)
+            // It ends on a quantity change of a batch whose allocation is still pending in the batch.
+            let payloads =
+                History.mixed + History.allocations(count: 1500) + History.mixed.map(RebuildTests.renamed) + [
+                    History.allocated("order-7", "BLUE-VASE", 1, "batch-003"),
+                    History.quantityChanged("batch-003", "BLUE-VASE", 3),
+                ]
             let events = payloads.enumerated().map { History.envelope(position: $0.offset + 1, payload: $0.element) }
             var dumps: [[String: [String]]] = []
             for size in [1, 7, 1000, events.count] {

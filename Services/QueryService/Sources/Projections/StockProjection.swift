@@ -5,8 +5,11 @@ import GRDB
 ///
 /// Allocations and out-of-stock only add to figures, so they are added up per batch and SKU over
 /// the transaction (`Pending`) and written once each in `flush`: a thousand allocations of one SKU
-/// cost one statement, not a thousand. Events that create or reset a batch's row flush first, so
-/// the rows come out exactly as event-by-event application leaves them.
+/// cost one statement, not a thousand. The rows still come out exactly as event-by-event
+/// application leaves them: a batch's creation first writes what is pending for that batch alone,
+/// and a quantity change writes `purchased`, which nothing pending touches, and moves the pending
+/// last position on. (Flushing everything at each quantity change wrote every SKU row once per
+/// change: one statement per event at a change every thousand events.)
 enum StockProjection: Projection {
     /// What the transaction has added up and not written yet.
     struct Pending {
@@ -26,7 +29,7 @@ enum StockProjection: Projection {
         let position = event.position
         switch event.payload {
         case .batchCreated(let created):
-            try flush(&batch)
+            try flush(batchRow: created.reference, &batch)
             try batch.run(
                 """
                 INSERT INTO batches (ref, sku, eta, purchased, allocated, created_position, last_position)
@@ -40,7 +43,8 @@ enum StockProjection: Projection {
         case .deallocated(let line):
             changeAllocated(by: -line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
         case .batchQuantityChanged(let change):
-            try flush(&batch)
+            // A pending allocation's position is older: keep the row's last position this one.
+            batch.stock.batches[change.reference]?.position = position
             let previous =
                 try Int.fetchOne(
                     batch.db.cachedStatement(sql: "SELECT purchased FROM batches WHERE ref = ?"),
@@ -70,9 +74,7 @@ enum StockProjection: Projection {
         let pending = batch.stock
         batch.stock = Pending()
         for (ref, change) in pending.batches {
-            try batch.run(
-                "UPDATE batches SET allocated = allocated + ?, last_position = ? WHERE ref = ?",
-                change.allocated, change.position, ref)
+            try update(ref, by: change, &batch)
         }
         for (sku, change) in pending.skus {
             try batch.run(
@@ -85,6 +87,22 @@ enum StockProjection: Projection {
                     last_position = excluded.last_position
                 """, sku, change.batches, change.purchased, change.allocated, change.outOfStock, change.position)
         }
+    }
+
+    /// Writes what is pending for one batch row only.
+    private static func flush(batchRow ref: String, _ batch: inout ProjectionBatch) throws {
+        guard let change = batch.stock.batches.removeValue(forKey: ref) else { return }
+        try update(ref, by: change, &batch)
+    }
+
+    private static func update(
+        _ ref: String, by change: (allocated: Int, position: Int), _ batch: inout ProjectionBatch
+    )
+        throws
+    {
+        try batch.run(
+            "UPDATE batches SET allocated = allocated + ?, last_position = ? WHERE ref = ?",
+            change.allocated, change.position, ref)
     }
 }
 
