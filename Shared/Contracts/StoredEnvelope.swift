@@ -92,11 +92,12 @@ public struct ReplayPageWriter {
         count += 1
     }
 
-    /// The finished frame, with the log's head when the page was read.
-    public consuming func finish(head: Int) -> Data {
+    /// The finished frame, with the log's head when the page was read (bytes rather than `Data`: a
+    /// page is megabytes, and a socket sends bytes).
+    public consuming func finish(head: Int) -> [UInt8] {
         writer.raw("],\"head\":")
         writer.integer(head)
         writer.raw("}")
-        return writer.data
+        return writer.written
     }
 }

@@ -213,30 +213,47 @@ struct WireFastWriter {
         return text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// ``string(_:)`` for text already in UTF-8.
+    /// ``string(_:)`` for text already in UTF-8. Text needing no escape (nearly all) is checked
+    /// first and then copied at once.
     private mutating func string(utf8: UnsafeRawBufferPointer) -> Bool {
         bytes.append(UInt8(ascii: "\""))
-        for byte in utf8 {
-            guard byte >= 0x20 && byte < 0x7F else { return false }
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-            bytes.append(byte)
+        func plain(_ byte: UInt8) -> Bool {
+            byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+        }
+        if utf8.allSatisfy(plain) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 {
+                guard byte >= 0x20 && byte < 0x7F else { return false }
+                if !plain(byte) { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
         }
         bytes.append(UInt8(ascii: "\""))
         return true
     }
 
-    /// The lower-case 8-4-4-4-12 form, quoted (Foundation's `uuidString` goes through sprintf).
+    /// The lower-case 8-4-4-4-12 form, quoted (Foundation's `uuidString` goes through sprintf),
+    /// spelled into a fixed buffer and appended at once.
     private mutating func uuid(_ id: UUID) {
         let hex: StaticString = "0123456789abcdef"
-        bytes.append(UInt8(ascii: "\""))
-        withUnsafeBytes(of: id.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 38) { text in
+            var index = 0
+            func put(_ byte: UInt8) {
+                text[index] = byte
+                index += 1
             }
+            put(UInt8(ascii: "\""))
+            withUnsafeBytes(of: id.uuid) { raw in
+                for (offset, byte) in raw.enumerated() {
+                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 { put(UInt8(ascii: "-")) }
+                    put(hex.utf8Start[Int(byte >> 4)])
+                    put(hex.utf8Start[Int(byte & 0x0F)])
+                }
+            }
+            put(UInt8(ascii: "\""))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<index]))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// ``WireTimestamp/format(_:)``'s text, quoted; false outside years 0…9999.
@@ -260,6 +277,8 @@ struct WireFastWriter {
 
     var count: Int { bytes.count }
     var data: Data { Data(bytes) }
+    /// The bytes written, without a copy.
+    var written: [UInt8] { bytes }
     mutating func reserve(_ capacity: Int) { bytes.reserveCapacity(capacity) }
     mutating func append(_ data: Data) { bytes.append(contentsOf: data) }
     mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }

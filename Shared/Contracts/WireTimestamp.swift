@@ -14,25 +14,32 @@ public enum WireTimestamp {
             "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))Z"
     }
 
-    /// Appends `format(date)`'s bytes digit by digit, without the Strings of the general path (readers
-    /// and writers do it for every event); false, appending nothing, for years outside 0…9999.
+    /// Appends `format(date)`'s bytes, without the Strings of the general path (readers and writers
+    /// do it for every event): digits go into a fixed buffer that is appended at once. False,
+    /// appending nothing, for years outside 0…9999.
     static func append(_ date: Date, to bytes: inout [UInt8]) -> Bool {
         guard let c = components(date), (0...9999).contains(c.year) else { return false }
-        func put(_ value: Int64, _ width: Int64, then separator: UInt8) {
-            var divisor = width
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var index = 0
+            func put(_ value: Int64, _ width: Int64, then separator: Unicode.Scalar) {
+                var divisor = width
+                while divisor > 0 {
+                    text[index] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    index += 1
+                    divisor /= 10
+                }
+                text[index] = UInt8(ascii: separator)
+                index += 1
             }
-            bytes.append(separator)
+            put(c.year, 1000, then: "-")
+            put(c.month, 10, then: "-")
+            put(c.day, 10, then: "T")
+            put(c.hour, 10, then: ":")
+            put(c.minute, 10, then: ":")
+            put(c.second, 10, then: ".")
+            put(c.millisecond, 100, then: "Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<index]))
         }
-        put(c.year, 1000, then: UInt8(ascii: "-"))
-        put(c.month, 10, then: UInt8(ascii: "-"))
-        put(c.day, 10, then: UInt8(ascii: "T"))
-        put(c.hour, 10, then: UInt8(ascii: ":"))
-        put(c.minute, 10, then: UInt8(ascii: ":"))
-        put(c.second, 10, then: UInt8(ascii: "."))
-        put(c.millisecond, 100, then: UInt8(ascii: "Z"))
         return true
     }
 

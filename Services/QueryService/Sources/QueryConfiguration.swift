@@ -41,7 +41,7 @@ public struct QueryConfiguration: Sendable {
         databasePath: String = "cosmic-query.sqlite",
         httpHost: String = "127.0.0.1",
         httpPort: Int = 8080,
-        batchSize: Int = 5000,
+        batchSize: Int = WireLimits.maximumReplayLimit,
         readYourWritesMaxWait: Duration = .seconds(2),
         silenceTimeout: Duration = .seconds(5),
         replayTimeout: Duration = .seconds(3),

@@ -44,22 +44,24 @@ public final class ReplayServer: Service {
     }
 
     /// The reply frame: a page written straight from the stored rows, or an error.
-    private func reply(to request: RoutedRequest) async -> Data {
+    private func reply(to request: RoutedRequest) async -> [UInt8] {
         let asked: ReplayRequest
         switch request.body.flatMap(ReplayCodec.decodeRequest) {
-        case .failure(let error): return ReplayCodec.encode(.failure(error))
+        case .failure(let error): return Array(ReplayCodec.encode(.failure(error)))
         case .success(let request): asked = request
         }
-        if stopping.load(ordering: .relaxed) { return ReplayCodec.encode(.failure(.shuttingDown)) }
-        if state.phase == .starting { return ReplayCodec.encode(.failure(.unavailable("the service is starting"))) }
+        if stopping.load(ordering: .relaxed) { return Array(ReplayCodec.encode(.failure(.shuttingDown))) }
+        if state.phase == .starting {
+            return Array(ReplayCodec.encode(.failure(.unavailable("the service is starting"))))
+        }
         do {
             let head = try await log.head()
-            guard asked.from <= head else { return ReplayCodec.encode(.events(ReplayResponse(events: [], head: head))) }
+            guard asked.from <= head else { return ReplayPageWriter(expectedEvents: 0).finish(head: head) }
             // Read no further than `head`, so the response is exactly what it says.
             let count = min(asked.limit, head - asked.from + 1)
             return try await log.replayPage(from: asked.from, limit: count, head: head)
         } catch {
-            return ReplayCodec.encode(.failure(failure(error)))
+            return Array(ReplayCodec.encode(.failure(failure(error))))
         }
     }
 

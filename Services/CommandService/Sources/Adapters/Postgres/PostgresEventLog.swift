@@ -87,7 +87,7 @@ public struct PostgresEventLog: Sendable {
 
     /// A replay response of up to `limit` events from `position` on, written from the stored rows
     /// without parsing their payloads (see ``StoredEnvelope``).
-    public func replayPage(from position: Int, limit: Int, head: Int) async throws -> Data {
+    public func replayPage(from position: Int, limit: Int, head: Int) async throws -> [UInt8] {
         var page = ReplayPageWriter(expectedEvents: limit)
         try await Self.forEachStored(eventRows(from: position, limit: limit)) { try page.append($0) }
         return page.finish(head: head)
