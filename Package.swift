@@ -65,10 +65,14 @@ let package = Package(
             path: "Services/CommandService/Executable", swiftSettings: strict),
 
         // MARK: Read side.
+        // One C function: SQLite's process-wide settings (`sqlite3_config` is variadic).
+        .target(
+            name: "CSQLiteSetup", path: "Services/QueryService/CSQLiteSetup",
+            linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "QueryService",
             dependencies: [
-                "Contracts", "Messaging",
+                "Contracts", "Messaging", "CSQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the projections' hot statements (see ProjectionStatements).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -107,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "ServiceLayerTests", dependencies: ["CommandService", "Domain", "Contracts"],
             path: "Tests/ServiceLayerTests", swiftSettings: strict),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
+        .testTarget(
+            name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
         // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
         .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),

@@ -1,12 +1,18 @@
 import Contracts
+import Foundation
 import GRDB
 
 /// Events and units per minute of event time and per type: the series behind the activity chart.
 /// Added up over the batch and written by `ProjectionBatch.finish()`.
 enum EventCounts: Projection {
+    /// Numbers, not the minute's text: the key is hashed for every event, the text made once per
+    /// batch and minute.
     struct Key: Hashable {
-        let minute: String
-        let type: String
+        let epochMinute: Int64
+        let type: EventType
+
+        /// The start of the minute as text (the charts' bucket).
+        var minute: String { Timestamps.format(Date(timeIntervalSince1970: Double(epochMinute) * 60)) }
     }
 
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
@@ -18,8 +24,12 @@ enum EventCounts: Projection {
             case .outOfStock(let p): p.quantity
             case .batchQuantityChanged(let p): p.quantity
             }
-        let key = Key(minute: batch.minute(of: event.occurredAt), type: event.type.rawValue)
-        batch.eventCounts[key, default: (0, 0)].events += 1
-        batch.eventCounts[key, default: (0, 0)].units += units
+        let key = Key(
+            epochMinute: Int64((event.occurredAt.timeIntervalSince1970 / 60).rounded(.down)), type: event.type)
+        func add(to counts: inout (events: Int, units: Int)) {
+            counts.events += 1
+            counts.units += units
+        }
+        add(to: &batch.eventCounts[key, default: (0, 0)])
     }
 }

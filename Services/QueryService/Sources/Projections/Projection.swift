@@ -36,7 +36,6 @@ struct ProjectionBatch {
     var totals = Totals()
     var eventCounts: [EventCounts.Key: (events: Int, units: Int)] = [:]
     var stock = StockProjection.Pending()
-    private var lastMinute: (epochMinute: Int64, text: String)?
 
     /// Changes to the one-row `totals` table: what the dashboard would otherwise count over tables
     /// that grow with traffic (a million allocations take a millisecond and more to count).
@@ -58,16 +57,6 @@ struct ProjectionBatch {
         try statements.run(sql, repeat each values)
     }
 
-    /// The start of the minute holding `date` as text (the charts' bucket). Events of a batch mostly
-    /// share a minute, so the last one is remembered.
-    mutating func minute(of date: Date) -> String {
-        let epochMinute = Int64((date.timeIntervalSince1970 / 60).rounded(.down))
-        if let lastMinute, lastMinute.epochMinute == epochMinute { return lastMinute.text }
-        let text = Timestamps.format(Date(timeIntervalSince1970: Double(epochMinute) * 60))
-        lastMinute = (epochMinute, text)
-        return text
-    }
-
     /// Writes what was added up over the batch.
     mutating func finish() throws {
         try StockProjection.flush(&self)
@@ -77,7 +66,7 @@ struct ProjectionBatch {
                 INSERT INTO event_counts (minute, type, events, units) VALUES (?, ?, ?, ?)
                 ON CONFLICT (minute, type) DO UPDATE SET
                     events = events + excluded.events, units = units + excluded.units
-                """, key.minute, key.type, counts.events, counts.units)
+                """, key.minute, key.type.rawValue, counts.events, counts.units)
         }
         // The row appears with the first event, so empty projections have no rows at all.
         try run(

@@ -11,9 +11,9 @@ import GRDBSQLite
 /// GRDB observers, so nothing that hook would serve is lost.
 struct ProjectionStatements {
     private let db: Database
-    /// Statements met in this transaction, by the address of their SQL literal (hashing a pointer
-    /// instead of the SQL text).
-    private var prepared: [UnsafeRawPointer: Statement] = [:]
+    /// Statements met in this transaction, by the address of their SQL literal: a dozen at most, so
+    /// a scan comparing pointers beats hashing anything.
+    private var prepared: [(sql: UnsafeRawPointer, statement: Statement)] = []
 
     init(db: Database) { self.db = db }
 
@@ -22,11 +22,11 @@ struct ProjectionStatements {
     mutating func run<each Value: SQLiteBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int {
         let key = UnsafeRawPointer(sql.utf8Start)
         let statement: Statement
-        if let known = prepared[key] {
-            statement = known
+        if let known = prepared.first(where: { $0.sql == key }) {
+            statement = known.statement
         } else {
             statement = try db.cachedStatement(sql: sql.description)
-            prepared[key] = statement
+            prepared.append((key, statement))
         }
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }

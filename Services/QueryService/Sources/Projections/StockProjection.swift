@@ -63,8 +63,11 @@ enum StockProjection: Projection {
     private static func changeAllocated(
         by units: Int, batch ref: String, sku: String, _ position: Int, _ batch: inout ProjectionBatch
     ) {
-        batch.stock.batches[ref, default: (0, 0)].allocated += units
-        batch.stock.batches[ref, default: (0, 0)].position = position
+        func add(to change: inout (allocated: Int, position: Int)) {
+            change.allocated += units
+            change.position = position
+        }
+        add(to: &batch.stock.batches[ref, default: (0, 0)])
         batch.stock.skus[sku, default: SKUChange()].add(allocated: units, at: position)
     }
 
