@@ -157,15 +157,20 @@ import Testing
                     #expect(service.sync.status.replayedEventsApplied == payloads.count)
                     #expect(upstream.replayRequests == (payloads.count + 49) / 50)
                 }
-                // Shorter pages than asked for: the page fetched ahead starts where the short one ended.
+                // Shorter pages than asked for: a transaction of 50 events takes two pages (30 + 20),
+                // and the batch fetched ahead starts where the last page ended.
                 upstream.throttleReplay(limit: 30)
                 upstream.append(History.allocations(count: 200, sku: "DESK", batch: "desk-batch"), publish: false)
                 var again = configuration
                 again.databasePath = sandbox.path("ahead-short.sqlite")
+                let requestsBefore = upstream.replayRequests
                 try await withService(again) { service in
                     try await service.waitForCheckpoint(upstream.head)
                     #expect(service.sync.status.replayedEventsApplied == upstream.head)
                     #expect(service.sync.status.applyFailures == 0)
+                    let (full, rest) = upstream.head.quotientAndRemainder(dividingBy: 50)
+                    #expect(upstream.replayRequests - requestsBefore == 2 * full + (rest + 29) / 30)
+                    #expect(service.sync.status.replayRequests == upstream.replayRequests - requestsBefore)
                 }
             }
         }

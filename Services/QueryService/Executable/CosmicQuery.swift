@@ -39,7 +39,7 @@ struct Settings: ParsableArguments {
 
     @Option(
         help:
-            "Most events applied per SQLite transaction, and the replay page size (env COSMIC_QUERY_BATCH_SIZE, default 10000, the replay maximum)."
+            "Most events applied per SQLite transaction, fetched in replay pages of at most 10000 (env COSMIC_QUERY_BATCH_SIZE, default 20000, at most 100000)."
     )
     var batchSize: Int?
 
@@ -102,7 +102,7 @@ struct Settings: ParsableArguments {
             replayEndpoint: text(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? "tcp://127.0.0.1:5557",
             databasePath: text(database, "COSMIC_QUERY_DATABASE") ?? "cosmic-query.sqlite",
             httpHost: host.isEmpty ? "127.0.0.1" : host, httpPort: port,
-            batchSize: try number(batchSize, "COSMIC_QUERY_BATCH_SIZE", default: 10_000),
+            batchSize: try number(batchSize, "COSMIC_QUERY_BATCH_SIZE", default: 20_000),
             readYourWritesMaxWait: .milliseconds(
                 try number(maxWaitMs, "COSMIC_QUERY_MAX_WAIT_MS", default: 2000, minimum: 0)),
             silenceTimeout: .milliseconds(

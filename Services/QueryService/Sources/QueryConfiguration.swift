@@ -12,9 +12,13 @@ public struct QueryConfiguration: Sendable {
     /// HTTP listen address; port 0 lets the OS pick one (see `QueryService.listeningPort()`).
     public var httpHost: String
     public var httpPort: Int
-    /// Most events applied in one SQLite transaction; also the page size of replay requests. Big
-    /// enough that catch-up spends its time applying events rather than committing and asking.
+    /// Most events applied in one SQLite transaction, asked for in replay pages of at most the
+    /// protocol's maximum. Big enough that catch-up spends its time applying events rather than
+    /// committing and asking: a transaction's fixed cost (a write per touched batch and SKU row, the
+    /// feed) is paid once for all its events.
     public var batchSize: Int
+    /// The most `batchSize` may be (ten replay pages).
+    public static let maximumBatchSize = 10 * WireLimits.maximumReplayLimit
     /// Longest time a read with `min_position` waits for the projections to get there.
     public var readYourWritesMaxWait: Duration
     /// Silence on the events socket (no event, no heartbeat) after which the upstream counts as
@@ -41,7 +45,7 @@ public struct QueryConfiguration: Sendable {
         databasePath: String = "cosmic-query.sqlite",
         httpHost: String = "127.0.0.1",
         httpPort: Int = 8080,
-        batchSize: Int = WireLimits.maximumReplayLimit,
+        batchSize: Int = 2 * WireLimits.maximumReplayLimit,
         readYourWritesMaxWait: Duration = .seconds(2),
         silenceTimeout: Duration = .seconds(5),
         replayTimeout: Duration = .seconds(3),
@@ -56,7 +60,7 @@ public struct QueryConfiguration: Sendable {
         self.databasePath = databasePath
         self.httpHost = httpHost
         self.httpPort = httpPort
-        self.batchSize = max(1, min(batchSize, WireLimits.maximumReplayLimit))
+        self.batchSize = max(1, min(batchSize, Self.maximumBatchSize))
         self.readYourWritesMaxWait = readYourWritesMaxWait
         self.silenceTimeout = silenceTimeout
         self.replayTimeout = replayTimeout

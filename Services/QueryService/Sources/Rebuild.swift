@@ -39,7 +39,7 @@ public enum Rebuild {
                 if let ahead, ahead.from == from {
                     result = ahead.result
                 } else {
-                    result = await replay.result(from: from, limit: configuration.batchSize)
+                    result = await replay.batch(from: from, limit: configuration.batchSize)
                 }
                 ahead = nil
                 let response = try result.get()
@@ -53,7 +53,7 @@ public enum Rebuild {
                 let events = response.events
                 async let stored = store.apply(events)
                 ahead = (
-                    last.position + 1, await replay.result(from: last.position + 1, limit: configuration.batchSize)
+                    last.position + 1, await replay.batch(from: last.position + 1, limit: configuration.batchSize)
                 )
                 checkpoint = try await stored
             } catch ReplayFailure.unavailable(let reason) {

@@ -73,6 +73,35 @@ final class ReplayClient {
         }
     }
 
+    /// Up to `limit` events from `from` on, in as many pages as that takes (a page holds at most
+    /// ``WireLimits/maximumReplayLimit``), stopping at the head. A transaction of several pages pays
+    /// its fixed cost (one write per touched batch and SKU row) once for all of them. A failure after
+    /// the first page returns the pages before it; asking again from there gets the failure itself.
+    /// `requested` runs once per page asked for.
+    func batch(from: Int, limit: Int, requested: () -> Void = {}) async -> Result<ReplayResponse, ReplayFailure> {
+        var combined: ReplayResponse?
+        var next = from
+        while true {
+            let wanted = min(limit - (combined?.events.count ?? 0), WireLimits.maximumReplayLimit)
+            requested()
+            let page: ReplayResponse
+            switch await result(from: next, limit: wanted) {
+            case .success(let response): page = response
+            case .failure(let failure):
+                guard let combined else { return .failure(failure) }
+                return .success(combined)
+            }
+            var all = combined ?? ReplayResponse(events: [], head: page.head)
+            all.events += page.events
+            all.head = page.head
+            combined = all
+            guard let last = page.events.last, last.position < page.head, all.events.count < limit else {
+                return .success(all)
+            }
+            next = last.position + 1
+        }
+    }
+
     private func openSocket() throws(MessagingError) -> OwnedSocket {
         try OwnedSocket(
             context: context, kind: .dealer,

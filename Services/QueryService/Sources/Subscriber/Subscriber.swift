@@ -269,7 +269,7 @@ private struct SubscriberLoop {
                 if let ahead, ahead.from == from {
                     result = ahead.result
                 } else {
-                    result = await requestReplay(from: from, limit: configuration.batchSize)
+                    result = await requestBatch(from: from)
                 }
                 ahead = nil
                 response = try result.get()
@@ -304,9 +304,18 @@ private struct SubscriberLoop {
     }
 
     private func requestReplay(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
+        countReplayRequest()
+        return await replay.result(from: from, limit: limit)
+    }
+
+    /// A transaction's worth of events (`batchSize`, in as many replay pages as that takes).
+    private func requestBatch(from: Int) async -> Result<ReplayResponse, ReplayFailure> {
+        await replay.batch(from: from, limit: configuration.batchSize, requested: countReplayRequest)
+    }
+
+    private func countReplayRequest() {
         subscriber.metrics.replayRequests.increment()
         subscriber.sync.update { $0.replayRequests += 1 }
-        return await replay.result(from: from, limit: limit)
     }
 
     /// The events before an unreadable one are fine: apply them, so the checkpoint stops right
@@ -317,7 +326,7 @@ private struct SubscriberLoop {
         while next < position {
             guard
                 case .success(let response) = await requestReplay(
-                    from: next, limit: min(position - next, configuration.batchSize)),
+                    from: next, limit: min(position - next, WireLimits.maximumReplayLimit)),
                 !response.events.isEmpty, await apply(response.events, replayed: true).applied
             else { return }
             next = checkpoint + 1
@@ -338,7 +347,7 @@ private struct SubscriberLoop {
         let store = subscriber.store
         async let outcome = Self.timed { try await store.apply(batch) }
         var prefetched: Result<ReplayResponse, ReplayFailure>?
-        if let next { prefetched = await requestReplay(from: next, limit: configuration.batchSize) }
+        if let next { prefetched = await requestBatch(from: next) }
         let (result, duration) = await outcome
         return (await record(result, of: batch, replayed: replayed, duration: duration), prefetched)
     }
