@@ -263,6 +263,33 @@ import Testing
         }
     }
 
+    /// A batch spans pages; an unreadable event in its second page still stops the subscriber right
+    /// before that event (the first page is applied, then the pages up to the event).
+    @Test func anUnreadableEventInALaterPageOfABatchStopsRightBeforeIt() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                upstream.append(History.allocations(count: 44), publish: false)
+                let unknown = upstream.appendUnreadable { position in
+                    """
+                    {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999998",
+                     "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
+                     "aggregate_id": "LAMP", "aggregate_version": 9, "command_id": null, "payload": {}}
+                    """
+                }
+                upstream.append(History.allocations(count: 20, sku: "DESK", batch: "desk-batch"), publish: false)
+                upstream.throttleReplay(limit: 30)
+                var configuration = testConfiguration(upstream, database: sandbox.path("later-page.sqlite"))
+                configuration.batchSize = 50
+                try await withService(configuration) { service in
+                    _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
+                    #expect(unknown == 45)
+                    #expect(try await service.store.checkpoint() == unknown - 1)
+                    #expect(service.sync.status.replayedEventsApplied == unknown - 1)
+                }
+            }
+        }
+    }
+
     @Test func aFailingTransactionIsRetriedWithoutApplyingAnythingTwice() async throws {
         try await withSandbox { sandbox in
             try await withUpstream { upstream in
