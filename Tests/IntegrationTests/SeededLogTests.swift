@@ -64,22 +64,15 @@ import Testing
         }
     }
 
-    /// Runs the script and returns its JSON report.
+    /// Runs the script and returns its JSON report (its last line; standard error is kept for the
+    /// failure message).
     static func seed(_ url: String) async throws -> [String: Int] {
         let script = Executables.packageRoot.appendingPathComponent("scripts/bench/seed-events")
-        let (status, data) = try await offThePool {
-            let process = Process()
-            process.executableURL = script
-            process.arguments = ["--database-url", url, "--events", "\(events)", "--skus", "\(skus)"]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, data)
-        }
-        guard status == 0, let report = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw HarnessError("seed-events failed: \(String(decoding: data, as: UTF8.self))")
+        let (status, output) = try await Executables.run(
+            script, ["--database-url", url, "--events", "\(events)", "--skus", "\(skus)"], withStandardError: true)
+        let report = output.split(separator: "\n").last.map { Data($0.utf8) } ?? Data()
+        guard status == 0, let report = try? JSONSerialization.jsonObject(with: report) as? [String: Any] else {
+            throw HarnessError("seed-events failed: \(output)")
         }
         return report.compactMapValues { $0 as? Int }
     }

@@ -37,7 +37,7 @@ public final class ReplayServer: Service {
     public func run() async throws {
         let late = ReplayReply.failure(.unavailable("the database did not answer in time (\(timeout))"))
         await loop.run(
-            onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Array(ReplayCodec.encode(late)) }
+            onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Self.frame(late) }
         ) { request, responder in
             responder.send(await self.reply(to: request))
         }
@@ -47,13 +47,11 @@ public final class ReplayServer: Service {
     private func reply(to request: RoutedRequest) async -> [UInt8] {
         let asked: ReplayRequest
         switch request.body.flatMap(ReplayCodec.decodeRequest) {
-        case .failure(let error): return Array(ReplayCodec.encode(.failure(error)))
+        case .failure(let error): return Self.frame(.failure(error))
         case .success(let request): asked = request
         }
-        if stopping.load(ordering: .relaxed) { return Array(ReplayCodec.encode(.failure(.shuttingDown))) }
-        if state.phase == .starting {
-            return Array(ReplayCodec.encode(.failure(.unavailable("the service is starting"))))
-        }
+        if stopping.load(ordering: .relaxed) { return Self.frame(.failure(.shuttingDown)) }
+        if state.phase == .starting { return Self.frame(.failure(.unavailable("the service is starting"))) }
         do {
             let head = try await log.head()
             guard asked.from <= head else { return ReplayPageWriter(expectedEvents: 0).finish(head: head) }
@@ -61,9 +59,12 @@ public final class ReplayServer: Service {
             let count = min(asked.limit, head - asked.from + 1)
             return try await log.replayPage(from: asked.from, limit: count, head: head)
         } catch {
-            return Array(ReplayCodec.encode(.failure(failure(error))))
+            return Self.frame(.failure(failure(error)))
         }
     }
+
+    /// An error (or other small) reply as frame bytes; pages are written as bytes directly.
+    private static func frame(_ reply: ReplayReply) -> [UInt8] { Array(ReplayCodec.encode(reply)) }
 
     private func failure(_ error: any Error) -> WireError {
         if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
