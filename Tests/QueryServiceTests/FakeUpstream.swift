@@ -19,6 +19,8 @@ final class FakeUpstream: Sendable {
         var tasks: [Task<Void, Never>] = []
         var heartbeatsPaused = false
         var replayRequests = 0
+        /// The routing ids replay requests came from: one per DEALER.
+        var replayPeers = Set<[UInt8]>()
         /// Throttled replay: at most this many events per reply, each reply after `replayDelay`.
         var replayPageLimit: Int?
         var replayDelay: Duration = .zero
@@ -42,6 +44,7 @@ final class FakeUpstream: Sendable {
     var head: Int { state.withLock { $0.log.count } }
     var log: [EventEnvelope] { state.withLock { $0.log } }
     var replayRequests: Int { state.withLock { $0.replayRequests } }
+    var replayPeerCount: Int { state.withLock { $0.replayPeers.count } }
     var isRunning: Bool { state.withLock { $0.publisher != nil } }
 
     /// Binds (on the endpoints of the previous run after a restart) and starts serving and beating.
@@ -56,7 +59,10 @@ final class FakeUpstream: Sendable {
         let replayTask = Task { [weak self] in
             for await frames in router.messages {
                 guard let self, frames.count == 2 else { continue }
-                let delay = self.state.withLock { $0.replayDelay }
+                let delay = self.state.withLock { state in
+                    state.replayPeers.insert(frames[0])
+                    return state.replayDelay
+                }
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 try? router.send([frames[0], self.replayReply(to: frames[1])])
             }

@@ -1,5 +1,6 @@
 import Contracts
 import Messaging
+import Synchronization
 
 /// Why a replay request gave no events.
 enum ReplayFailure: Error {
@@ -9,16 +10,119 @@ enum ReplayFailure: Error {
     case unreadable(EventDecodingError)
 }
 
-/// A DEALER on the command service's replay socket, asking for one page of events at a time.
+/// The command service's replay socket, asked for pages of events over a few DEALERs ("lanes").
+///
+/// A page takes the command service a database read and an encoding, then this side a decoding:
+/// in turn, that chain is slower per event than the SQLite writer it feeds. So a batch of several
+/// pages asks for them at once, one per lane (the server answers each request in its own task), and
+/// the pages' work overlaps on both sides. Pages are asked for in parallel only below the head the
+/// last reply reported: a reader that is live asks for one page, as before.
+///
+/// Used by one task at a time (the subscriber's).
+final class ReplayClient {
+    private let lanes: [ReplayLane]
+    private let pageSize: Int
+    /// The highest head a reply reported.
+    private var knownHead = 0
+
+    /// - Parameters:
+    ///   - lanes: pages in flight at once (each on its own DEALER).
+    ///   - pageSize: the most events asked for in one request.
+    init(
+        context: ZMQContext, endpoint: String, timeout: Duration, lanes: Int = 2,
+        pageSize: Int = WireLimits.maximumReplayLimit
+    ) {
+        precondition(lanes >= 1 && (1...WireLimits.maximumReplayLimit).contains(pageSize))
+        self.lanes = (0..<lanes).map { _ in ReplayLane(context: context, endpoint: endpoint, timeout: timeout) }
+        self.pageSize = pageSize
+    }
+
+    deinit { close() }
+
+    func close() {
+        for lane in lanes { lane.close() }
+    }
+
+    /// One request: events from `from` on (at most `limit`), checked to start at `from` and to have
+    /// no gaps.
+    func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
+        let result = await lanes[0].result(from: from, limit: limit)
+        if case .success(let response) = result { knownHead = max(knownHead, response.head) }
+        return result
+    }
+
+    /// Up to `limit` events from `from` on, in as many pages as that takes, stopping at the head.
+    /// A transaction of several pages pays its fixed cost (one write per touched batch and SKU row)
+    /// once for all of them. A failure after the first page returns the pages before it; asking again
+    /// from there gets the failure itself. `requested` runs once per page asked for.
+    func batch(from: Int, limit: Int, requested: () -> Void = {}) async -> Result<ReplayResponse, ReplayFailure> {
+        var combined: ReplayResponse?
+        var next = from
+        while true {
+            let wave = plan(from: next, limit: limit - (combined?.events.count ?? 0))
+            for _ in wave { requested() }
+            let results = await fetch(wave)
+            for (page, result) in zip(wave, results) {
+                let response: ReplayResponse
+                switch result {
+                case .success(let value): response = value
+                case .failure(let failure):
+                    guard let combined else { return .failure(failure) }
+                    return .success(combined)
+                }
+                knownHead = max(knownHead, response.head)
+                var all = combined ?? ReplayResponse(events: [], head: response.head)
+                all.events += response.events
+                all.head = max(all.head, response.head)
+                combined = all
+                guard let last = response.events.last, last.position < all.head, all.events.count < limit else {
+                    return .success(all)
+                }
+                next = last.position + 1
+                // A page cut short: the next page of this wave does not start where it ended.
+                if response.events.count < page.limit { break }
+            }
+        }
+    }
+
+    /// The pages to ask for at once from `from`: the first always, the others while they start at or
+    /// below the known head, one per lane, `limit` events in all.
+    private func plan(from: Int, limit: Int) -> [(from: Int, limit: Int)] {
+        var wave: [(from: Int, limit: Int)] = []
+        var start = from
+        var left = limit
+        while left > 0 && wave.count < lanes.count && (wave.isEmpty || start <= knownHead) {
+            let size = min(left, pageSize)
+            wave.append((start, size))
+            start += size
+            left -= size
+        }
+        return wave
+    }
+
+    /// The wave's replies, in its order.
+    private func fetch(_ wave: [(from: Int, limit: Int)]) async -> [Result<ReplayResponse, ReplayFailure>] {
+        if wave.count == 1 { return [await lanes[0].result(from: wave[0].from, limit: wave[0].limit)] }
+        return await withTaskGroup(of: (Int, Result<ReplayResponse, ReplayFailure>).self) { group in
+            for (index, (page, lane)) in zip(wave, lanes).enumerated() {
+                group.addTask { (index, await lane.result(from: page.from, limit: page.limit)) }
+            }
+            var results = [Result<ReplayResponse, ReplayFailure>?](repeating: nil, count: wave.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// One DEALER on the replay socket, one request at a time.
 ///
 /// Following the protocol's advice, a request that times out closes the DEALER and the next request
 /// opens a fresh one, so a late reply to an abandoned request can never be taken for a new one.
-/// Used by one task at a time (the subscriber's).
-final class ReplayClient {
+private final class ReplayLane: Sendable {
     private let context: ZMQContext
     private let endpoint: String
     private let timeout: Duration
-    private var socket: OwnedSocket?
+    private let socket = Mutex<OwnedSocket?>(nil)
 
     init(context: ZMQContext, endpoint: String, timeout: Duration) {
         self.context = context
@@ -26,19 +130,22 @@ final class ReplayClient {
         self.timeout = timeout
     }
 
-    deinit { socket?.close() }
-
     func close() {
-        socket?.close()
-        socket = nil
+        socket.withLock { $0.take() }?.close()
     }
 
-    /// Events from `from` on (at most `limit`), checked to start at `from` and to have no gaps.
-    func fetch(from: Int, limit: Int) async throws(ReplayFailure) -> ReplayResponse {
+    func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
+        do {
+            return .success(try await fetch(from: from, limit: limit))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func fetch(from: Int, limit: Int) async throws(ReplayFailure) -> ReplayResponse {
         let frames: Frames
         do {
-            let socket = try self.socket ?? openSocket()
-            self.socket = socket
+            let socket = try open()
             let request = Array(ReplayCodec.encode(ReplayRequest(from: from, limit: limit)))
             frames = try await socket.request([request], timeout: timeout)
         } catch {
@@ -64,48 +171,15 @@ final class ReplayClient {
         }
     }
 
-    /// ``fetch(from:limit:)`` as a value, for callers that hold a result to use later.
-    func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
-        do {
-            return .success(try await fetch(from: from, limit: limit))
-        } catch {
-            return .failure(error)
+    private func open() throws(MessagingError) -> OwnedSocket {
+        try socket.withLock { (socket: inout OwnedSocket?) throws(MessagingError) -> OwnedSocket in
+            if let socket { return socket }
+            let opened = try OwnedSocket(
+                context: context, kind: .dealer,
+                options: SocketOptions(reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1)),
+                connect: [endpoint])
+            socket = opened
+            return opened
         }
-    }
-
-    /// Up to `limit` events from `from` on, in as many pages as that takes (a page holds at most
-    /// ``WireLimits/maximumReplayLimit``), stopping at the head. A transaction of several pages pays
-    /// its fixed cost (one write per touched batch and SKU row) once for all of them. A failure after
-    /// the first page returns the pages before it; asking again from there gets the failure itself.
-    /// `requested` runs once per page asked for.
-    func batch(from: Int, limit: Int, requested: () -> Void = {}) async -> Result<ReplayResponse, ReplayFailure> {
-        var combined: ReplayResponse?
-        var next = from
-        while true {
-            let wanted = min(limit - (combined?.events.count ?? 0), WireLimits.maximumReplayLimit)
-            requested()
-            let page: ReplayResponse
-            switch await result(from: next, limit: wanted) {
-            case .success(let response): page = response
-            case .failure(let failure):
-                guard let combined else { return .failure(failure) }
-                return .success(combined)
-            }
-            var all = combined ?? ReplayResponse(events: [], head: page.head)
-            all.events += page.events
-            all.head = page.head
-            combined = all
-            guard let last = page.events.last, last.position < page.head, all.events.count < limit else {
-                return .success(all)
-            }
-            next = last.position + 1
-        }
-    }
-
-    private func openSocket() throws(MessagingError) -> OwnedSocket {
-        try OwnedSocket(
-            context: context, kind: .dealer,
-            options: SocketOptions(reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1)),
-            connect: [endpoint])
     }
 }
