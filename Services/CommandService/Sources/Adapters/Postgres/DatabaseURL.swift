@@ -3,6 +3,12 @@ import PostgresNIO
 
 /// Reads `postgres://user[:password]@host[:port]/database` into PostgresNIO's configuration.
 /// TLS is off: the services talk to a database on the same host or a private network.
+///
+/// Its connections plan each prepared statement once (`plan_cache_mode = force_generic_plan`):
+/// left to choose, PostgreSQL planned a group's array-bound reads afresh on every execution, since
+/// a custom plan for the actual array length looks a little cheaper than the generic one. That
+/// planning was ~1.2 ms of every group's round. `Statements` are written so that their generic
+/// plans reach every table by index; statements sent unprepared are planned per execution anyway.
 public enum DatabaseURL {
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -15,8 +21,10 @@ public enum DatabaseURL {
             throw Invalid(description: "expected postgres://user[:password]@host[:port]/database, got \(text)")
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: url.port ?? 5432, username: user, password: url.password,
             database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+        return configuration
     }
 }
