@@ -31,20 +31,28 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     public func withUnitOfWork<T: Sendable>(_ work: (any UnitOfWork) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                let uow = PostgresUnitOfWork(
-                    connection: connection, logger: logger, lockOnLoad: lockOnLoad, sequencer: sequencer)
-                do {
-                    let result = try await work(uow)
-                    if !uow.isCommitted { try await connection.query("ROLLBACK", logger: logger) }
-                    return result
-                } catch {
-                    if !uow.isCommitted { _ = try? await connection.query("ROLLBACK", logger: logger) }
-                    throw error
+                try await withTaskExecutorPreference(ConnectionExecutor(connection.eventLoop)) {
+                    try await transaction(on: connection, work)
                 }
             }
         } catch {
             throw PostgresErrors.classify(error)
+        }
+    }
+
+    private func transaction<T: Sendable>(
+        on connection: PostgresConnection, _ work: (any UnitOfWork) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        let uow = PostgresUnitOfWork(
+            connection: connection, logger: logger, lockOnLoad: lockOnLoad, sequencer: sequencer)
+        do {
+            let result = try await work(uow)
+            if !uow.isCommitted { try await connection.query("ROLLBACK", logger: logger) }
+            return result
+        } catch {
+            if !uow.isCommitted { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            throw error
         }
     }
 }
