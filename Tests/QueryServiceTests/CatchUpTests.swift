@@ -239,14 +239,8 @@ import Testing
                     service in
                     upstream.append(Array(History.mixed[0..<3]))
                     try await service.waitForCheckpoint(3)
-                    let unknown = upstream.appendUnreadable { position in
-                        """
-                        {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999999",
-                         "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
-                         "aggregate_id": "SMALL-TABLE", "aggregate_version": 9, "command_id": null,
-                         "payload": {"ref": "batch-001", "to": "mars"}}
-                        """
-                    }
+                    let unknown = upstream.appendUnknownEvent(
+                        aggregate: "SMALL-TABLE", payload: #"{"ref": "batch-001", "to": "mars"}"#)
                     upstream.publishRaw(topic: "event.BatchTeleported", body: "{\"position\": \(unknown)}")
                     upstream.append(Array(History.mixed[3..<6]))  // later events must not be applied either
                     _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
@@ -269,13 +263,7 @@ import Testing
         try await withSandbox { sandbox in
             try await withUpstream { upstream in
                 upstream.append(History.allocations(count: 44), publish: false)
-                let unknown = upstream.appendUnreadable { position in
-                    """
-                    {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999998",
-                     "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
-                     "aggregate_id": "LAMP", "aggregate_version": 9, "command_id": null, "payload": {}}
-                    """
-                }
+                let unknown = upstream.appendUnknownEvent(aggregate: "LAMP")
                 upstream.append(History.allocations(count: 20, sku: "DESK", batch: "desk-batch"), publish: false)
                 upstream.throttleReplay(limit: 30)
                 var configuration = testConfiguration(upstream, database: sandbox.path("later-page.sqlite"))

@@ -153,6 +153,18 @@ final class FakeUpstream: Sendable {
         }
     }
 
+    /// Appends a `BatchTeleported` event, a type from a newer writer that this reader does not
+    /// know, for `aggregate` with `payload` (a JSON object). Returns its position.
+    func appendUnknownEvent(aggregate: String, payload: String = "{}") -> Int {
+        appendUnreadable { position in
+            """
+            {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999999",
+             "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
+             "aggregate_id": "\(aggregate)", "aggregate_version": 9, "command_id": null, "payload": \(payload)}
+            """
+        }
+    }
+
     private func replayReply(to body: [UInt8]) -> [UInt8] {
         switch ReplayCodec.decodeRequest(body) {
         case .failure(let error):

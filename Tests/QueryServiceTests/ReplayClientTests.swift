@@ -50,13 +50,7 @@ import Testing
     @Test func anUnreadableEventEndsTheBatchRightBeforeItsPage() async throws {
         try await withUpstream { upstream async throws in
             upstream.append(History.allocations(count: 44), publish: false)
-            let unknown = upstream.appendUnreadable { position in
-                """
-                {"position": \(position), "event_id": "00000000-0000-4000-8000-999999999997",
-                 "type": "BatchTeleported", "schema_version": 1, "occurred_at": "2026-11-26T02:00:00.000Z",
-                 "aggregate_id": "LAMP", "aggregate_version": 9, "command_id": null, "payload": {}}
-                """
-            }
+            let unknown = upstream.appendUnknownEvent(aggregate: "LAMP")
             upstream.append(History.allocations(count: 100, sku: "DESK", batch: "desk-batch"), publish: false)
             let replay = client(upstream)
             defer { replay.close() }
