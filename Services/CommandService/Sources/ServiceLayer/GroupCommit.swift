@@ -18,8 +18,8 @@ public actor GroupCommitter {
     private let maximumGroupsInFlight: Int
     private let onGroup: @Sendable (Int) -> Void
     private var queue: [Waiting] = []
-    /// Groups being written: the tickets still waiting for each, and its task.
-    private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>)] = [:]
+    /// Groups being written: the tickets still waiting for each, its task, and its products.
+    private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>, skus: Set<SKU>)] = [:]
     private var nextGroup = 0
     private var nextTicket = 0
 
@@ -74,17 +74,24 @@ public actor GroupCommitter {
 
     private func startGroups() {
         while running.count < maximumGroupsInFlight, !queue.isEmpty {
-            // A command id twice in one group would fail it: a retry waits for the next group.
+            // A command id twice in one group would fail it: a retry waits for the next group. So
+            // waits a product that a group in flight writes: groups do not lock what they read, and
+            // the later of two groups on one product would find it changed and fail as a whole.
             var group: [Waiting] = []
             var later: [Waiting] = []
             var ids: Set<String> = []
+            let busy = running.values.reduce(into: Set<SKU>()) { $0.formUnion($1.skus) }
             for waiting in queue {
-                if group.count < maximumGroupSize, ids.insert(waiting.envelope.id).inserted {
+                let sku = (waiting.envelope.command as? Allocate)?.line.sku
+                if group.count < maximumGroupSize, !(sku.map(busy.contains) ?? false),
+                    ids.insert(waiting.envelope.id).inserted
+                {
                     group.append(waiting)
                 } else {
                     later.append(waiting)
                 }
             }
+            guard !group.isEmpty else { break }  // all wait for products in flight
             queue = later
             nextGroup += 1
             onGroup(group.count)
@@ -93,7 +100,9 @@ public actor GroupCommitter {
                 let results = await bus.handle(group: group.map(\.envelope))
                 self.finish(id, group, results)
             }
-            running[id] = (Set(group.map(\.ticket)), task)
+            running[id] = (
+                Set(group.map(\.ticket)), task, Set(group.compactMap { ($0.envelope.command as? Allocate)?.line.sku })
+            )
         }
     }
 

@@ -12,8 +12,9 @@ public protocol UnitOfWork: AnyObject {
     func previousOutcome(of commandID: String) async throws -> StoredCommand?
 
     /// Reads ahead, in as few round trips as the store allows, what a group of commands will ask
-    /// for: their stored outcomes and their products (locked like a load), with the lines of the
-    /// given orders. Later calls of `previousOutcome` and `products.get` are answered from it.
+    /// for: their stored outcomes and their products, with the lines of the given orders. Later
+    /// calls of `previousOutcome` and `products.get` are answered from it. The products may come
+    /// unlocked: `commit` then refuses (a conflict) if another writer changed one meanwhile.
     func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws
 
     /// Records that `commandID` was handled, in the same transaction as its effects. A unit may

@@ -100,6 +100,21 @@ public enum Migrations {
                 "ALTER TABLE event_head DROP COLUMN published",
             ]
         ),
+        (
+            5, "a statement can refuse to commit",
+            [
+                // A group's flush runs alone, committing as it ends: when its compare-and-set or its
+                // numbering finds that others got there first, it raises a serialization failure
+                // (a conflict: the group is tried again) so that nothing of it commits.
+                """
+                CREATE OR REPLACE FUNCTION cosmic_conflict(reason text) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                    RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = reason;
+                END
+                $$
+                """
+            ]
+        ),
     ]
 
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.

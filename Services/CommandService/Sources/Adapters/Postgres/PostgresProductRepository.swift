@@ -11,7 +11,7 @@ import PostgresNIO
 /// Two locks guard a product. By default a load first takes the product's row lock, so writers of
 /// one hot product queue instead of doing work that a conflict would throw away. Writes always
 /// compare-and-set the version (the optimistic lock), which alone keeps the rules when loads do not
-/// lock.
+/// lock — as a group's read-ahead does not (its commands queue in the group committer instead).
 final class PostgresProductRepository: ProductRepository {
     /// A product handed out in this unit: the latest saved copy, and what the database holds (nil
     /// for a product new in this unit). Their difference is what the commit writes.
@@ -27,16 +27,16 @@ final class PostgresProductRepository: ProductRepository {
         let undispatched: [any ProductEvent]
     }
 
-    private let connection: PostgresConnection
-    private let logger: Logger
+    private let session: PostgresSession
+    private var connection: PostgresConnection { session.connection }
+    private var logger: Logger { session.logger }
     private let lockOnLoad: Bool
     private var tracked: [SKU: Tracked] = [:]
     private(set) var written: [(version: Int, event: any ProductEvent)] = []
     private var undispatched: [any ProductEvent] = []
 
-    init(connection: PostgresConnection, logger: Logger, lockOnLoad: Bool) {
-        self.connection = connection
-        self.logger = logger
+    init(session: PostgresSession, lockOnLoad: Bool) {
+        self.session = session
         self.lockOnLoad = lockOnLoad
     }
 
@@ -116,19 +116,18 @@ final class PostgresProductRepository: ProductRepository {
 
     // MARK: Reading
 
-    /// Locks and loads several products at once, with the lines of `orderIDs`: what a group of
-    /// commands will ask for, in two round trips instead of two per command. The caller has taken
-    /// the row locks already (`Statements.PreviousOutcomesLockingProducts`).
-    func prefetch(_ skus: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
-        let wanted = skus.filter { tracked[$0] == nil }
-        guard !wanted.isEmpty else { return }
-        for product in try await loadProducts(wanted, withLinesOf: orderIDs) {
+    /// Tracks products a group read ahead (`Statements.ReadAhead`, without locks: the flush's
+    /// compare-and-set guards them), with the lines of `orderIDs`: later `get`s are answered
+    /// without a round trip.
+    func track(readAhead products: [Product], withLinesOf orderIDs: [OrderID]) {
+        for product in products where tracked[product.sku] == nil {
             tracked[product.sku] = Tracked(product: product, persisted: product, ordersLoaded: Set(orderIDs))
         }
     }
 
     private func load(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if lockOnLoad {
+            try await session.begin()
             try await connection.run(Statements.LockProduct.self, PostgresBindings(sku.rawValue), logger: logger)
         }
         return try await loadProducts([sku], withLinesOf: orderID.map { [$0] } ?? []).first
@@ -140,33 +139,15 @@ final class PostgresProductRepository: ProductRepository {
         let orders = Array(Set(orderIDs.map(\.rawValue)))
         let rows = try await connection.execute(
             Statements.LoadProducts.self, PostgresBindings(skus.map(\.rawValue), orders), logger: logger)
-        // Rows come by product, then batch; a batch has a row per known line (or one without).
-        var loaded: [(sku: SKU, version: Int, batches: [Batch])] = []
+        var loaded = ProductRows()
         for try await row in rows {
-            let (rawSKU, version, reference, purchased, allocated, eta, order, quantity) = try row.decode(
+            let (sku, version, reference, purchased, allocated, eta, order, quantity) = try row.decode(
                 (String, Int, String?, Int?, Int?, String?, String?, Int?).self)
-            let sku = SKU(unchecked: rawSKU)
-            if loaded.last?.sku != sku { loaded.append((sku, version, [])) }
-            guard let reference, let purchased, let allocated else { continue }
-            let line = try order.flatMap { order in
-                try quantity.map { try OrderLine(orderID: OrderID(unchecked: order), sku: sku, quantity: $0) }
-            }
-            var product = loaded.removeLast()
-            if let last = product.batches.last, last.reference.rawValue == reference {
-                product.batches[product.batches.count - 1] = Batch(
-                    reference: last.reference, sku: sku, eta: last.eta, purchasedQuantity: last.purchasedQuantity,
-                    allocatedQuantity: last.allocatedQuantity,
-                    knownAllocations: last.allocations + (line.map { [$0] } ?? []))
-            } else {
-                product.batches.append(
-                    Batch(
-                        reference: BatchReference(unchecked: reference), sku: sku, eta: try eta.map(Day.init(iso8601:)),
-                        purchasedQuantity: purchased, allocatedQuantity: allocated,
-                        knownAllocations: line.map { [$0] } ?? []))
-            }
-            loaded.append(product)
+            try loaded.add(
+                sku: sku, version: version, reference: reference, purchased: purchased, allocated: allocated, eta: eta,
+                order: order, quantity: quantity)
         }
-        return loaded.map { Product(sku: $0.sku, batches: $0.batches, version: $0.version) }
+        return loaded.products
     }
 
     private func orderLines(_ orderID: OrderID, _ sku: SKU) async throws -> [BatchReference: [OrderLine]] {

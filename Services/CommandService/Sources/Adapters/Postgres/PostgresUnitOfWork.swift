@@ -4,14 +4,16 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Units of work over PostgreSQL: one transaction on one pooled connection each.
+/// Units of work over PostgreSQL: one pooled connection each, and at most one transaction on it.
 ///
 /// Isolation is READ COMMITTED. Aggregates stay consistent through `PostgresProductRepository`:
 /// a row lock taken when a product is loaded (unless `lockOnLoad` is off) and the version
 /// compare-and-set when it is saved; a lost race surfaces as `UnitOfWorkError.conflict`, and the
 /// message bus re-runs the command on fresh state. Reads happen as handlers ask; every write waits
-/// for the commit, which sends them in one statement (`Statements.Flush`): one allocation costs
-/// BEGIN, outcome lookup, row lock, load, flush, COMMIT.
+/// for the commit, which sends them in one statement (`Statements.Flush`): one allocation alone
+/// costs BEGIN, outcome lookup, row lock, load, flush, COMMIT. A group reads ahead instead, without
+/// a transaction or locks, and its flush commits as it ends: two round trips for the whole group
+/// (`PostgresSession`).
 public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     let client: PostgresClient
     let logger: Logger
@@ -43,15 +45,14 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     private func transaction<T: Sendable>(
         on connection: PostgresConnection, _ work: (any UnitOfWork) async throws -> T
     ) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
-        let uow = PostgresUnitOfWork(
-            connection: connection, logger: logger, lockOnLoad: lockOnLoad, sequencer: sequencer)
+        let session = PostgresSession(connection: connection, logger: logger)
+        let uow = PostgresUnitOfWork(session: session, lockOnLoad: lockOnLoad, sequencer: sequencer)
         do {
             let result = try await work(uow)
-            if !uow.isCommitted { try await connection.query("ROLLBACK", logger: logger) }
+            try await session.end(commit: false)
             return result
         } catch {
-            if !uow.isCommitted { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            try? await session.end(commit: false)
             throw error
         }
     }
@@ -66,28 +67,28 @@ final class PostgresUnitOfWork: UnitOfWork {
         let eventsEnd: Int
     }
 
-    let connection: PostgresConnection
-    let logger: Logger
+    private let session: PostgresSession
+    private var connection: PostgresConnection { session.connection }
+    private var logger: Logger { session.logger }
     private let repository: PostgresProductRepository
     private var recorded: [Recorded] = []
     private var prefetched: [String: StoredCommand]?
     private var lastEvents: [String: EventMark] = [:]
-    private(set) var isCommitted = false
     /// Told the positions this unit gives its events, when it gives them (`Statements.Flush`).
     private let sequencer: Sequencer?
     private var numbersEvents = false
 
-    init(connection: PostgresConnection, logger: Logger, lockOnLoad: Bool, sequencer: Sequencer?) {
-        self.connection = connection
-        self.logger = logger
+    init(session: PostgresSession, lockOnLoad: Bool, sequencer: Sequencer?) {
+        self.session = session
         self.sequencer = sequencer
-        self.repository = PostgresProductRepository(connection: connection, logger: logger, lockOnLoad: lockOnLoad)
+        self.repository = PostgresProductRepository(session: session, lockOnLoad: lockOnLoad)
     }
 
     var products: any ProductRepository { repository }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         if let prefetched { return prefetched[commandID] }
+        try await session.begin()  // a command alone reads, locks and writes in one transaction
         let rows = try await connection.execute(
             Statements.PreviousOutcome.self, PostgresBindings(commandID), logger: logger)
         for try await row in rows {
@@ -100,20 +101,34 @@ final class PostgresUnitOfWork: UnitOfWork {
     func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
         let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
         let rows = try await connection.execute(
-            Statements.PreviousOutcomesLockingProducts.self,
-            PostgresBindings(commandIDs, skus.map(\.rawValue)),
+            Statements.ReadAhead.self,
+            PostgresBindings(commandIDs, skus.map(\.rawValue), Array(Set(orderIDs.map(\.rawValue)))),
             logger: logger)
         var stored: [String: StoredCommand] = [:]
+        var loaded = ProductRows()
         for try await row in rows {
-            let (id, fingerprint, outcome, reference, lastSeq) = try row.decode(
-                (String?, String?, String?, String?, Int64?).self)
-            guard let id, let fingerprint, let outcome else { continue }  // the lock count row
-            stored[id] = try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
+            let (
+                id, fingerprint, outcome, reference, lastSeq, sku, version, batch, purchased, allocated, eta, order,
+                quantity
+            ) =
+                try row.decode(
+                    (
+                        String?, String?, String?, String?, Int64?, String?, Int?, String?, Int?, Int?, String?,
+                        String?, Int?
+                    )
+                    .self)
+            if let id, let fingerprint, let outcome {
+                stored[id] = try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
+            } else if let sku, let version {
+                try loaded.add(
+                    sku: sku, version: version, reference: batch, purchased: purchased, allocated: allocated, eta: eta,
+                    order: order, quantity: quantity)
+            }
         }
         prefetched = stored
+        repository.track(readAhead: loaded.products, withLinesOf: orderIDs)
         // A unit that reads ahead serves a group: it numbers its events as it commits.
         numbersEvents = sequencer != nil
-        try await repository.prefetch(skus, withLinesOf: orderIDs)
     }
 
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
@@ -136,37 +151,30 @@ final class PostgresUnitOfWork: UnitOfWork {
         }
     }
 
+    /// Sends the flush: in the transaction if one is open (or needed, to remove lines first),
+    /// otherwise alone, committing as it ends (a group's unit).
     func commit() async throws -> EventMark? {
         let changes = repository.changes()
         if !changes.removedLineOrders.isEmpty {
+            try await session.begin()
             try await connection.run(
                 Statements.RemoveAllocations.self, PostgresBindings(changes.removedLineSKUs, changes.removedLineOrders),
                 logger: logger)
         }
-        let bindings = try flushBindings(changes)
-        if numbersEvents && !repository.written.isEmpty {
-            try await connection.run(Statements.LockEventHead.self, PostgresBindings(), logger: logger)
-        }
-        let rows = try await connection.execute(Statements.Flush.self, bindings, logger: logger)
-        var matched = 0
+        let rows = try await connection.execute(Statements.Flush.self, try flushBindings(changes), logger: logger)
         var last: EventMark?
         var numbered: [(mark: EventMark, position: Int)] = []
         for try await row in rows {
-            let (count, commandID, commandLast, commandPosition, unitLast) = try row.decode(
+            let (_, commandID, commandLast, commandPosition, unitLast) = try row.decode(
                 (Int, String?, Int64?, Int?, Int64?).self)
-            matched = count
             last = unitLast.map(EventMark.init)
             if let commandID, let commandLast {
                 lastEvents[commandID] = EventMark(commandLast)
                 if let commandPosition { numbered.append((EventMark(commandLast), commandPosition)) }
             }
         }
-        guard matched == changes.changedProductCount else {
-            throw UnitOfWorkError.conflict("a product changed since it was loaded")
-        }
-        try await connection.query("COMMIT", logger: logger)
-        isCommitted = true
-        if let sequencer, !numbered.isEmpty { await sequencer.numbered(numbered) }
+        try await session.end(commit: true)
+        if let sequencer, !numbered.isEmpty { sequencer.numbered(numbered) }
         return last
     }
 
@@ -198,7 +206,7 @@ final class PostgresUnitOfWork: UnitOfWork {
             changes.lineOrders, changes.lineSKUs, changes.lineBatches, changes.lineQuantities,
             types, versions, aggregates, aggregateVersions, commandIDs, payloads,
             recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" },
-            numbersEvents && !types.isEmpty)  // the same condition as `LockEventHead` in `commit()`
+            numbersEvents && !types.isEmpty)
     }
 }
 

@@ -15,7 +15,7 @@ public actor Sequencer {
     private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var watchingRound: [CheckedContinuation<Void, Never>] = []
     private let recent = Mutex(RecentPositions())
-    private var listeners: [AsyncStream<Int>.Continuation] = []
+    private let listeners = Mutex<[AsyncStream<Int>.Continuation]>([])
     private let roundTimeout: Duration = .seconds(10)
 
     public init(log: PostgresEventLog, logger: Logger) {
@@ -48,11 +48,12 @@ public actor Sequencer {
     }
 
     /// Positions a group commit gave its events itself (under the head's row lock, as a round
-    /// would): remembered for the commands' replies, and announced to the relay.
-    public func numbered(_ numbered: [(mark: EventMark, position: Int)]) {
+    /// would): remembered for the commands' replies, and announced to the relay. Nonisolated, so
+    /// that a committed group goes on to reply without a hop onto this actor.
+    public nonisolated func numbered(_ numbered: [(mark: EventMark, position: Int)]) {
         remember(numbered)
         if let head = numbered.map(\.position).max() {
-            for listener in listeners { listener.yield(head) }
+            listeners.withLock { for listener in $0 { listener.yield(head) } }
         }
     }
 
@@ -70,7 +71,7 @@ public actor Sequencer {
     /// Head positions after each round that numbered something; the relay listens to publish promptly.
     public func heads() -> AsyncStream<Int> {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        listeners.append(continuation)
+        listeners.withLock { $0.append(continuation) }
         return stream
     }
 
@@ -95,7 +96,7 @@ public actor Sequencer {
         roundRunning = false
     }
 
-    private func remember(_ numbered: [(mark: EventMark, position: Int)]) {
+    private nonisolated func remember(_ numbered: [(mark: EventMark, position: Int)]) {
         recent.withLock { $0.remember(numbered) }
     }
 }

@@ -26,31 +26,20 @@ enum Statements {
         static let sql = "SELECT 1 FROM products WHERE sku = $1 FOR UPDATE"
     }
 
-    /// A group's stored outcomes and its products' row locks in one round trip. Locks are taken in
-    /// the order of `$2`, which callers sort, so that two groups never wait for each other in a
-    /// cycle. The outcomes are read from the statement's start; one committed meanwhile by a
-    /// concurrent attempt surfaces later as a duplicate `processed_commands` key, which sends the
-    /// group down the one-by-one path. Shaped, like `LoadProducts`, so its one cached generic plan
-    /// is index probes per element (see `DatabaseURL`).
-    enum PreviousOutcomesLockingProducts: PreparedSQL {
+    /// Everything a group reads, in one round trip and one snapshot, outside any transaction: its
+    /// commands' stored outcomes, and its products (`$2`) with the lines of its orders (`$3`,
+    /// distinct) in the rows and order of `LoadProducts`. No lock is taken: the group's `Flush`
+    /// compares-and-sets each product's version and refuses to commit if another writer got there
+    /// first. Shaped, like `LoadProducts`, so its one cached generic plan is index probes.
+    enum ReadAhead: PreparedSQL {
         static let sql = """
-            WITH locked AS (
-                SELECT p.sku FROM unnest($2::text[]) AS s(sku)
-                CROSS JOIN LATERAL (SELECT sku FROM products WHERE sku = s.sku FOR UPDATE) p
-            )
-            SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq FROM processed_commands
-            WHERE command_id = ANY($1::text[])
+            (SELECT command_id, fingerprint, outcome, batch_reference, last_event_seq, NULL::text AS sku,
+                    NULL::bigint AS version, NULL::text AS reference, NULL::int AS purchased, NULL::int AS allocated,
+                    NULL::text AS eta, NULL::text AS orderid, NULL::int AS quantity
+             FROM processed_commands WHERE command_id = ANY($1::text[]))
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, (SELECT count(*) FROM locked)
+            (\(LoadProducts.select(leading: "NULL, NULL, NULL, NULL, NULL, ", skus: "$2", orders: "$3")))
             """
-    }
-
-    /// The event head's row lock, for a unit that numbers its own events (`Flush` with `$28`): taken
-    /// in its own statement, last of the unit's locks and just before the flush, so that the flush
-    /// sees every event committed before it, and so that the lock is held only from flush to commit
-    /// (another group reads, decides and encodes meanwhile instead of waiting).
-    enum LockEventHead: PreparedSQL {
-        static let sql = "SELECT head FROM event_head WHERE id = 1 FOR UPDATE"
     }
 
     /// The outbox relay's one round trip per pass: moves the published mark to what it sent last
@@ -75,21 +64,26 @@ enum Statements {
     /// the join took 0.6–0.8 ms, a tenth of a 16-client group's round), and no plan reads a
     /// table whole (a generic plan of the plain join scanned `products` and `batches`).
     enum LoadProducts: PreparedSQL {
-        static let sql = """
-            SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
+        static let sql = select(skus: "$1", orders: "$2")
+
+        /// The statement with its arrays at the given placeholders, and `leading` columns first.
+        static func select(leading: String = "", skus: String, orders: String) -> String {
+            """
+            SELECT \(leading)p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
                    to_char(b.eta, 'YYYY-MM-DD'), a.orderid, a.quantity
-            FROM unnest($1::text[]) AS s(sku)
+            FROM unnest(\(skus)::text[]) AS s(sku)
             CROSS JOIN LATERAL (SELECT sku, version FROM products WHERE sku = s.sku LIMIT 1) p
             LEFT JOIN LATERAL (
                 SELECT reference, purchased_quantity, allocated_quantity, eta FROM batches WHERE sku = p.sku OFFSET 0
             ) b ON true
             LEFT JOIN LATERAL (
-                SELECT l.orderid, l.quantity FROM unnest($2::text[]) AS o(orderid)
+                SELECT l.orderid, l.quantity FROM unnest(\(orders)::text[]) AS o(orderid)
                 JOIN allocations l ON l.orderid = o.orderid AND l.sku = p.sku
                 WHERE l.batch_reference = b.reference
             ) a ON true
             ORDER BY p.sku, b.reference
             """
+        }
     }
 
     /// Lines leaving their batch (deallocation, a shrinking batch). Apart from `flush` because a line
@@ -103,16 +97,19 @@ enum Statements {
     }
 
     /// Everything else a unit of work changed, in one statement: the version compare-and-set of
-    /// changed products (the answer's first column counts the products it matched), new products,
-    /// batch changes, new lines, the outbox's events in the order raised, and the processed command
-    /// ids with their last event. Answers one row per recorded command (or one row without one).
+    /// changed products, new products, batch changes, new lines, the outbox's events in the order
+    /// raised, and the processed command ids with their last event. Answers one row per recorded
+    /// command (or one row without one). Should a compare-and-set match no row (another writer
+    /// changed the product since it was loaded), it raises a serialization failure, so that it can
+    /// run outside a transaction and commit as it ends: a group's unit does that.
     ///
-    /// With `$28` true the events get their positions here, under the `event_head` row lock the unit
-    /// took just before this statement (`LockEventHead`) and holds until it commits:
-    /// events committed earlier and still unnumbered (a command alone waiting for its round, or a
-    /// process that died before its round) are numbered first, then the unit's own, so positions
-    /// stay gap-free and each aggregate's events stay in version order; whoever numbers next waits
-    /// for this commit, and no sequencing round is needed after it.
+    /// With `$28` true the events get their positions here, under the `event_head` row lock this
+    /// statement takes and holds until its commit: events committed earlier and still unnumbered
+    /// (a command alone waiting for its round, or a process that died before its round) are
+    /// numbered first, then the unit's own, so positions stay gap-free and each aggregate's events
+    /// stay in version order; whoever numbers next waits for this commit, and no sequencing round is
+    /// needed after it. Should a round number some of those earlier events while this statement
+    /// waited for the lock, it raises a serialization failure too (its count would leave a gap).
     /// A group commit does this — one holder of the lock per many commands; a command alone leaves
     /// its events to the `Sequencer`, so that concurrent single commands do not queue on the lock.
     enum Flush: PreparedSQL {
@@ -147,7 +144,9 @@ enum Statements {
                 WHERE id = 1 AND $28::boolean
                 RETURNING head - (SELECT count(*) FROM pending) - cardinality($18::text[]) AS before
             ), numbered AS (
-                UPDATE event_log e SET position = (SELECT before FROM head) + p.n FROM pending p WHERE e.seq = p.seq
+                UPDATE event_log e SET position = (SELECT before FROM head) + p.n FROM pending p
+                WHERE e.seq = p.seq AND e.position IS NULL
+                RETURNING 1
             ), events AS (
                 INSERT INTO event_log
                     (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position)
@@ -166,8 +165,15 @@ enum Statements {
                 SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference,
                        (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id)
                 FROM commands c
+            ), refused AS (
+                SELECT CASE
+                    WHEN (SELECT count(*) FROM changed_products) <> cardinality($1::text[])
+                        THEN cosmic_conflict('a product changed since it was loaded')
+                    WHEN (SELECT count(*) FROM numbered) <> (SELECT count(*) FROM pending)
+                        THEN cosmic_conflict('events were numbered meanwhile')
+                    ELSE 0 END AS nothing
             )
-            SELECT (SELECT count(*) FROM changed_products), c.command_id,
+            SELECT (SELECT nothing FROM refused), c.command_id,
                    (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id),
                    (SELECT max(e.position) FROM events e WHERE e.command_id = c.command_id),
                    (SELECT max(seq) FROM events)
