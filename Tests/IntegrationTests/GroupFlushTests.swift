@@ -1,9 +1,12 @@
-import CommandService
+import Contracts
 import Domain
+import Foundation
 import Logging
 import PostgresNIO
 import TestSupport
 import Testing
+
+@testable import CommandService
 
 /// A group reads without locks and writes in one statement that commits as it ends. That statement
 /// must refuse, whole, whenever what it read or numbered went stale: these are the two ways.
@@ -150,5 +153,46 @@ import Testing
             for sku in skus { allocated += try await probe.batches(of: sku).map(\.allocated).reduce(0, +) }
             #expect(allocated == 24 * 15)
         }
+    }
+
+    /// The frames a group hands the relay are the very bytes the relay would build from the rows.
+    @Test func aGroupsFramesAreTheEnvelopesItsRowsMake() async throws {
+        try await withMigratedDatabase { client in
+            let logger = Logger(label: "test")
+            let log = PostgresEventLog(client: client, logger: logger)
+            let sequencer = Sequencer(log: log, logger: logger)
+            let factory = PostgresUnitOfWorkFactory(client: client, logger: logger, sequencer: sequencer)
+            let bus = Bootstrap.messageBus(unitOfWork: factory)
+            _ = try await bus.handle(Make.createBatch("b1", #"caf\u00e9 "quoted" sofa 🛋"#, 10))
+            try await sequencer.completeRound()
+            _ = await bus.handle(group: [
+                Make.allocate("o1", #"caf\u00e9 "quoted" sofa 🛋"#, 4),
+                Make.allocate("o2", #"caf\u00e9 "quoted" sofa 🛋"#, 9),
+            ])
+            let frames = sequencer.committed.take(after: 1, limit: 10)
+            #expect(frames.map(\.position) == [2, 3], "one allocated, one out of stock")
+            var stored: [(topic: String, envelope: Data)] = []
+            try await PostgresEventLog.forEachStored(
+                client.query(
+                    "SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log WHERE position > 1 ORDER BY position",
+                    logger: logger)
+            ) { stored.append(($0.type.topic, try EventCodec.encode($0))) }
+            #expect(frames.map { String(decoding: $0.topic, as: UTF8.self) } == stored.map(\.topic))
+            #expect(frames.map(\.envelope) == stored.map(\.envelope))
+        }
+    }
+
+    @Test func committedFramesAreTakenOnlyWhereTheyContinue() {
+        let committed = CommittedFrames(capacity: 10)
+        func frames(_ positions: ClosedRange<Int>) -> [CommittedFrames.Frame] {
+            positions.map { CommittedFrames.Frame(position: $0, topic: [], envelope: Data([UInt8($0)])) }
+        }
+        committed.add(frames(5...7))
+        #expect(committed.take(after: 3, limit: 10).isEmpty, "4 is missing: the relay reads the log")
+        #expect(committed.take(after: 4, limit: 2).map(\.position) == [5, 6])
+        #expect(committed.take(after: 6, limit: 10).map(\.position) == [7])
+        committed.add(frames(8...30))
+        #expect(committed.take(after: 7, limit: 10).isEmpty, "the oldest were dropped past the capacity")
+        #expect(committed.take(after: 25, limit: 10).map(\.position) == Array(26...30))
     }
 }

@@ -12,7 +12,9 @@ import Synchronization
 /// it commits, or after commit by the `Sequencer` for a command alone; the relay publishes them as
 /// `[topic, envelope]` in position order, and remembers how far it got in `event_relay.published`
 /// with its next read, so events committed but not published when a process died go out after a
-/// restart. A published event may go out twice after such a crash (readers discard positions they
+/// restart. A group commit of this process hands over its events already encoded
+/// (`CommittedFrames`): those that continue what was sent go out without a read, and the log is
+/// read at least once a tick all the same. A published event may go out twice after such a crash (readers discard positions they
 /// applied); one is never skipped.
 ///
 /// Several instances may share a database, and exactly one relay publishes at a time: the one holding
@@ -212,6 +214,7 @@ public final class OutboxRelay: Service {
     private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Void>.Iterator) async throws {
         var lastHeartbeat: ContinuousClock.Instant?
         var lastRound: ContinuousClock.Instant?
+        var lastRead: ContinuousClock.Instant?
         let (head, published) = try await onSession(connection) { [logger] in
             try await OutboxRelay.marks(on: $0, logger: logger)
         }
@@ -230,7 +233,14 @@ public final class OutboxRelay: Service {
                 lastRound = .now
                 requestRound()
             }
-            var more = try await publishBatch(on: connection, &progress)
+            // A group's events go out from memory when they continue what was sent; the log is read
+            // when they do not, and at least once a tick (which also moves the published mark).
+            let fromMemory = finishing ? 0 : try publishCommitted(&progress)
+            var more = fromMemory == settings.batchSize
+            if fromMemory == 0 || lastRead.map({ ContinuousClock.now - $0 >= settings.tick }) ?? true {
+                lastRead = .now
+                more = try await publishBatch(on: connection, &progress)
+            }
             // Stopping: everything committed goes out, and the last pass (which reads nothing) marks it.
             while finishing && (more || progress.marked < progress.sent) {
                 more = try await publishBatch(on: connection, &progress)
@@ -270,6 +280,18 @@ public final class OutboxRelay: Service {
                 self.logger.debug("Relay's sequencing round failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Publishes the frames of group commits that continue what was sent (`CommittedFrames`), without
+    /// a round trip. Returns how many.
+    private func publishCommitted(_ progress: inout Progress) throws -> Int {
+        let frames = sequencer.committed.take(after: progress.sent, limit: settings.batchSize)
+        guard let last = frames.last?.position else { return 0 }
+        for frame in frames { try socket.send([frame.topic, Array(frame.envelope)]) }
+        progress.sent = last
+        progress.head = max(progress.head, progress.sent, sequencer.knownHead)
+        metrics.relayPublished(frames.count, head: progress.head, published: progress.sent)
+        return frames.count
     }
 
     /// One round trip: marks what the previous pass sent, and reads and publishes the next batch.

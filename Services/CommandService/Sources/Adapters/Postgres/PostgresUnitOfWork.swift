@@ -161,41 +161,52 @@ final class PostgresUnitOfWork: UnitOfWork {
                 Statements.RemoveAllocations.self, PostgresBindings(changes.removedLineSKUs, changes.removedLineOrders),
                 logger: logger)
         }
-        let rows = try await connection.execute(Statements.Flush.self, try flushBindings(changes), logger: logger)
+        let outbox = try outboxRows()
+        let rows = try await connection.execute(
+            Statements.Flush.self, flushBindings(changes, outbox), logger: logger)
         var last: EventMark?
         var numbered: [(mark: EventMark, position: Int)] = []
+        var frames: [CommittedFrames.Frame]?
         for try await row in rows {
-            let (_, commandID, commandLast, commandPosition, unitLast) = try row.decode(
-                (Int, String?, Int64?, Int?, Int64?).self)
+            let (_, commandID, commandLast, commandPosition, unitLast, positions, ids, occurredAt) = try row.decode(
+                (Int, String?, Int64?, Int?, Int64?, [Int]?, [UUID]?, Date?).self)
             last = unitLast.map(EventMark.init)
             if let commandID, let commandLast {
                 lastEvents[commandID] = EventMark(commandLast)
                 if let commandPosition { numbered.append((EventMark(commandLast), commandPosition)) }
             }
+            if let positions, let ids, let occurredAt {
+                // Committed already, for a unit without a transaction: a frame that cannot be built
+                // is left to the relay's read of the log, never turned into a failure.
+                frames = try? outbox.frames(positions: positions, ids: ids, occurredAt: occurredAt)
+            }
         }
         try await session.end(commit: true)
-        if let sequencer, !numbered.isEmpty { sequencer.numbered(numbered) }
+        if let sequencer, !numbered.isEmpty { sequencer.numbered(numbered, frames: frames ?? []) }
         return last
     }
 
     func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
 
-    /// `Statements.Flush` bound to this unit's changes, events (the outbox) and commands.
-    private func flushBindings(_ changes: ProductChanges) throws -> PostgresBindings {
-        var types: [String] = [], versions: [Int] = [], aggregates: [String] = [], aggregateVersions: [Int] = []
-        var commandIDs: [String] = [], payloads: [String] = []
+    /// The events this unit wrote, each with the command it belongs to.
+    private func outboxRows() throws -> OutboxRows {
+        var rows = OutboxRows()
         var owner = recorded.makeIterator()
         var current = owner.next()
         for (index, (version, event)) in repository.written.enumerated() {
             while let command = current, command.eventsEnd <= index { current = owner.next() }
             let payload = try EventPayload(event)
-            types.append(payload.type.rawValue)
-            versions.append(payload.type.currentSchemaVersion)
-            aggregates.append(event.aggregateID)
-            aggregateVersions.append(version)
-            commandIDs.append(current?.id ?? recorded.last?.id ?? "")
-            payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
+            rows.types.append(payload.type)
+            rows.aggregates.append(event.aggregateID)
+            rows.aggregateVersions.append(version)
+            rows.commandIDs.append(current?.id ?? recorded.last?.id ?? "")
+            rows.payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
         }
+        return rows
+    }
+
+    /// `Statements.Flush` bound to this unit's changes, events (the outbox) and commands.
+    private func flushBindings(_ changes: ProductChanges, _ outbox: OutboxRows) -> PostgresBindings {
         let outcomes = recorded.map { StoredOutcome.encode($0.outcome) }
         return PostgresBindings(
             changes.productSKUs, changes.oldVersions, changes.newVersions,
@@ -204,9 +215,10 @@ final class PostgresUnitOfWork: UnitOfWork {
             changes.newBatchReferences, changes.newBatchSKUs, changes.newBatchPurchased, changes.newBatchAllocated,
             changes.newBatchETAs,
             changes.lineOrders, changes.lineSKUs, changes.lineBatches, changes.lineQuantities,
-            types, versions, aggregates, aggregateVersions, commandIDs, payloads,
+            outbox.types.map(\.rawValue), outbox.types.map(\.currentSchemaVersion), outbox.aggregates,
+            outbox.aggregateVersions, outbox.commandIDs, outbox.payloads,
             recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" },
-            numbersEvents && !types.isEmpty)
+            numbersEvents && outbox.count > 0)
     }
 }
 

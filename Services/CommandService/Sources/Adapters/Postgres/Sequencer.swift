@@ -17,6 +17,8 @@ public actor Sequencer {
     private let recent = Mutex(RecentPositions())
     private let listeners = Mutex<[AsyncStream<Int>.Continuation]>([])
     private let roundTimeout: Duration = .seconds(10)
+    /// The encoded events of group commits, for the relay to publish without reading them back.
+    nonisolated let committed = CommittedFrames()
 
     public init(log: PostgresEventLog, logger: Logger) {
         self.log = log
@@ -48,9 +50,11 @@ public actor Sequencer {
     }
 
     /// Positions a group commit gave its events itself (under the head's row lock, as a round
-    /// would): remembered for the commands' replies, and announced to the relay. Nonisolated, so
-    /// that a committed group goes on to reply without a hop onto this actor.
-    public nonisolated func numbered(_ numbered: [(mark: EventMark, position: Int)]) {
+    /// would): remembered for the commands' replies, and announced to the relay with the events'
+    /// `frames` when the unit could build them. Nonisolated, so that a committed group goes on to
+    /// reply without a hop onto this actor.
+    nonisolated func numbered(_ numbered: [(mark: EventMark, position: Int)], frames: [CommittedFrames.Frame] = []) {
+        committed.add(frames)
         remember(numbered)
         if let head = numbered.map(\.position).max() {
             listeners.withLock { for listener in $0 { listener.yield(head) } }

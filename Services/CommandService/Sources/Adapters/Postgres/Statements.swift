@@ -112,6 +112,9 @@ enum Statements {
     /// waited for the lock, it raises a serialization failure too (its count would leave a gap).
     /// A group commit does this — one holder of the lock per many commands; a command alone leaves
     /// its events to the `Sequencer`, so that concurrent single commands do not queue on the lock.
+    /// Its first row then also carries the events' positions, ids and time (in the order raised):
+    /// with what the unit sent, the whole envelopes, which the relay publishes without reading them
+    /// back (`CommittedFrames`).
     enum Flush: PreparedSQL {
         static let sql = """
             WITH changed_products AS (
@@ -155,11 +158,11 @@ enum Statements {
                 FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
                      WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
                 ORDER BY e.n
-                RETURNING seq, command_id, position
+                RETURNING seq, command_id, position, event_id
             ), commands AS (
-                SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference
-                FROM unnest($24::text[], $25::text[], $26::text[], $27::text[])
-                     AS c(command_id, fingerprint, outcome, batch_reference)
+                SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference, c.n
+                FROM unnest($24::text[], $25::text[], $26::text[], $27::text[]) WITH ORDINALITY
+                     AS c(command_id, fingerprint, outcome, batch_reference, n)
             ), processed AS (
                 INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, last_event_seq)
                 SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference,
@@ -176,9 +179,12 @@ enum Statements {
             SELECT (SELECT nothing FROM refused), c.command_id,
                    (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id),
                    (SELECT max(e.position) FROM events e WHERE e.command_id = c.command_id),
-                   (SELECT max(seq) FROM events)
-            FROM (SELECT NULL::text AS command_id WHERE NOT EXISTS (SELECT 1 FROM commands)
-                  UNION ALL SELECT command_id FROM commands) c
+                   (SELECT max(seq) FROM events),
+                   CASE WHEN c.first AND $28::boolean THEN (SELECT array_agg(position ORDER BY position) FROM events) END,
+                   CASE WHEN c.first AND $28::boolean THEN (SELECT array_agg(event_id ORDER BY position) FROM events) END,
+                   CASE WHEN c.first AND $28::boolean THEN now() END
+            FROM (SELECT NULL::text AS command_id, true AS first WHERE NOT EXISTS (SELECT 1 FROM commands)
+                  UNION ALL SELECT command_id, n = 1 FROM commands) c
             """
     }
 }
