@@ -14,8 +14,8 @@ import Synchronization
 /// with its next read, so events committed but not published when a process died go out after a
 /// restart. A group commit of this process hands over its events already encoded
 /// (`CommittedFrames`): those that continue what was sent go out without a read, and the log is
-/// read at least once a tick all the same. A published event may go out twice after such a crash (readers discard positions they
-/// applied); one is never skipped.
+/// read at least once a tick all the same. A published event may go out twice after such a crash
+/// (readers discard positions they applied); one is never skipped.
 ///
 /// Several instances may share a database, and exactly one relay publishes at a time: the one holding
 /// a session-level advisory lock on a dedicated connection. The others try again every second and
