@@ -11,10 +11,15 @@ import Testing
 /// A group reads without locks and writes in one statement that commits as it ends. That statement
 /// must refuse, whole, whenever what it read or numbered went stale: these are the two ways.
 @Suite struct GroupFlushTests {
-    /// The group's part of one allocation, run on a unit as `MessageBus.handle(group:)` would.
-    static func allocateAsAGroup(_ order: String, _ sku: String, _ quantity: Int, in uow: any UnitOfWork) async throws {
+    /// The group's part of one allocation, run on a unit as `MessageBus.handle(group:)` would, with
+    /// `meanwhile` run between its read-ahead and its use of what it read.
+    static func allocateAsAGroup(
+        _ order: String, _ sku: String, _ quantity: Int, in uow: any UnitOfWork,
+        meanwhile: () async throws -> Void = {}
+    ) async throws {
         let line = try OrderLine(orderID: OrderID(order), sku: SKU(sku), quantity: quantity)
         try await uow.prefetch(commandIDs: ["group-\(order)"], products: [line.sku], withLinesOf: [line.orderID])
+        try await meanwhile()
         var product = try #require(try await uow.products.get(line.sku, withLinesOf: line.orderID))
         let batch = try #require(try product.allocate(line))
         try await uow.products.save(product)
@@ -31,16 +36,11 @@ import Testing
 
             await #expect(throws: UnitOfWorkError.conflict("a product changed since it was loaded")) {
                 try await factory.withUnitOfWork { uow in
-                    let line = try OrderLine(orderID: OrderID("late"), sku: SKU("LAMP"), quantity: 4)
-                    try await uow.prefetch(
-                        commandIDs: ["group-late"], products: [line.sku], withLinesOf: [line.orderID])
-                    // Another writer commits meanwhile: the read-ahead took no lock to stop it.
-                    _ = try await bus.handle(Make.allocate("first", "LAMP", 8))
-                    var product = try #require(try await uow.products.get(line.sku, withLinesOf: line.orderID))
-                    let batch = try #require(try product.allocate(line), "the stale copy still has 10 free")
-                    try await uow.products.save(product)
-                    try await uow.record(commandID: "group-late", fingerprint: "f", outcome: .allocated(batch))
-                    _ = try await uow.commit()
+                    // Another writer commits meanwhile: the read-ahead took no lock to stop it, and
+                    // the stale copy still has 10 free, so the allocation goes ahead in memory.
+                    try await Self.allocateAsAGroup("late", "LAMP", 4, in: uow) {
+                        _ = try await bus.handle(Make.allocate("first", "LAMP", 8))
+                    }
                 }
             }
             let probe = PostgresProbe(client: client)

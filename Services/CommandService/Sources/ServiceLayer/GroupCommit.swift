@@ -80,6 +80,7 @@ public actor GroupCommitter {
             var group: [Waiting] = []
             var later: [Waiting] = []
             var ids: Set<String> = []
+            var skus: Set<SKU> = []
             let busy = running.values.reduce(into: Set<SKU>()) { $0.formUnion($1.skus) }
             for waiting in queue {
                 let sku = (waiting.envelope.command as? Allocate)?.line.sku
@@ -87,6 +88,7 @@ public actor GroupCommitter {
                     ids.insert(waiting.envelope.id).inserted
                 {
                     group.append(waiting)
+                    if let sku { skus.insert(sku) }
                 } else {
                     later.append(waiting)
                 }
@@ -100,9 +102,7 @@ public actor GroupCommitter {
                 let results = await bus.handle(group: group.map(\.envelope))
                 self.finish(id, group, results)
             }
-            running[id] = (
-                Set(group.map(\.ticket)), task, Set(group.compactMap { ($0.envelope.command as? Allocate)?.line.sku })
-            )
+            running[id] = (Set(group.map(\.ticket)), task, skus)
         }
     }
 

@@ -9,7 +9,7 @@ import PostgresNIO
 final class PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
-    private(set) var inTransaction = false
+    private var inTransaction = false
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection

@@ -11,9 +11,6 @@ struct ProductChanges {
     var removedLineSKUs: [String] = [], removedLineOrders: [String] = []
     var lineOrders: [String] = [], lineSKUs: [String] = [], lineBatches: [String] = [], lineQuantities: [Int] = []
 
-    /// The product's compare-and-set updates expected to match a row each.
-    var changedProductCount: Int { productSKUs.count }
-
     /// Adds the difference between `product` and what the database holds (`persisted`).
     mutating func add(_ product: Product, over persisted: Product?, sku: SKU) {
         if let persisted {
