@@ -19,6 +19,10 @@ final class PostgresProductRepository: ProductRepository {
         var product: Product
         var persisted: Product?
         var ordersLoaded: Set<OrderID>
+        /// Whether this unit holds the product's row lock (taken at load), which keeps it as read.
+        var locked: Bool
+        /// Whether a handler was given the product, and so may have decided something from it.
+        var consulted = false
     }
 
     struct Snapshot {
@@ -42,6 +46,7 @@ final class PostgresProductRepository: ProductRepository {
 
     func get(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if var entry = tracked[sku] {
+            entry.consulted = true
             if let orderID, !entry.ordersLoaded.contains(orderID) {
                 let lines = try await orderLines(orderID, sku)
                 entry.product = merging(lines, into: entry.product)
@@ -49,10 +54,13 @@ final class PostgresProductRepository: ProductRepository {
                 entry.ordersLoaded.insert(orderID)
                 tracked[sku] = entry
             }
+            tracked[sku] = entry
             return entry.product
         }
         guard let product = try await load(sku, withLinesOf: orderID) else { return nil }
-        tracked[sku] = Tracked(product: product, persisted: product, ordersLoaded: orderID.map { [$0] } ?? [])
+        tracked[sku] = Tracked(
+            product: product, persisted: product, ordersLoaded: orderID.map { [$0] } ?? [], locked: lockOnLoad,
+            consulted: true)
         return product
     }
 
@@ -60,13 +68,15 @@ final class PostgresProductRepository: ProductRepository {
         var product: Product
         if let entry = tracked.values.first(where: { $0.product.batch(reference) != nil }) {
             product = entry.product
+            tracked[product.sku]!.consulted = true
         } else {
             let owner = try await connection.query(
                 "SELECT sku FROM batches WHERE reference = \(reference.rawValue)", logger: logger)
             var sku: SKU?
             for try await raw in owner.decode(String.self) { sku = SKU(unchecked: raw) }
             guard let sku, let loaded = try await load(sku, withLinesOf: nil) else { return nil }
-            tracked[sku] = Tracked(product: loaded, persisted: loaded, ordersLoaded: [])
+            tracked[sku] = Tracked(
+                product: loaded, persisted: loaded, ordersLoaded: [], locked: lockOnLoad, consulted: true)
             product = loaded
         }
         guard let quantity, let batch = product.batch(reference), batch.allocatedQuantity > quantity else {
@@ -86,7 +96,7 @@ final class PostgresProductRepository: ProductRepository {
         guard tracked[product.sku] == nil else {
             throw UnitOfWorkError.conflict("product \(product.sku) is tracked already")
         }
-        tracked[product.sku] = Tracked(product: product, persisted: nil, ordersLoaded: [])
+        tracked[product.sku] = Tracked(product: product, persisted: nil, ordersLoaded: [], locked: false)
     }
 
     func save(_ product: Product) async throws {
@@ -121,7 +131,8 @@ final class PostgresProductRepository: ProductRepository {
     /// without a round trip.
     func track(readAhead products: [Product], withLinesOf orderIDs: [OrderID]) {
         for product in products where tracked[product.sku] == nil {
-            tracked[product.sku] = Tracked(product: product, persisted: product, ordersLoaded: Set(orderIDs))
+            tracked[product.sku] = Tracked(
+                product: product, persisted: product, ordersLoaded: Set(orderIDs), locked: false)
         }
     }
 
@@ -200,10 +211,15 @@ final class PostgresProductRepository: ProductRepository {
     // MARK: Writing
 
     /// What the unit changed, as the columns of `Statements.Flush` and `Statements.RemoveAllocations`.
+    ///
+    /// A product a handler was given without its row lock (a group's read-ahead) is compared-and-set
+    /// even when unchanged: an outcome decided from it — an out-of-stock, say — must not commit if
+    /// another writer changed it meanwhile (DESIGN invariant 8).
     func changes() -> ProductChanges {
         var changes = ProductChanges()
         for (sku, entry) in tracked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            changes.add(entry.product, over: entry.persisted, sku: sku)
+            changes.add(
+                entry.product, over: entry.persisted, sku: sku, verifyUnchanged: entry.consulted && !entry.locked)
         }
         return changes
     }

@@ -11,10 +11,12 @@ struct ProductChanges {
     var removedLineSKUs: [String] = [], removedLineOrders: [String] = []
     var lineOrders: [String] = [], lineSKUs: [String] = [], lineBatches: [String] = [], lineQuantities: [Int] = []
 
-    /// Adds the difference between `product` and what the database holds (`persisted`).
-    mutating func add(_ product: Product, over persisted: Product?, sku: SKU) {
+    /// Adds the difference between `product` and what the database holds (`persisted`). With
+    /// `verifyUnchanged`, an unchanged product's version is compared-and-set to itself: the commit
+    /// then refuses if another writer changed the product since it was read.
+    mutating func add(_ product: Product, over persisted: Product?, sku: SKU, verifyUnchanged: Bool = false) {
         if let persisted {
-            if product.version != persisted.version {
+            if product.version != persisted.version || verifyUnchanged {
                 productSKUs.append(sku.rawValue)
                 oldVersions.append(persisted.version)
                 newVersions.append(product.version)
