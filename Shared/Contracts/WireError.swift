@@ -65,6 +65,14 @@ extension WireError {
         WireError(code: .unavailable, message: detail)
     }
 
+    /// A failure after which the command may or may not have been applied: retryable, so that the
+    /// client resends the same command id and gets the stored reply if it was.
+    public static func outcomeUnknown(_ detail: String) -> WireError {
+        unavailable(
+            "the command failed unexpectedly (\(detail)); it may have been applied: "
+                + "resend it with the same command_id to learn its outcome")
+    }
+
     public static let shuttingDown = WireError(code: .shuttingDown, message: "the service is shutting down")
 
     public static func `internal`(_ detail: String) -> WireError {

@@ -180,6 +180,10 @@ struct Migrator: Service {
     let state: ServiceState
     let logger: Logger
 
+    private static func isUnavailable(_ error: any Error) -> Bool {
+        if case UnitOfWorkError.unavailable = error { true } else { false }
+    }
+
     func run() async throws {
         var delay = Duration.milliseconds(200)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -192,7 +196,7 @@ struct Migrator: Service {
                 return
             } catch  where Task.isCancelled || Task.isShuttingDownGracefully {
                 return
-            } catch  where CommandReplies.wireError(PostgresErrors.classify(error))?.code == .unavailable {
+            } catch  where Self.isUnavailable(PostgresErrors.classify(error)) {
                 logger.warning(
                     "Database unreachable at start-up; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 let wait = delay

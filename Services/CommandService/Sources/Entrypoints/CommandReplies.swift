@@ -3,7 +3,8 @@ import Domain
 
 /// How the service layer's answers and failures read on the wire (docs/PROTOCOL.md §4).
 ///
-/// Every failure maps to a stable code; what is not recognised is `internal`, and the caller logs it.
+/// Every failure maps to a stable code; what is not recognised has no code here, and the caller
+/// answers it as an unknown outcome (retryable) and logs it.
 enum CommandReplies {
     static func result(_ outcome: CommandOutcome) -> CommandResult {
         switch outcome {
@@ -33,11 +34,6 @@ enum CommandReplies {
         case is CancellationError:
             return .shuttingDown
         default:
-            // PostgresNIO's pool fails waiting requests with its own error type once it gives up
-            // connecting (its circuit breaker); that module is not ours to import, so match the name.
-            if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") {
-                return .unavailable("the database is unavailable: \(error)")
-            }
             return nil
         }
     }

@@ -77,6 +77,16 @@ public final class CommandServer: Service {
             outcome: reply.result?.outcome.rawValue ?? reply.error?.code.rawValue ?? "none", duration: duration)
     }
 
+    /// The position of a committed command's last event. The command is durable whatever happens
+    /// here: a failure is the store's unavailability, and the retry by command id gets the stored reply.
+    private func committedPosition(of mark: EventMark) async throws -> Int {
+        do {
+            return try await sequencer.position(of: mark)
+        } catch {
+            throw UnitOfWorkError.unavailable("committed, but its position is not known yet: \(error)")
+        }
+    }
+
     /// The reply, and the command type for metrics (`unknown` when the frame could not be read).
     private func reply(to request: RoutedRequest) async -> (CommandReply, String) {
         let decoded: DecodedCommand
@@ -104,7 +114,7 @@ public final class CommandServer: Service {
             var position: Int?
             if let mark = receipt.lastEvent {
                 position = sequencer.knownPosition(of: mark)
-                if position == nil { position = try await sequencer.position(of: mark) }
+                if position == nil { position = try await committedPosition(of: mark) }
             }
             logger.debug(
                 "Command applied",
@@ -112,10 +122,12 @@ public final class CommandServer: Service {
             return (.ok(commandID: id, result: CommandReplies.result(receipt.outcome), position: position), type)
         } catch {
             guard let wire = CommandReplies.wireError(error) else {
+                // A failure nobody foresaw may have come after the commit: answered as retryable,
+                // so that the client's retry with this command id learns the outcome (invariant 9).
                 logger.error(
                     "Command failed unexpectedly",
                     metadata: ["command_id": "\(id)", "type": "\(type)", "error": "\(String(reflecting: error))"])
-                return (.failure(commandID: id, error: .internal("the command failed unexpectedly: \(error)")), type)
+                return (.failure(commandID: id, error: .outcomeUnknown("\(error)")), type)
             }
             if wire.retryable {
                 logger.warning(

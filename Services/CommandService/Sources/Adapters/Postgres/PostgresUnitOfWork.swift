@@ -153,7 +153,22 @@ final class PostgresUnitOfWork: UnitOfWork {
 
     /// Sends the flush: in the transaction if one is open (or needed, to remove lines first),
     /// otherwise alone, committing as it ends (a group's unit).
+    ///
+    /// From the flush on, the unit may have committed whatever goes wrong (a connection dropped
+    /// before the answer to the flush or to `COMMIT` arrived, an answer that cannot be read): every
+    /// failure but a refused compare-and-set — which commits nothing — is the store's
+    /// unavailability then, so the client retries with the command id and learns the outcome.
     func commit() async throws -> EventMark? {
+        do {
+            return try await flush()
+        } catch {
+            let classified = PostgresErrors.classify(error)
+            if case UnitOfWorkError.conflict = classified { throw classified }
+            throw UnitOfWorkError.unavailable("the commit's outcome is unknown: \(error)")
+        }
+    }
+
+    private func flush() async throws -> EventMark? {
         let changes = repository.changes()
         if !changes.removedLineOrders.isEmpty {
             try await session.begin()
@@ -251,32 +266,5 @@ enum StoredOutcome {
     {
         StoredCommand(
             fingerprint: fingerprint, outcome: try decode(outcome, reference), lastEvent: lastSeq.map(EventMark.init))
-    }
-}
-
-/// Turns PostgreSQL's failures into the service layer's: lost races are conflicts (retry), a
-/// database that cannot be reached is unavailable; domain and service errors pass through.
-enum PostgresErrors {
-    static func classify(_ error: any Error) -> any Error {
-        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
-            return classify(inner)
-        }
-        guard let error = error as? PSQLError else { return error }
-        if let state = error.serverInfo?[.sqlState] {
-            switch state {
-            case "23505", "40001", "40P01":  // unique_violation, serialization_failure, deadlock_detected
-                return UnitOfWorkError.conflict(error.serverInfo?[.message] ?? state)
-            case let state where state.hasPrefix("08") || state.hasPrefix("57P"):  // connection, shutdown
-                return UnitOfWorkError.unavailable(error.serverInfo?[.message] ?? state)
-            default:
-                return error
-            }
-        }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
-            return UnitOfWorkError.unavailable("\(error.code)")
-        default:
-            return error
-        }
     }
 }
