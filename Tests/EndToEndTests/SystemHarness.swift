@@ -30,9 +30,16 @@ final class QueryProcess: Sendable {
     static func launch(
         command: CommandProcess, directory: URL, database: String = "query.sqlite", batchSize: Int? = nil
     ) async throws -> QueryProcess {
+        try await launch(commands: [command], directory: directory, database: database, batchSize: batchSize)
+    }
+
+    /// Following several command instances on one database (their endpoints as comma-separated lists).
+    static func launch(
+        commands: [CommandProcess], directory: URL, database: String = "query.sqlite", batchSize: Int? = nil
+    ) async throws -> QueryProcess {
         for _ in 0..<5 {
             let service = try QueryProcess(
-                command: command, databasePath: directory.appendingPathComponent(database).path,
+                commands: commands, databasePath: directory.appendingPathComponent(database).path,
                 logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
             let bound = try await eventually("cosmic-query answers HTTP", timeout: .seconds(60)) {
                 () async -> Bool? in
@@ -44,13 +51,14 @@ final class QueryProcess: Sendable {
         throw ProcessTestError("cosmic-query did not start after 5 attempts")
     }
 
-    private init(command: CommandProcess, databasePath: String, logFile: URL, batchSize: Int?) throws {
+    private init(commands: [CommandProcess], databasePath: String, logFile: URL, batchSize: Int?) throws {
         httpPort = try FreeTCPPort.next()
         self.databasePath = databasePath
         child = try ChildProcess(
             "cosmic-query",
             arguments: [
-                "serve", "--events-endpoint", command.eventsEndpoint, "--replay-endpoint", command.replayEndpoint,
+                "serve", "--events-endpoint", commands.map(\.eventsEndpoint).joined(separator: ","),
+                "--replay-endpoint", commands.map(\.replayEndpoint).joined(separator: ","),
                 "--database", databasePath, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
             ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []),
             logFile: logFile)

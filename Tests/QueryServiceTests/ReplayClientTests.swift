@@ -10,7 +10,7 @@ import Testing
 @Suite struct ReplayClientTests {
     func client(_ upstream: FakeUpstream, pageSize: Int = 30) -> ReplayClient {
         ReplayClient(
-            context: upstream.context, endpoint: upstream.replayEndpoint, timeout: .seconds(5), lanes: 2,
+            context: upstream.context, endpoints: [upstream.replayEndpoint], timeout: .seconds(5), lanes: 2,
             pageSize: pageSize)
     }
 
@@ -65,5 +65,25 @@ import Testing
             }
             #expect(error.position == unknown)
         }
+    }
+
+    /// Given every command instance's replay endpoint, requests go only to instances that are up:
+    /// one that is down (here, a path nobody binds) is never waited for.
+    @Test func severalInstancesAreAskedOnlyWhereTheyAreUp() async throws {
+        try await withUpstream { upstream async throws in
+            upstream.append(History.allocations(count: 100), publish: false)
+            let nobody =
+                "ipc://" + FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-none-\(UUID())").path
+            let replay = ReplayClient(
+                context: upstream.context, endpoints: [nobody, upstream.replayEndpoint], timeout: .seconds(5),
+                lanes: 2, pageSize: 30)
+            defer { replay.close() }
+            for _ in 0..<3 { #expect(try await positions(replay, from: 1, limit: 100) == Array(1...100)) }
+        }
+    }
+
+    @Test func endpointListsAreCommaSeparated() {
+        #expect(QueryConfiguration.endpoints("tcp://a:1") == ["tcp://a:1"])
+        #expect(QueryConfiguration.endpoints(" tcp://a:1 , tcp://b:2,") == ["tcp://a:1", "tcp://b:2"])
     }
 }

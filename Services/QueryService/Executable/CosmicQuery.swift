@@ -18,13 +18,13 @@ struct CosmicQuery: AsyncParsableCommand {
 struct Settings: ParsableArguments {
     @Option(
         help:
-            "ZeroMQ endpoint of the command service's events (env COSMIC_EVENTS_ENDPOINT, default tcp://127.0.0.1:5556)."
+            "ZeroMQ endpoint of the command service's events; with several command instances, each one's, comma-separated (env COSMIC_EVENTS_ENDPOINT, default tcp://127.0.0.1:5556)."
     )
     var eventsEndpoint: String?
 
     @Option(
         help:
-            "ZeroMQ endpoint of the command service's replay (env COSMIC_REPLAY_ENDPOINT, default tcp://127.0.0.1:5557)."
+            "ZeroMQ endpoint of the command service's replay; with several command instances, each one's, comma-separated (env COSMIC_REPLAY_ENDPOINT, default tcp://127.0.0.1:5557)."
     )
     var replayEndpoint: String?
 

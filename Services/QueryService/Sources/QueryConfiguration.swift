@@ -3,9 +3,10 @@ import Contracts
 /// Every setting of the read side in one value, so the executable, the tests and `rebuild` build the
 /// same service from flags, environment variables or code. Defaults suit one machine running everything.
 public struct QueryConfiguration: Sendable {
-    /// The command service's PUB socket (events and heartbeats).
+    /// The command service's PUB socket (events and heartbeats): one endpoint, or a comma-separated
+    /// list with one per command instance sharing the database (see `eventsEndpoints`).
     public var eventsEndpoint: String
-    /// The command service's replay ROUTER socket.
+    /// The command service's replay ROUTER socket: one endpoint, or a comma-separated list.
     public var replayEndpoint: String
     /// The SQLite file holding the projections and the checkpoint.
     public var databasePath: String
@@ -69,5 +70,18 @@ public struct QueryConfiguration: Sendable {
         self.receiveHighWaterMark = max(1, receiveHighWaterMark)
         self.sqliteBusyTimeout = sqliteBusyTimeout
         self.streamLifetime = streamLifetime
+    }
+
+    /// Every command instance's events endpoint. Exactly one instance publishes at a time (its relay
+    /// leads), and every instance sends heartbeats, so a reader subscribed to all of them keeps
+    /// following the log when the leader changes or dies.
+    public var eventsEndpoints: [String] { Self.endpoints(eventsEndpoint) }
+
+    /// Every command instance's replay endpoint; any of them answers from the same log.
+    public var replayEndpoints: [String] { Self.endpoints(replayEndpoint) }
+
+    /// The endpoints of a comma-separated list (an endpoint holds no blanks: they are dropped).
+    static func endpoints(_ list: String) -> [String] {
+        list.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
     }
 }

@@ -25,7 +25,7 @@ public enum Rebuild {
         let context = try ZMQContext()
         defer { context.terminate() }
         let replay = ReplayClient(
-            context: context, endpoint: configuration.replayEndpoint, timeout: configuration.replayTimeout)
+            context: context, endpoints: configuration.replayEndpoints, timeout: configuration.replayTimeout)
         defer { replay.close() }
         var backoff = Backoff(maximum: configuration.maxRetryDelay)
         var giveUpAt = ContinuousClock.now + patience

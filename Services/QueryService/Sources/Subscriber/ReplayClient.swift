@@ -26,14 +26,15 @@ final class ReplayClient {
     private var knownHead = 0
 
     /// - Parameters:
+    ///   - endpoints: the replay sockets of every command instance; any of them answers from the one log.
     ///   - lanes: pages in flight at once (each on its own DEALER).
     ///   - pageSize: the most events asked for in one request.
     init(
-        context: ZMQContext, endpoint: String, timeout: Duration, lanes: Int = 2,
+        context: ZMQContext, endpoints: [String], timeout: Duration, lanes: Int = 2,
         pageSize: Int = WireLimits.maximumReplayLimit
     ) {
         precondition(lanes >= 1 && (1...WireLimits.maximumReplayLimit).contains(pageSize))
-        self.lanes = (0..<lanes).map { _ in ReplayLane(context: context, endpoint: endpoint, timeout: timeout) }
+        self.lanes = (0..<lanes).map { _ in ReplayLane(context: context, endpoints: endpoints, timeout: timeout) }
         self.pageSize = pageSize
     }
 
@@ -118,17 +119,21 @@ final class ReplayClient {
 ///
 /// Following the protocol's advice, a request that times out closes the DEALER and the next request
 /// opens a fresh one, so a late reply to an abandoned request can never be taken for a new one.
+/// Given several command instances, the DEALER connects to all of them and sends each request to
+/// one whose connection is up (`ZMQ_IMMEDIATE`): a dead instance is never waited for.
 private final class ReplayLane: Sendable {
     private let context: ZMQContext
-    private let endpoint: String
+    private let endpoints: [String]
     private let timeout: Duration
     private let socket = Mutex<OwnedSocket?>(nil)
 
-    init(context: ZMQContext, endpoint: String, timeout: Duration) {
+    init(context: ZMQContext, endpoints: [String], timeout: Duration) {
         self.context = context
-        self.endpoint = endpoint
+        self.endpoints = endpoints
         self.timeout = timeout
     }
+
+    private var endpoint: String { endpoints.joined(separator: ",") }
 
     func close() {
         socket.withLock { $0.take() }?.close()
@@ -176,8 +181,10 @@ private final class ReplayLane: Sendable {
             if let socket { return socket }
             let opened = try OwnedSocket(
                 context: context, kind: .dealer,
-                options: SocketOptions(reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1)),
-                connect: [endpoint])
+                options: SocketOptions(
+                    reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1),
+                    immediate: endpoints.count > 1),
+                connect: endpoints)
             socket = opened
             return opened
         }

@@ -51,7 +51,7 @@ private struct SubscriberLoop {
     init(_ subscriber: Subscriber) {
         self.subscriber = subscriber
         replay = ReplayClient(
-            context: subscriber.context, endpoint: subscriber.configuration.replayEndpoint,
+            context: subscriber.context, endpoints: subscriber.configuration.replayEndpoints,
             timeout: subscriber.configuration.replayTimeout)
         backoff = Backoff(maximum: subscriber.configuration.maxRetryDelay)
     }
@@ -152,7 +152,7 @@ private struct SubscriberLoop {
                 receiveHighWaterMark: configuration.receiveHighWaterMark, subscriptions: [""],
                 reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1),
                 receiveBufferCapacity: configuration.receiveHighWaterMark),
-            connect: [configuration.eventsEndpoint])
+            connect: configuration.eventsEndpoints)
     }
 
     private mutating func heardFromUpstream() {

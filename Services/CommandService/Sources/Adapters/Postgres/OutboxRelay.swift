@@ -21,8 +21,8 @@ import Synchronization
 /// a session-level advisory lock on a dedicated connection. The others try again every second and
 /// take over when the leader's session ends. The leader is woken by its own sequencer's rounds, and
 /// on a short tick it runs a round itself, so that events committed by another instance (or one that
-/// crashed between commit and numbering) get positions too. It sends a heartbeat carrying the head at
-/// least once a second.
+/// crashed between commit and numbering) get positions too. Every relay, leading or not, sends a
+/// heartbeat carrying the published head at least once a second.
 public final class OutboxRelay: Service {
     public struct Settings: Sendable {
         /// How often the leader looks for events committed elsewhere (and numbers them).
@@ -164,6 +164,7 @@ public final class OutboxRelay: Service {
                     """, logger: logger
                 ).collect().count
             }
+            var lastHeartbeat: ContinuousClock.Instant?
             while !stopping {
                 if try await tryLock(connection) {
                     setLeading(true)
@@ -171,9 +172,13 @@ public final class OutboxRelay: Service {
                     break
                 }
                 let attempt = ContinuousClock.now
-                while !stopping && ContinuousClock.now - attempt < settings.electionRetry {
+                repeat {
+                    if lastHeartbeat.map({ ContinuousClock.now - $0 >= settings.heartbeatInterval }) ?? true {
+                        lastHeartbeat = .now
+                        try await beatAsFollower(on: connection)
+                    }
                     guard await wakeups.next() != nil else { break }
-                }
+                } while !stopping && ContinuousClock.now - attempt < settings.electionRetry
             }
         } catch {
             logger.warning(
@@ -181,6 +186,22 @@ public final class OutboxRelay: Service {
         }
         setLeading(false)
         try? await connection.close()
+    }
+
+    /// A relay that does not lead still sends heartbeats, carrying what the leader has published:
+    /// a reader subscribed to every instance hears the head from each, so it notices a silent tail
+    /// and stays connected whichever instance leads, and when the leader dies.
+    private func beatAsFollower(on connection: PostgresConnection) async throws {
+        let published = try await onSession(connection) { [logger] connection in
+            var published = 0
+            for try await value in try await connection.query(
+                "SELECT published FROM event_relay WHERE id = 1", logger: logger
+            ).decode(Int.self) { published = value }
+            return published
+        }
+        try socket.send([
+            Array(Topic.heartbeat.utf8), Array(EventCodec.encode(Heartbeat(head: published, time: Date()))),
+        ])
     }
 
     private func setLeading(_ leading: Bool) {
