@@ -15,8 +15,8 @@ import Testing
         try await withProxiedService { proxy, app, url in
             let client = try TestDealer(app.commandEndpoint)
             try await expectOK(client.send(Wire.createBatch("first", ref: "b-1", sku: "LAMP", qty: 10)))
-            // `BEGIN;` is what a sequencing round sends (a unit of work sends `BEGIN`).
-            proxy.arm(on: "BEGIN;", cut: .beforeForwarding, times: .max)
+            // A sequencing round locks the head first; nothing else sends this statement.
+            proxy.arm(on: "SELECT head FROM event_head WHERE id = 1 FOR UPDATE", cut: .beforeForwarding, times: .max)
             let request = Wire.createBatch("second", ref: "b-2", sku: "LAMP", qty: 5)
             let reply = try await client.command(request)
             #expect(reply.status == .error)
@@ -65,18 +65,41 @@ import Testing
         }
     }
 
+    /// A connection broken in the middle of a command's transaction ends that unit of work and
+    /// gives its lease back: with a pool of two connections, five such breaks in a row would exhaust
+    /// it if any unit of work kept waiting on a connection that is gone.
+    @Test func aConnectionBrokenMidTransactionGivesItsLeaseBack() async throws {
+        try await withProxiedService(configure: { $0.poolSize = 2 }) { proxy, app, url in
+            let client = try TestDealer(app.commandEndpoint)
+            // A command alone sends `BEGIN`, then looks its id up: break the connection there.
+            proxy.arm(on: "cosmic.PreviousOutcome", cut: .beforeForwarding, times: 5)
+            var attempt = 0
+            while proxy.cutCount < 5, attempt < 20 {
+                attempt += 1
+                let reply = try await client.command(
+                    Wire.createBatch("broken-\(attempt)", ref: "b-\(attempt)", sku: "LAMP", qty: 1))
+                #expect(reply.error?.code == .unavailable, "\(reply)")
+            }
+            #expect(proxy.cutCount == 5)
+            proxy.disarm()
+            try await expectOK(client.send(Wire.createBatch("after", ref: "b-after", sku: "LAMP", qty: 1)))
+            #expect(try await ServiceHarness.scalar(url, "SELECT count(*) FROM batches") == 1)
+        }
+    }
+
     private func expectOK(_ reply: CommandReply) throws {
         guard reply.status == .ok else { throw HarnessError("not ok: \(reply)") }
     }
 
     /// A service on a fresh database reached through a `FaultProxy`; `url` is the direct one.
     private func withProxiedService(
+        configure: (inout CommandServiceConfiguration) -> Void = { _ in },
         _ body: (FaultProxy, CommandServiceApp, _ url: String) async throws -> Void
     ) async throws {
         try await ServiceHarness.withDatabase { url in
             let proxy = try FaultProxy(upstreamPort: URLComponents(string: url)!.port!)
             defer { proxy.stop() }
-            try await ServiceHarness.withService(proxy.url(replacingPortOf: url)) { app in
+            try await ServiceHarness.withService(proxy.url(replacingPortOf: url), configure: configure) { app in
                 try await body(proxy, app, url)
             }
         }

@@ -23,7 +23,7 @@ public final class CommandServiceApp: Sendable {
 
     private let context: ZMQContext
     private let sockets: [OwnedSocket]
-    private let client: PostgresClient
+    private let client: DatabasePool
     private let relay: OutboxRelay
     private let group: ServiceGroup
     private let boundHTTPPort: BoundPort
@@ -45,7 +45,7 @@ public final class CommandServiceApp: Sendable {
 
         var database = try DatabaseURL.configuration(configuration.databaseURL)
         database.options.maximumConnections = configuration.poolSize
-        let client = PostgresClient(configuration: database, backgroundLogger: logger)
+        let client = DatabasePool(configuration: database, logger: logger)
 
         let context = try ZMQContext()
         let commands = try OwnedSocket(
@@ -156,7 +156,7 @@ public final class CommandServiceApp: Sendable {
         await Self.health(state: state, relay: relay, client: client, logger: logger)
     }
 
-    static func health(state: ServiceState, relay: OutboxRelay, client: PostgresClient, logger: Logger) async
+    static func health(state: ServiceState, relay: OutboxRelay, client: DatabasePool, logger: Logger) async
         -> HealthReport
     {
         let status = try? await Deadline.run(within: .seconds(1)) {
@@ -176,7 +176,7 @@ private final class BoundPort: Sendable {
 /// Applies the schema migrations at start-up, retrying while the database cannot be reached, then
 /// lets the service serve. A migration that fails for another reason stops the service.
 struct Migrator: Service {
-    let client: PostgresClient
+    let client: DatabasePool
     let state: ServiceState
     let logger: Logger
 

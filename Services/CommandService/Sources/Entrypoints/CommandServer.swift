@@ -129,7 +129,8 @@ public final class CommandServer: Service {
                     metadata: ["command_id": "\(id)", "type": "\(type)", "error": "\(String(reflecting: error))"])
                 return (.failure(commandID: id, error: .outcomeUnknown("\(error)")), type)
             }
-            if wire.retryable {
+            // A command cancelled at its deadline was answered and logged as late already.
+            if wire.retryable, !(error is CancellationError) {
                 logger.warning(
                     "Command not processed",
                     metadata: [

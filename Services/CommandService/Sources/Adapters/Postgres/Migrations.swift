@@ -120,26 +120,27 @@ public enum Migrations {
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.
     static let lockKey = 7_310_422_001
 
-    public static func apply(on client: PostgresClient, logger: Logger) async throws {
+    public static func apply(on client: any ConnectionSource, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-            try await connection.query(
+            try await connection.checkedQuery("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.checkedQuery(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: logger)
             var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
-                .decode(Int.self)
-            {
+            for try await version in try await connection.checkedQuery(
+                "SELECT version FROM schema_migrations", logger: logger
+            )
+            .decode(Int.self) {
                 applied.insert(version)
             }
             for step in steps where !applied.contains(step.version) {
                 logger.info("Applying migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
                 for statement in step.sql {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.checkedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.checkedQuery(
                     "INSERT INTO schema_migrations (version, name) VALUES (\(step.version), \(step.name))",
                     logger: logger)
             }

@@ -155,7 +155,7 @@ public final class OutboxRelay: Service {
             // means publishing a few events again (readers discard them), and a flush per batch
             // would hold up the next batch of every command's events by one disk write.
             _ = try await onSession(connection) { [logger] connection in
-                try await connection.query(
+                try await connection.checkedQuery(
                     """
                     SELECT set_config('tcp_keepalives_idle', '5', false),
                            set_config('tcp_keepalives_interval', '2', false),
@@ -194,7 +194,7 @@ public final class OutboxRelay: Service {
     private func beatAsFollower(on connection: PostgresConnection) async throws {
         let published = try await onSession(connection) { [logger] connection in
             var published = 0
-            for try await value in try await connection.query(
+            for try await value in try await connection.checkedQuery(
                 "SELECT published FROM event_relay WHERE id = 1", logger: logger
             ).decode(Int.self) { published = value }
             return published
@@ -213,7 +213,7 @@ public final class OutboxRelay: Service {
     private func tryLock(_ connection: PostgresConnection) async throws -> Bool {
         try await onSession(connection) { [logger] connection in
             var locked = false
-            for try await value in try await connection.query(
+            for try await value in try await connection.checkedQuery(
                 "SELECT pg_try_advisory_lock(\(Self.leadershipLockKey))", logger: logger
             ).decode(Bool.self) { locked = value }
             return locked
@@ -346,7 +346,7 @@ public final class OutboxRelay: Service {
     }
 
     private static func marks(on connection: PostgresConnection, logger: Logger) async throws -> (Int, Int) {
-        for try await marks in try await connection.query(
+        for try await marks in try await connection.checkedQuery(
             "SELECT head, published FROM event_head, event_relay WHERE event_head.id = 1 AND event_relay.id = 1",
             logger: logger
         ).decode((Int, Int).self) { return marks }
@@ -354,16 +354,18 @@ public final class OutboxRelay: Service {
     }
 
     /// How far the log is numbered and published, for `/health`.
-    public static func status(client: PostgresClient, logger: Logger) async throws -> OutboxStatus {
-        let rows = try await client.query(
-            """
-            SELECT head, published, (SELECT count(*) FROM event_log WHERE position IS NULL)::bigint
-            FROM event_head, event_relay WHERE event_head.id = 1 AND event_relay.id = 1
-            """, logger: logger)
-        for try await (head, published, unpositioned) in rows.decode((Int, Int, Int).self) {
-            return OutboxStatus(head: head, published: published, unpositioned: unpositioned)
+    public static func status(client: any ConnectionSource, logger: Logger) async throws -> OutboxStatus {
+        try await client.withConnection { connection in
+            let rows = try await connection.checkedQuery(
+                """
+                SELECT head, published, (SELECT count(*) FROM event_log WHERE position IS NULL)::bigint
+                FROM event_head, event_relay WHERE event_head.id = 1 AND event_relay.id = 1
+                """, logger: logger)
+            for try await (head, published, unpositioned) in rows.decode((Int, Int, Int).self) {
+                return OutboxStatus(head: head, published: published, unpositioned: unpositioned)
+            }
+            throw OutboxRelayError.noHead
         }
-        throw OutboxRelayError.noHead
     }
 }
 

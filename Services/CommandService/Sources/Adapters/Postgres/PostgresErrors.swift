@@ -43,7 +43,7 @@ enum PostgresErrors {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         (error as? PSQLError).map { "\($0.code)" } ?? "\(error)"
     }
 }

@@ -12,10 +12,10 @@ import PostgresNIO
 /// visible, and writers stay parallel — they never wait for each other, only for a round of this.
 /// One aggregate's events keep their order because its writers are serialized by its version.
 public struct PostgresEventLog: Sendable {
-    let client: PostgresClient
+    let client: any ConnectionSource
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ConnectionSource, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -27,19 +27,22 @@ public struct PostgresEventLog: Sendable {
         // Most rounds find nothing (groups number their own events): ask without taking the head's
         // row lock, which a group holds until it commits. An event committed before this call is
         // visible to this read, so skipping the round cannot leave it unnumbered.
-        var pending = false
-        for try await exists in try await client.query(
-            "SELECT EXISTS (SELECT 1 FROM event_log WHERE position IS NULL)", logger: logger
-        ).decode(Bool.self) { pending = exists }
+        let pending = try await client.withConnection { [logger] connection in
+            var pending = false
+            for try await exists in try await connection.checkedQuery(
+                "SELECT EXISTS (SELECT 1 FROM event_log WHERE position IS NULL)", logger: logger
+            ).decode(Bool.self) { pending = exists }
+            return pending
+        }
         guard pending else { return [] }
         var all: [(mark: EventMark, position: Int)] = []
         while true {
             let round = try await client.withTransaction(logger: logger) { connection in
                 var head = 0
-                for try await value in try await connection.query(
+                for try await value in try await connection.checkedQuery(
                     "SELECT head FROM event_head WHERE id = 1 FOR UPDATE", logger: logger
                 ).decode(Int.self) { head = value }
-                let rows = try await connection.query(
+                let rows = try await connection.checkedQuery(
                     """
                     WITH pending AS (
                         SELECT seq FROM event_log WHERE position IS NULL ORDER BY seq LIMIT \(batchSize)
@@ -55,7 +58,7 @@ public struct PostgresEventLog: Sendable {
                     numbered.append((EventMark(seq), position))
                 }
                 if !numbered.isEmpty {
-                    try await connection.query(
+                    try await connection.checkedQuery(
                         "UPDATE event_head SET head = \(head + numbered.count) WHERE id = 1", logger: logger)
                 }
                 return numbered
@@ -82,19 +85,27 @@ public struct PostgresEventLog: Sendable {
 
     /// Up to `limit` events from `position` on, in position order.
     public func events(from position: Int, limit: Int) async throws -> [EventEnvelope] {
-        try await Self.envelopes(eventRows(from: position, limit: limit))
+        try await client.withConnection { connection in
+            try await Self.envelopes(eventRows(from: position, limit: limit, on: connection))
+        }
     }
 
     /// A replay response of up to `limit` events from `position` on, written from the stored rows
     /// without parsing their payloads (see ``StoredEnvelope``).
     public func replayPage(from position: Int, limit: Int, head: Int) async throws -> [UInt8] {
-        var page = ReplayPageWriter(expectedEvents: limit)
-        try await Self.forEachStored(eventRows(from: position, limit: limit)) { try page.append($0) }
-        return page.finish(head: head)
+        try await client.withConnection { connection in
+            var page = ReplayPageWriter(expectedEvents: limit)
+            try await Self.forEachStored(eventRows(from: position, limit: limit, on: connection)) {
+                try page.append($0)
+            }
+            return page.finish(head: head)
+        }
     }
 
-    private func eventRows(from position: Int, limit: Int) async throws -> PostgresRowSequence {
-        try await client.query(
+    private func eventRows(
+        from position: Int, limit: Int, on connection: PostgresConnection
+    ) async throws -> PostgresRowSequence {
+        try await connection.checkedQuery(
             """
             SELECT \(unescaped: Self.envelopeColumns) FROM event_log
             WHERE position >= \(position) ORDER BY position LIMIT \(limit)
@@ -161,8 +172,12 @@ public struct PostgresEventLog: Sendable {
     }
 
     private func single(_ query: PostgresQuery) async throws -> Int? {
-        var result: Int?
-        for try await value in try await client.query(query, logger: logger).decode(Int?.self) { result = value }
-        return result
+        try await client.withConnection { [logger] connection in
+            var result: Int?
+            for try await value in try await connection.checkedQuery(query, logger: logger).decode(Int?.self) {
+                result = value
+            }
+            return result
+        }
     }
 }

@@ -70,7 +70,7 @@ final class PostgresProductRepository: ProductRepository {
             product = entry.product
             tracked[product.sku]!.consulted = true
         } else {
-            let owner = try await connection.query(
+            let owner = try await connection.checkedQuery(
                 "SELECT sku FROM batches WHERE reference = \(reference.rawValue)", logger: logger)
             var sku: SKU?
             for try await raw in owner.decode(String.self) { sku = SKU(unchecked: raw) }
@@ -162,7 +162,7 @@ final class PostgresProductRepository: ProductRepository {
     }
 
     private func orderLines(_ orderID: OrderID, _ sku: SKU) async throws -> [BatchReference: [OrderLine]] {
-        let rows = try await connection.query(
+        let rows = try await connection.checkedQuery(
             """
             SELECT batch_reference, quantity FROM allocations WHERE orderid = \(orderID.rawValue) AND sku = \(sku.rawValue)
             """, logger: logger)
@@ -178,7 +178,7 @@ final class PostgresProductRepository: ProductRepository {
     private func newestLines(of reference: BatchReference, covering excess: Int) async throws
         -> [BatchReference: [OrderLine]]
     {
-        let rows = try await connection.query(
+        let rows = try await connection.checkedQuery(
             """
             SELECT orderid, sku, quantity FROM (
                 SELECT orderid, sku, quantity, seq, sum(quantity) OVER (ORDER BY seq DESC) - quantity AS newer

@@ -19,7 +19,7 @@ final class PostgresSession {
     /// Opens the transaction, unless it is open already.
     func begin() async throws {
         guard !inTransaction else { return }
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.checkedQuery("BEGIN", logger: logger)
         inTransaction = true
     }
 
@@ -27,11 +27,11 @@ final class PostgresSession {
     func end(commit: Bool) async throws {
         guard inTransaction else { return }
         if commit {
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.checkedQuery("COMMIT", logger: logger)
             inTransaction = false
         } else {
             inTransaction = false
-            try await connection.query("ROLLBACK", logger: logger)
+            try await connection.checkedQuery("ROLLBACK", logger: logger)
         }
     }
 }

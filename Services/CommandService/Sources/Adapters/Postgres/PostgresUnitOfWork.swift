@@ -15,7 +15,7 @@ import PostgresNIO
 /// a transaction or locks, and its flush commits as it ends: two round trips for the whole group
 /// (`PostgresSession`).
 public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
-    let client: PostgresClient
+    let client: any ConnectionSource
     let logger: Logger
     let lockOnLoad: Bool
     let sequencer: Sequencer?
@@ -23,7 +23,7 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     /// - Parameter sequencer: when given, units serving a group commit number their events
     ///   themselves and tell it the positions (see `Statements.Flush`); otherwise every event is
     ///   left to a sequencing round after commit.
-    public init(client: PostgresClient, logger: Logger, lockOnLoad: Bool = true, sequencer: Sequencer? = nil) {
+    public init(client: any ConnectionSource, logger: Logger, lockOnLoad: Bool = true, sequencer: Sequencer? = nil) {
         self.client = client
         self.logger = logger
         self.lockOnLoad = lockOnLoad

@@ -212,7 +212,8 @@ extension PostgresConnection {
     func execute<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws
         -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
     {
-        try await execute(Prepared<Text>(bindings: bindings), logger: logger)
+        try checkOpen()
+        return try await execute(Prepared<Text>(bindings: bindings), logger: logger)
     }
 
     /// Runs `Text` for its effect (a lock, a delete), reading its rows to the end and dropping them.

@@ -1,0 +1,197 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The command service's connections: PostgresNIO's pool, swapped for a fresh one as soon as the
+/// database accepts connections again after an outage.
+///
+/// PostgresNIO's pool retries a failed connection after a backoff that grows with every failure
+/// (100 ms × 1.25ⁿ up to a minute, not configurable) and keeps every lease waiting until then: after
+/// an outage of a few seconds it notices that the database is back seconds late, and the commands
+/// in between time out. So a watcher looks every `checkInterval` for a lease that has waited
+/// `stall` or longer while no connection of the pool is in use. Then it connects once itself. If
+/// that fails, there is an outage; if it works after one, with the pool still granting nothing, the
+/// database is back and only the pool has not noticed: a fresh pool (started beforehand, so it is
+/// ready) becomes current, the old one is closed, and the leases that waited in it ask the fresh one. No work runs on a pool that is closed this way: a lease it grants after
+/// the swap is handed back unused.
+public final class DatabasePool: ConnectionSource, Service {
+    /// How often the watcher looks for a stalled lease.
+    public static let checkInterval: Duration = .milliseconds(50)
+    /// How long a lease may wait, with no connection in use, before the watcher checks the database.
+    public static let stall: Duration = .milliseconds(200)
+
+    /// A pool: PostgresNIO's `PostgresClient`, or a test's stand-in.
+    protocol Source: ConnectionSource {
+        func run() async
+    }
+
+    private struct Pool {
+        let client: any Source
+        var running: Task<Void, Never>?
+    }
+
+    private struct State {
+        var current: Pool
+        var standby: Pool
+        /// Counts the swaps: a lease knows which pool it asked.
+        var generation = 0
+        var waitingSince: [Int: ContinuousClock.Instant] = [:]
+        var nextTicket = 0
+        /// Bodies running on a connection of the current pool.
+        var inUse = 0
+        /// The database refused the watcher since the current pool last granted a lease.
+        var outageSeen = false
+    }
+
+    /// Why a lease was handed back unused: its pool is no longer current, or its connection closed.
+    private enum Unused: Error, CustomStringConvertible {
+        case replaced
+        case closed
+
+        var description: String {
+            switch self {
+            case .replaced: "the pool was replaced"
+            case .closed: "the connection to the database is closed"
+            }
+        }
+    }
+
+    private let makePool: @Sendable () -> any Source
+    private let databaseAnswers: @Sendable () async -> Bool
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    public convenience init(configuration: PostgresClient.Configuration, logger: Logger) {
+        let probe = configuration.dedicatedConnection(connectTimeout: .seconds(1))
+        self.init(
+            makePool: { PostgresClient(configuration: configuration, backgroundLogger: logger) },
+            databaseAnswers: {
+                guard
+                    let connection = try? await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+                else { return false }
+                try? await connection.close()
+                return true
+            }, logger: logger)
+    }
+
+    /// - Parameters:
+    ///   - makePool: makes a pool; the first is current, later ones replace it.
+    ///   - databaseAnswers: whether a connection of its own can be opened now.
+    init(
+        makePool: @escaping @Sendable () -> any Source, databaseAnswers: @escaping @Sendable () async -> Bool,
+        logger: Logger
+    ) {
+        self.makePool = makePool
+        self.databaseAnswers = databaseAnswers
+        self.logger = logger
+        self.state = Mutex(State(current: Pool(client: makePool()), standby: Pool(client: makePool())))
+    }
+
+    /// How many times the pool was swapped for a fresh one.
+    public var swaps: Int { state.withLock { $0.generation } }
+
+    public func withConnection<T: Sendable>(
+        _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var closedLeases = 0
+        while true {
+            let (client, generation, ticket) = state.withLock { state in
+                state.nextTicket &+= 1
+                state.waitingSince[state.nextTicket] = .now
+                return (state.current.client, state.generation, state.nextTicket)
+            }
+            var ran = false
+            do {
+                return try await client.withConnection { connection in
+                    try state.withLock { state in
+                        state.waitingSince[ticket] = nil
+                        guard state.generation == generation else { throw Unused.replaced }
+                        // One that closed before the pool saw it: handed back, another one leased.
+                        guard !connection.isClosed else { throw Unused.closed }
+                        state.inUse += 1
+                        state.outageSeen = false
+                    }
+                    ran = true
+                    defer { state.withLock { $0.inUse -= 1 } }
+                    return try await body(connection)
+                }
+            } catch {
+                guard !ran else { throw error }
+                let unused = (error as? Unused).map { UnitOfWorkError.unavailable($0.description) }
+                guard !Task.isCancelled else { throw unused ?? error }
+                let swapped = state.withLock { state in
+                    state.waitingSince[ticket] = nil
+                    return state.generation != generation
+                }
+                // Refused or handed back by a pool closed meanwhile: nothing ran, ask the fresh one.
+                if swapped { continue }
+                if case Unused.closed = error, closedLeases < 3 {
+                    closedLeases += 1
+                    continue
+                }
+                throw unused ?? error
+            }
+        }
+    }
+
+    /// Runs the pools and the watcher until a graceful shutdown, then closes the pools.
+    public func run() async {
+        state.withLock { state in
+            state.current.running = Self.start(state.current.client)
+            state.standby.running = Self.start(state.standby.client)
+        }
+        await cancelWhenGracefulShutdown { await self.watch() }
+        let running = state.withLock { [$0.current.running, $0.standby.running] }
+        for task in running {
+            task?.cancel()
+            await task?.value
+        }
+    }
+
+    private static func start(_ client: any Source) -> Task<Void, Never> {
+        Task { await client.run() }
+    }
+
+    private func watch() async {
+        while (try? await Task.sleep(for: Self.checkInterval)) != nil {
+            guard stalled() else { continue }
+            if await databaseAnswers() {
+                swap()
+            } else {
+                state.withLock { $0.outageSeen = true }
+            }
+        }
+    }
+
+    private func stalled() -> Bool {
+        state.withLock { state in
+            guard state.inUse == 0, let oldest = state.waitingSince.values.min() else { return false }
+            return oldest.duration(to: .now) >= Self.stall
+        }
+    }
+
+    private func swap() {
+        let fresh = Pool(client: makePool())
+        let closed: Task<Void, Never>? = state.withLock { state in
+            // Only after an outage: a database that is merely slow to connect to (a busy host, a
+            // remote link) keeps leases waiting too, and a fresh pool would not connect sooner. And
+            // not when a lease was granted since the check: that pool works after all.
+            guard state.outageSeen, state.inUse == 0 else { return nil }
+            let closed = state.current.running
+            state.current = state.standby
+            state.standby = fresh
+            state.standby.running = Self.start(fresh.client)
+            state.generation += 1
+            state.outageSeen = false
+            // Those leases ask again, and wait afresh, in the fresh pool.
+            state.waitingSince = [:]
+            return closed
+        }
+        guard let closed else { return }
+        logger.warning("The database is back but the pool has not noticed: swapped it for a fresh one")
+        closed.cancel()
+    }
+}
+
+extension PostgresClient: DatabasePool.Source {}
