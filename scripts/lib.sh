@@ -9,6 +9,7 @@ ensure_packages() {
     dpkg -s libzmq3-dev >/dev/null 2>&1 || missing+=(libzmq3-dev)
     dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
     dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)  # renders the query dashboard in tests
+    dpkg -s python3-yaml >/dev/null 2>&1 || missing+=(python3-yaml)  # reads the compose file as docker-compose 1.29 does
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         missing+=(postgresql)
     fi

@@ -19,7 +19,7 @@ struct CommandClient {
             context = try ZMQContext()
             socket = try OwnedSocket(context: context, kind: .dealer, connect: [endpoint])
         } catch {
-            throw fail(.badInput, "cannot open a socket to \(endpoint): \(error)")
+            throw fail(.badInput, "cannot open a socket to \(endpoint): \(error)\n" + Hint.endpoint)
         }
         defer {
             socket.close()
@@ -37,6 +37,8 @@ struct CommandClient {
                 })
             if let answer, case .success(let reply) = CommandCodec.decodeReply(answer[0]) { return reply }
         }
-        throw fail(.unavailable, "no answer from the command service at \(endpoint) within \(timeout)")
+        throw fail(
+            .unavailable,
+            "no answer from the command service at \(endpoint) within \(timeout)\n" + Hint.commandUnreachable(endpoint))
     }
 }

@@ -2,52 +2,144 @@ import Foundation
 import TestSupport
 import Testing
 
-/// compose/docker-compose.yml must configure the services with exactly the settings the binaries
-/// accept: a misspelt variable would be silently ignored in a container, so it is caught here.
+/// compose/docker-compose.yml must stay valid for both Compose v2 (`docker compose`) and Debian's
+/// docker-compose 1.29, and must configure the services with exactly the settings the binaries
+/// accept (a misspelt variable would be silently ignored in a container). The file is parsed as
+/// docker-compose 1.29 parses it (PyYAML, which resolves the `<<` merges); each compose
+/// implementation installed here also validates it itself. scripts/compose-check runs it for real.
 @Suite struct ComposeFileTests {
-    /// Each service of the compose file: its command line and the COSMIC_* variables it sets.
-    struct ComposeService {
-        var command: [String] = []
-        var variables: [String] = []
+    static let root = Executables.packageRoot
+    static let composeFile = root.appendingPathComponent("compose/docker-compose.yml")
+
+    /// The services of the parsed file, by name.
+    static func services() throws -> [String: [String: Any]] {
+        let file = try parsed()
+        return try #require(file["services"] as? [String: [String: Any]], "no services in \(file.keys)")
     }
 
-    func services() throws -> [String: ComposeService] {
-        let text = try String(
-            contentsOf: Executables.packageRoot.appendingPathComponent("compose/docker-compose.yml"), encoding: .utf8)
-        var services: [String: ComposeService] = [:]
-        var current: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let indent = line.prefix { $0 == " " }.count
-            let content = line.trimmingCharacters(in: .whitespaces)
-            if content.hasPrefix("#") || content.isEmpty { continue }
-            if indent == 0 { current = nil }
-            if indent == 2, content.hasSuffix(":"), line.hasPrefix("  ") {
-                current = String(content.dropLast())
-                continue
+    /// The file as docker-compose 1.29 reads it: `yaml.safe_load`, here printed as JSON.
+    static func parsed() throws -> [String: Any] {
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"
+        let result = try run(python, ["-c", script, composeFile.path])
+        #expect(result.status == 0, "python3 with PyYAML (Debian's python3-yaml, which scripts/test installs)")
+        return try #require(JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    }
+
+    /// Runs a program found on the PATH (or by its path) and returns its status and output.
+    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        process.currentDirectoryURL = root
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func available(_ program: String, _ arguments: [String]) -> Bool {
+        (try? run(program, arguments).status) == 0
+    }
+
+    static let composeV1 = available("docker-compose", ["version"])
+    static let composeV2 = available("docker", ["compose", "version"])
+
+    // MARK: What both Compose versions accept
+
+    @Test func onlyTopLevelKeysComposeV1Accepts() throws {
+        // docker-compose 1.29's schema: these, and extension fields `x-…`; a top-level `name:`
+        // makes it refuse the whole file, so the project name lives in compose/.env.
+        let allowed: Set = ["version", "services", "networks", "volumes", "secrets", "configs"]
+        for key in try Self.parsed().keys {
+            #expect(
+                allowed.contains(key) || key.hasPrefix("x-"), "docker-compose 1.29 refuses the top-level key \(key)")
+        }
+        let environment = try String(contentsOf: Self.root.appendingPathComponent("compose/.env"), encoding: .utf8)
+        #expect(environment.split(separator: "\n").contains("COMPOSE_PROJECT_NAME=cosmic"))
+    }
+
+    @Test(.enabled(if: composeV1)) func dockerCompose129AcceptsIt() throws {
+        let result = try Self.run("docker-compose", ["-f", Self.composeFile.path, "config", "-q"])
+        #expect(result.status == 0, "docker-compose config: \(result.output)")
+    }
+
+    @Test(.enabled(if: composeV2)) func dockerComposeV2AcceptsIt() throws {
+        let result = try Self.run("docker", ["compose", "-f", Self.composeFile.path, "config"])
+        #expect(result.status == 0, "docker compose config: \(result.output)")
+        #expect(result.output.hasPrefix("name: cosmic"), "the project name, from compose/.env")
+    }
+
+    // MARK: Health, start order, shutdown and scaling
+
+    @Test func everyServiceIsHealthCheckedWithAToolItsImageHas() async throws {
+        for (name, service) in try Self.services() {
+            let test = try #require((service["healthcheck"] as? [String: Any])?["test"] as? [String], "\(name)")
+            if service["image"] as? String == "cosmic:latest" {
+                // The image has no curl: `cosmic health` is the probe. Its command line must parse:
+                // it answers healthy (0) or not (1), never a usage error (64).
+                #expect(Array(test.prefix(3)) == ["CMD", "cosmic", "health"], "\(name): \(test)")
+                let probe = try await Executables.run("cosmic", Array(test.dropFirst(2)))
+                #expect([0, 1].contains(probe.status), "\(name): \(test) exited \(probe.status)")
+            } else {
+                #expect(test.joined(separator: " ").contains("pg_isready"), "\(name): \(test)")
             }
-            guard let name = current else { continue }
-            if content.hasPrefix("command: [") {
-                let list = content.dropFirst("command:".count).trimmingCharacters(in: .whitespaces)
-                services[name, default: ComposeService()].command = try JSONDecoder().decode(
-                    [String].self, from: Data(list.utf8))
-            } else if content.hasPrefix("COSMIC_"), let key = content.split(separator: ":").first {
-                services[name, default: ComposeService()].variables.append(String(key))
+            #expect(service["stop_grace_period"] != nil, "\(name) needs a stop grace period")
+        }
+    }
+
+    @Test func dependenciesWaitUntilHealthy() throws {
+        let services = try Self.services()
+        for (name, service) in services {
+            let dependencies = service["depends_on"] as? [String: [String: String]] ?? [:]
+            #expect(service["depends_on"] == nil || !dependencies.isEmpty, "\(name): depends_on in its long form")
+            for (dependency, options) in dependencies {
+                #expect(options["condition"] == "service_healthy", "\(name) → \(dependency)")
+                #expect(services[dependency]?["healthcheck"] != nil, "\(dependency) has no health check")
             }
         }
-        return services
+        #expect((services["query"]?["depends_on"] as? [String: Any])?.isEmpty == false)
     }
 
+    @Test func queryScalesAndFollowsEveryWriter() throws {
+        let services = try Self.services()
+        let query = try #require(services["query"])
+        #expect(query["container_name"] == nil, "a fixed container name forbids --scale")
+        // Each replica needs a host port of its own: a range, or none fixed.
+        for port in query["ports"] as? [String] ?? [] {
+            let host = port.split(separator: ":").dropLast().last.map(String.init) ?? ""
+            #expect(host.isEmpty || host.contains("-"), "query publishes the fixed host port \(port)")
+        }
+        // No host port published twice.
+        let published = services.values.flatMap { service -> [String] in service["ports"] as? [String] ?? [] }
+            .compactMap { $0.split(separator: ":").dropLast().last.map(String.init) }
+        #expect(Set(published).count == published.count, "\(published)")
+        // The readers subscribe to every command instance, and replay from every one.
+        let writers = services.filter { ($0.value["command"] as? [String])?.first == "cosmic-command" }.keys.sorted()
+        #expect(writers.count >= 2)
+        let environment = try #require(query["environment"] as? [String: String])
+        for (variable, port) in [("COSMIC_EVENTS_ENDPOINT", 5556), ("COSMIC_REPLAY_ENDPOINT", 5557)] {
+            let endpoints = Set((environment[variable] ?? "").split(separator: ",").map(String.init))
+            #expect(endpoints == Set(writers.map { "tcp://\($0):\(port)" }), "\(variable)")
+        }
+    }
+
+    // MARK: Settings the binaries read
+
     @Test func everyVariableAndCommandIsOneTheBinariesAccept() async throws {
-        let services = try services()
-        let cosmicServices = services.filter { !$0.value.command.isEmpty }
-        #expect(Set(cosmicServices.keys) == ["command", "query"], "\(services.keys)")
-        for (name, service) in cosmicServices {
-            let executable = service.command[0]
-            let help = try await Executables.run(executable, Array(service.command.dropFirst()) + ["--help"])
-            #expect(help.status == 0, "\(name): \(service.command) --help")
-            #expect(!service.variables.isEmpty)
-            for variable in service.variables {
-                #expect(help.output.contains(variable), "\(name) sets \(variable), which \(executable) does not read")
+        let services = try Self.services().filter { $0.value["image"] as? String == "cosmic:latest" }
+        #expect(Set(services.keys) == ["command", "command-2", "query"], "\(services.keys)")
+        for (name, service) in services {
+            let command = try #require(service["command"] as? [String], "\(name)")
+            let variables = (service["environment"] as? [String: Any] ?? [:]).keys.filter { $0.hasPrefix("COSMIC_") }
+            let help = try await Executables.run(command[0], Array(command.dropFirst()) + ["--help"])
+            #expect(help.status == 0, "\(name): \(command) --help")
+            #expect(!variables.isEmpty)
+            for variable in variables {
+                #expect(help.output.contains(variable), "\(name) sets \(variable), which \(command[0]) does not read")
             }
         }
     }
@@ -65,5 +157,21 @@ import Testing
         for variable in used.subtracting(ownSettings) {
             #expect(known.contains(variable), "scripts/run sets \(variable), which no binary reads")
         }
+    }
+
+    // MARK: The image
+
+    @Test func theImageIsMultiStageNonRootAndStopsOnSIGTERM() throws {
+        let dockerfile = try String(
+            contentsOf: Self.root.appendingPathComponent("compose/Dockerfile"), encoding: .utf8)
+        let instructions = dockerfile.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix(" ") }
+        let stages = instructions.filter { $0.hasPrefix("FROM ") }
+        #expect(stages.count == 2, "a build stage and a runtime stage")
+        let runtime = dockerfile[dockerfile.range(of: String(stages.last ?? ""))!.upperBound...]
+            .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+            .joined(separator: "\n")
+        #expect(runtime.contains("USER cosmic"))
+        #expect(runtime.contains("STOPSIGNAL SIGTERM"))
+        #expect(!runtime.contains("curl ") && !runtime.contains("wget"), "no probe tools: cosmic health is the probe")
     }
 }

@@ -20,13 +20,25 @@ struct Events: AsyncParsableCommand {
     func run() async throws {
         let context = try ZMQContext()
         defer { context.terminate() }
-        // Subscribe before replaying, so nothing published meanwhile is missed (the slow joiner).
-        let live =
-            try follow
-            ? OwnedSocket(
-                context: context, kind: .sub, options: SocketOptions(subscriptions: [""]), connect: [options.events])
-            : nil
-        let replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+        let replay: OwnedSocket
+        do {
+            replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+        } catch {
+            throw fail(.badInput, "cannot open a socket to \(options.replay): \(error)\n" + Hint.endpoint)
+        }
+        // Subscribe before the first replay request, so nothing published meanwhile is missed (the slow joiner).
+        let live: OwnedSocket?
+        do {
+            live =
+                try follow
+                ? OwnedSocket(
+                    context: context, kind: .sub, options: SocketOptions(subscriptions: [""]),
+                    connect: [options.events])
+                : nil
+        } catch {
+            replay.close()
+            throw fail(.badInput, "cannot open a socket to \(options.events): \(error)\n" + Hint.endpoint)
+        }
         defer {
             live?.close()
             replay.close()
@@ -60,7 +72,9 @@ struct Events: AsyncParsableCommand {
             let request = ReplayRequest(from: next, limit: WireLimits.defaultReplayLimit)
             guard let frames = try? await replay.request([Array(ReplayCodec.encode(request))], timeout: options.wait)
             else {
-                throw fail(.unavailable, "no answer from the replay socket at \(options.replay)")
+                throw fail(
+                    .unavailable,
+                    "no answer from the replay socket at \(options.replay)\n" + Hint.replayUnreachable(options.replay))
             }
             switch ReplayCodec.decodeReply(frames.last ?? []) {
             case .success(.events(let response)):
