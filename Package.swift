@@ -112,7 +112,8 @@ let package = Package(
             name: "ServiceLayerTests", dependencies: ["CommandService", "Domain", "Contracts"],
             path: "Tests/ServiceLayerTests", swiftSettings: strict),
         .testTarget(
-            name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
+            name: "MessagingTests", dependencies: ["Messaging", "TestSupport"], path: "Tests/MessagingTests",
+            swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
         // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
         .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),
