@@ -13,7 +13,9 @@ import TestSupport
 ///
 /// Its endpoints are `ipc://` paths in a folder of its own, so they are its alone: once it is
 /// stopped nothing answers there (another test's upstream cannot take over a freed port), and a
-/// restart binds exactly the same paths again.
+/// restart binds exactly the same paths again. It serves and beats on a thread of its own, as a
+/// real command service would in its own process: its answers do not wait behind the tests that
+/// share the cooperative pool, so a reader's timeouts fire only when it really is silent.
 final class FakeUpstream: Sendable {
     private struct State {
         var log: [EventEnvelope] = []
@@ -38,6 +40,7 @@ final class FakeUpstream: Sendable {
     let eventsEndpoint: String
     let replayEndpoint: String
     private let folder: EndpointFolder
+    private let executor = OwnThreadExecutor(name: "fake-upstream")
     private let state = Mutex(State())
 
     init(heartbeatInterval: Duration = .milliseconds(100)) throws {
@@ -51,6 +54,7 @@ final class FakeUpstream: Sendable {
 
     deinit {
         stop()
+        executor.shutdown()
         folder.remove()
     }
 
@@ -67,7 +71,7 @@ final class FakeUpstream: Sendable {
         let publisher = try OwnedSocket(
             context: context, kind: .pub, options: SocketOptions(sendHighWaterMark: 100), bind: [eventsEndpoint])
         let router = try OwnedSocket(context: context, kind: .router, bind: [replayEndpoint])
-        let replayTask = Task { [weak self] in
+        let replayTask = Task(executorPreference: executor) { [weak self] in
             for await frames in router.messages {
                 guard let self, frames.count == 2 else { continue }
                 let (delay, heldAfter) = self.state.withLock { state in
@@ -84,7 +88,7 @@ final class FakeUpstream: Sendable {
             }
         }
         let interval = heartbeatInterval
-        let heartbeatTask = Task { [weak self] in
+        let heartbeatTask = Task(executorPreference: executor) { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
                 let (head, paused) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused) }
