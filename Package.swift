@@ -117,8 +117,9 @@ let package = Package(
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
         // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
         .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),
-        // What the integration and end-to-end tests share: throwaway databases, waiting on conditions
-        // with deadlines, and starting and stopping the real executables.
+        // What the tests on real things share: throwaway databases, waiting on conditions with
+        // deadlines, starting and stopping the real executables, addresses no other test can take,
+        // and a thread of its own for a stand-in peer.
         .target(
             name: "TestSupport",
             dependencies: [
