@@ -112,12 +112,14 @@ let package = Package(
             name: "ServiceLayerTests", dependencies: ["CommandService", "Domain", "Contracts"],
             path: "Tests/ServiceLayerTests", swiftSettings: strict),
         .testTarget(
-            name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests", swiftSettings: strict),
+            name: "MessagingTests", dependencies: ["Messaging", "TestSupport"], path: "Tests/MessagingTests",
+            swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
         // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
         .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),
-        // What the integration and end-to-end tests share: throwaway databases, waiting on conditions
-        // with deadlines, and starting and stopping the real executables.
+        // What the tests on real things share: throwaway databases, waiting on conditions with
+        // deadlines, starting and stopping the real executables, addresses no other test can take,
+        // and a thread of its own for a stand-in peer.
         .target(
             name: "TestSupport",
             dependencies: [

@@ -107,7 +107,9 @@ public final class OwnedSocket: Sendable {
 
     /// Sends `frames`, then returns the first received message `isReply` accepts, discarding
     /// the others: on a DEALER those are late replies to earlier requests that timed out, so
-    /// callers should correlate (e.g. by a command id). One deadline covers the whole exchange.
+    /// callers should correlate (e.g. by a command id). One deadline covers the whole exchange:
+    /// past it, what has already been received is still looked at (a task resumed late, on a busy
+    /// pool, must not take a reply that came in time for a timeout), and only then is it a timeout.
     /// Meant for one request at a time per socket.
     public func request(
         _ frames: Frames, timeout: Duration, isReply: (Frames) -> Bool = { _ in true }
@@ -116,8 +118,14 @@ public final class OwnedSocket: Sendable {
         try send(frames)
         while true {
             let remaining = deadline - .now
-            guard remaining > .zero else { throw .timeout }
-            let reply = try await receive(timeout: remaining)
+            let reply: Frames
+            if remaining > .zero {
+                reply = try await receive(timeout: remaining)
+            } else if let received = receiveIfAvailable() {
+                reply = received
+            } else {
+                throw .timeout
+            }
             if isReply(reply) { return reply }
         }
     }

@@ -105,52 +105,42 @@ import Testing
     }
 }
 
-/// One `cosmic-command` process on free loopback ports, its log in a temporary file.
+/// One `cosmic-command` process on endpoints of its own: its sockets on `ipc://` paths in a folder
+/// that only it uses (once it is stopped, nobody else can answer there), its HTTP server on a port
+/// the system gives it, read back from its log. The folder also holds its log.
 final class CommandProcess: Sendable {
     let commandEndpoint: String
     let eventsEndpoint: String
     let replayEndpoint: String
     let httpPort: Int
     private let child: ChildProcess
+    private let folder: EndpointFolder
 
-    /// Starts the service and waits until its sockets and HTTP server are bound. A port picked as free
-    /// can be taken by someone else before the service binds it; then the service exits at once, and
-    /// this starts it again on other ports.
+    /// Starts the service and waits until its sockets and HTTP server are bound.
     static func launch(databaseURL: String) async throws -> CommandProcess {
-        for _ in 0..<5 {
-            let service = try CommandProcess(databaseURL: databaseURL)
-            let bound = try await eventually("cosmic-command binds its ports", timeout: .seconds(60)) {
-                () async -> Bool? in
-                if !service.child.isRunning { return false }
-                return (try? await service.health()) != nil ? true : nil
-            }
-            if bound { return service }
-            guard service.log().contains("in use") else {
-                throw ProcessTestError("cosmic-command exited at start:\n\(service.log())")
-            }
-        }
-        throw ProcessTestError("no free ports for cosmic-command after 5 attempts")
+        try await CommandProcess(databaseURL: databaseURL)
     }
 
-    private init(databaseURL: String) throws {
-        let ports = try (0..<4).map { _ in try FreeTCPPort.next() }
-        commandEndpoint = "tcp://127.0.0.1:\(ports[0])"
-        eventsEndpoint = "tcp://127.0.0.1:\(ports[1])"
-        replayEndpoint = "tcp://127.0.0.1:\(ports[2])"
-        httpPort = ports[3]
+    private init(databaseURL: String) async throws {
+        folder = try EndpointFolder()
+        commandEndpoint = folder.endpoint("commands")
+        eventsEndpoint = folder.endpoint("events")
+        replayEndpoint = folder.endpoint("replay")
         child = try ChildProcess(
             "cosmic-command",
             arguments: [
                 "--command-endpoint", commandEndpoint, "--events-endpoint", eventsEndpoint,
-                "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
+                "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:0", "--log-level", "info",
             ],
             environment: ["COSMIC_DATABASE_URL": databaseURL],
-            logFile: FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-command-\(UUID()).log"))
+            logFile: URL(fileURLWithPath: folder.file("cosmic-command.log")))
+        // The sockets are bound before the HTTP server starts.
+        httpPort = try await child.waitForHTTPPort()
     }
 
     deinit {
         child.kill()
-        try? FileManager.default.removeItem(at: child.logFile)
+        folder.remove()
     }
 
     func signal(_ signal: Int32) { child.signal(signal) }
@@ -257,22 +247,14 @@ struct ProcessTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A loopback TCP port that was free a moment ago (the system picked it, and it was released).
-enum FreeTCPPort {
-    static func next() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ProcessTestError("socket failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
+extension ChildProcess {
+    /// The port of the HTTP server the service started with `--http-address 127.0.0.1:0`, from the
+    /// line both services log once it listens (`address=http://127.0.0.1:PORT … HTTP listening`).
+    func waitForHTTPPort() async throws -> Int {
+        let captures = try await waitForLog(matching: #"address=http://[^ ]*:([0-9]+) .*HTTP listening"#)
+        guard let port = captures.first.flatMap({ Int($0) }) else {
+            throw ProcessTestError("\(name) logged no port:\n\(log())")
         }
-        guard bound else { throw ProcessTestError("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return port
     }
 }

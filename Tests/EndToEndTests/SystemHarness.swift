@@ -19,14 +19,14 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
     return try await body(directory)
 }
 
-/// One `cosmic-query` process on a free HTTP port, its SQLite database and log in `directory`.
+/// One `cosmic-query` process, its SQLite database and log in `directory`, its HTTP server on a
+/// port the system gives it (read back from its log).
 final class QueryProcess: Sendable {
     let httpPort: Int
     let databasePath: String
     private let child: ChildProcess
 
-    /// Starts it and waits until its HTTP server answers. A port picked as free can be taken before
-    /// it binds; then the process exits and this starts it again on another port.
+    /// Starts it, following one command instance, and waits until its HTTP server listens.
     static func launch(
         command: CommandProcess, directory: URL, database: String = "query.sqlite", batchSize: Int? = nil
     ) async throws -> QueryProcess {
@@ -37,31 +37,35 @@ final class QueryProcess: Sendable {
     static func launch(
         commands: [CommandProcess], directory: URL, database: String = "query.sqlite", batchSize: Int? = nil
     ) async throws -> QueryProcess {
-        for _ in 0..<5 {
-            let service = try QueryProcess(
-                commands: commands, databasePath: directory.appendingPathComponent(database).path,
-                logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
-            let bound = try await eventually("cosmic-query answers HTTP", timeout: .seconds(60)) {
-                () async -> Bool? in
-                if !service.child.isRunning { return false }
-                return (try? await service.get("/health")) != nil ? true : nil
-            }
-            if bound { return service }
-        }
-        throw ProcessTestError("cosmic-query did not start after 5 attempts")
+        try await launch(
+            eventsEndpoints: commands.map(\.eventsEndpoint), replayEndpoints: commands.map(\.replayEndpoint),
+            directory: directory, database: database, batchSize: batchSize)
     }
 
-    private init(commands: [CommandProcess], databasePath: String, logFile: URL, batchSize: Int?) throws {
-        httpPort = try FreeTCPPort.next()
+    /// Following the given endpoints (e.g. a command instance's events and a stand-in for its replay).
+    static func launch(
+        eventsEndpoints: [String], replayEndpoints: [String], directory: URL, database: String = "query.sqlite",
+        batchSize: Int? = nil
+    ) async throws -> QueryProcess {
+        try await QueryProcess(
+            eventsEndpoints: eventsEndpoints, replayEndpoints: replayEndpoints,
+            databasePath: directory.appendingPathComponent(database).path,
+            logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
+    }
+
+    private init(
+        eventsEndpoints: [String], replayEndpoints: [String], databasePath: String, logFile: URL, batchSize: Int?
+    ) async throws {
         self.databasePath = databasePath
         child = try ChildProcess(
             "cosmic-query",
             arguments: [
-                "serve", "--events-endpoint", commands.map(\.eventsEndpoint).joined(separator: ","),
-                "--replay-endpoint", commands.map(\.replayEndpoint).joined(separator: ","),
-                "--database", databasePath, "--http-address", "127.0.0.1:\(httpPort)", "--log-level", "info",
+                "serve", "--events-endpoint", eventsEndpoints.joined(separator: ","),
+                "--replay-endpoint", replayEndpoints.joined(separator: ","),
+                "--database", databasePath, "--http-address", "127.0.0.1:0", "--log-level", "info",
             ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []),
             logFile: logFile)
+        httpPort = try await child.waitForHTTPPort()
     }
 
     func signal(_ signal: Int32) { child.signal(signal) }
@@ -220,5 +224,37 @@ extension CommandProcess {
             let report = try await self.health()
             return report["unpublished"] as? Int == 0 ? report["head"] as? Int : nil
         }
+    }
+}
+
+/// Stands in for a command instance's replay socket: forwards the requests from positions up to
+/// `through` to the real one and leaves the others unanswered, so a reader catching up stops there,
+/// however fast it is or slow the test, until the test lets it go on (or kills it).
+final class ReplayGate: Sendable {
+    let endpoint: String
+    private let router: OwnedSocket
+    private let forwarding: Task<Void, Never>
+
+    init(forwardingTo upstream: String, through position: Int, folder: EndpointFolder) throws {
+        endpoint = folder.endpoint("replay-gate")
+        let router = try OwnedSocket(context: testContext, kind: .router, bind: [endpoint])
+        let dealer = try Dealer(upstream)
+        forwarding = Task {
+            // One request at a time: the stand-in need not be fast, only faithful.
+            for await frames in router.messages {
+                guard frames.count == 2, case .success(let request) = ReplayCodec.decodeRequest(frames[1]),
+                    request.from <= position, let reply = try? await dealer.exchange([frames[1]])
+                else { continue }
+                try? router.send([frames[0]] + reply)
+            }
+        }
+        self.router = router
+    }
+
+    deinit { close() }
+
+    func close() {
+        router.close()
+        forwarding.cancel()
     }
 }

@@ -129,7 +129,15 @@ import Testing
             let head = try await command.publishedHead()
 
             // Small batches make many transactions, so the kill lands between two of them or in one.
-            let victim = try await QueryProcess.launch(command: command, directory: directory, batchSize: 5)
+            // Its replay goes through a gate that serves only the first half of the log: the kill
+            // always lands before the end of the backlog, whatever the timing.
+            let folder = try EndpointFolder()
+            defer { folder.remove() }
+            let gate = try ReplayGate(forwardingTo: command.replayEndpoint, through: head / 2, folder: folder)
+            defer { gate.close() }
+            let victim = try await QueryProcess.launch(
+                eventsEndpoints: [command.eventsEndpoint], replayEndpoints: [gate.endpoint], directory: directory,
+                batchSize: 5)
             defer { victim.kill() }
             let checkpoint = try await eventually(
                 "catch-up has begun", timeout: .seconds(30), interval: .milliseconds(5)

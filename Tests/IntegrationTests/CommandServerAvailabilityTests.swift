@@ -13,9 +13,10 @@ import Testing
 /// service recovers by itself when the database is back. Also `/health` and `/metrics`.
 @Suite struct CommandServerAvailabilityTests {
     @Test func aDatabaseThatIsNotThereGivesUnavailablePromptly() async throws {
-        // A port nothing listens on: bind one, note it, close it.
-        let port = try FreePort.next()
-        let url = "postgres://cosmic@127.0.0.1:\(port)/nothing"
+        // A port nothing listens on, held for the whole test so that nobody else can start to.
+        let nothing = try UnlistenedPort()
+        defer { withExtendedLifetime(nothing) {} }
+        let url = "postgres://cosmic@127.0.0.1:\(nothing.port)/nothing"
         try await ServiceHarness.withService(
             url, waitUntilServing: false, configure: { $0.commandTimeout = .seconds(1) }
         ) { app in
@@ -144,30 +145,5 @@ enum HTTP {
         let port = try await eventually("the HTTP server listens") { app.httpPort }
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
-    }
-}
-
-/// A loopback TCP port nothing listens on (the system picked it, and it was released).
-enum FreePort {
-    static func next() throws -> Int {
-        #if canImport(Glibc)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw HarnessError("socket failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw HarnessError("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

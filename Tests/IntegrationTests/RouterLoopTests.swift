@@ -32,13 +32,23 @@ import Testing
         }
     }
 
+    /// A clock that stands still until the test moves it: deadlines pass when the test says so, and
+    /// never because the machine was too busy to answer a quick request in time.
+    final class TestClock: Sendable {
+        private let start = ContinuousClock.now
+        private let elapsed = Mutex<Duration>(.zero)
+
+        func now() -> ContinuousClock.Instant { start + elapsed.withLock { $0 } }
+        func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
+    }
+
     @Test func aHungAnswerGetsTheLateReplyAndIsCancelledAndTheLoopStillStops() async throws {
         let socket = try OwnedSocket(
             context: ServiceHarness.context, kind: .router, options: CommandServer.socketOptions(),
             bind: ["tcp://127.0.0.1:*"])
-        // Long enough that a quick answer is never late, even on a machine busy with the whole suite.
+        let clock = TestClock()
         let timeout = Duration.seconds(2)
-        let loop = RouterLoop(socket: socket, timeout: timeout, logger: ServiceHarness.logger)
+        let loop = RouterLoop(socket: socket, timeout: timeout, logger: ServiceHarness.logger, now: clock.now)
         let hang = Hang()
         let serving = Task {
             await loop.run(onStop: {}, late: { _ in Array("late".utf8) }) { request, responder in
@@ -51,9 +61,15 @@ import Testing
 
         #expect(try await client.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
 
-        let asked = ContinuousClock.now
-        #expect(try await client.exchange([Array("hang".utf8)]) == [Array("late".utf8)])
-        #expect(ContinuousClock.now - asked >= timeout, "the late reply waits for the deadline")
+        // The hung request gets no reply until its deadline, and the late reply once it has passed.
+        try client.socket.send([Array("hang".utf8)])
+        _ = try await eventually("the hang starts") { hang.started.load(ordering: .relaxed) == 1 ? true : nil }
+        clock.advance(by: timeout - .milliseconds(1))
+        await #expect(throws: MessagingError.timeout, "no reply before the deadline") {
+            try await client.socket.receive(timeout: .milliseconds(200))
+        }
+        clock.advance(by: .milliseconds(1))
+        #expect(try await client.socket.receive(timeout: .seconds(15)) == [Array("late".utf8)])
         // The socket still serves while that work hangs.
         #expect(try await client.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
 

@@ -33,14 +33,15 @@ import Testing
             bind: [anyLocalPort])
         defer { router.close() }
         let endpoint = router.boundEndpoints[0]
+        // No fixed routing ids: the ROUTER refuses a peer reconnecting under an id it still holds
+        // for that peer's previous connection (no ROUTER_HANDOVER), and then takes the peer's next
+        // message for its routing id, so whether the attacker is ever heard again would depend on
+        // how quickly libzmq tears the old connection down. The senders are told apart by content.
         let attacker = try OwnedSocket(
-            context: context, kind: .dealer,
-            options: SocketOptions(routingID: bytes("attacker"), reconnectInterval: .milliseconds(10)),
+            context: context, kind: .dealer, options: SocketOptions(reconnectInterval: .milliseconds(10)),
             connect: [endpoint])
         defer { attacker.close() }
-        let honest = try OwnedSocket(
-            context: context, kind: .dealer, options: SocketOptions(routingID: bytes("honest")),
-            connect: [endpoint])
+        let honest = try OwnedSocket(context: context, kind: .dealer, connect: [endpoint])
         defer { honest.close() }
 
         try attacker.send([Array(repeating: 7, count: limit * 2)])
@@ -55,8 +56,8 @@ import Testing
             while let frames = try? await router.receive(timeout: .milliseconds(20)) {
                 #expect(frames.reduce(0) { $0 + $1.count } <= limit + 16)
                 #expect(frames.dropFirst() != [Array(repeating: 7, count: limit * 2)])
-                if frames[0] == bytes("honest") { fromHonest = frames[1] == bytes("hello") }
-                if frames[0] == bytes("attacker") { fromAttacker = frames[1] == bytes("small") }
+                if frames.last == bytes("hello") { fromHonest = true }
+                if frames.last == bytes("small") { fromAttacker = true }
             }
             return fromHonest && fromAttacker
         }

@@ -196,17 +196,20 @@ import Testing
 
                     // Make the subscriber slow: another connection holds SQLite's write lock, so its next
                     // transaction waits while the burst piles up in front of it and overflows.
-                    var blockerConfiguration = Configuration()
-                    blockerConfiguration.allowsUnsafeTransactions = true  // the lock outlives one access
-                    let blocker = try DatabaseQueue(path: databasePath, configuration: blockerConfiguration)
+                    let blocker = try secondWriter(databasePath, holdingLocksAcrossAccesses: true)
                     try await blocker.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+                    // The burst is the upstream's work, done off the pool: making and encoding 12,000
+                    // events in one go held one of its two threads for many seconds on a busy machine
+                    // and stalled the other tests' in-process services meanwhile.
                     let tag = String(repeating: "x", count: 90)
-                    upstream.append([History.batch("slow-batch", "SLOW", 1_000_000)])
-                    for chunk in stride(from: 0, to: burst, by: 1000) {
-                        upstream.append(
-                            (chunk..<min(burst, chunk + 1000)).map {
-                                History.allocated("\($0)-\(tag)", "SLOW", 1, "slow-batch")
-                            })
+                    try await offThePool {
+                        upstream.append([History.batch("slow-batch", "SLOW", 1_000_000)])
+                        for chunk in stride(from: 0, to: burst, by: 1000) {
+                            upstream.append(
+                                (chunk..<min(burst, chunk + 1000)).map {
+                                    History.allocated("\($0)-\(tag)", "SLOW", 1, "slow-batch")
+                                })
+                        }
                     }
                     let target = start + 1 + burst
                     while true {
@@ -285,7 +288,7 @@ import Testing
                 try await withService(configuration) { service in
                     upstream.append(Array(History.mixed[0..<3]))
                     try await service.waitForCheckpoint(3)
-                    let saboteur = try DatabaseQueue(path: configuration.databasePath)
+                    let saboteur = try secondWriter(configuration.databasePath)
                     try await saboteur.write { db in
                         try db.execute(
                             sql: """

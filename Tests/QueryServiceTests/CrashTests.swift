@@ -26,6 +26,9 @@ struct CrashTests {
                 ]
 
                 // First run: SIGKILL as soon as some batches are in, while catch-up is still going.
+                // Replay stops answering beyond half the log, so however fast the reader is (or slow
+                // the test), the kill lands before the end: while it applies, or while it waits there.
+                upstream.holdReplay(after: payloads.count / 2)
                 let first = try QueryExecutable.start(arguments, sandbox: sandbox)
                 defer { first.kill(SIGKILL) }  // on a failure below; a no-op once it has exited
                 let checkpointAtKill = try await eventually("some batches applied", timeout: .seconds(60)) {
@@ -43,6 +46,7 @@ struct CrashTests {
                     Array(payloads[0..<afterKill]), at: sandbox.path("prefix.sqlite")
                 ).dump()
                 #expect(try await ProjectionStore(path: database).dump() == prefix)
+                upstream.holdReplay(after: nil)
 
                 // Second run: resumes from the checkpoint, converges, then stops gracefully on SIGTERM.
                 let second = try QueryExecutable.start(arguments, sandbox: sandbox)

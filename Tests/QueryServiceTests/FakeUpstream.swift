@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import Synchronization
+import TestSupport
 
 /// Plays the command service for the read side's tests: a PUB socket publishing `[topic, envelope]`
 /// and heartbeats, and a ROUTER answering replay requests, both over an in-memory event log.
@@ -9,6 +10,12 @@ import Synchronization
 /// Unlike the real service it misbehaves on request: it can leave events unpublished (a dropped PUB
 /// message), publish an event again, stop its heartbeats, serve a wrong event, stop and restart on
 /// the same endpoints. Every socket and task it starts, `stop()` ends.
+///
+/// Its endpoints are `ipc://` paths in a folder of its own, so they are its alone: once it is
+/// stopped nothing answers there (another test's upstream cannot take over a freed port), and a
+/// restart binds exactly the same paths again. It serves and beats on a thread of its own, as a
+/// real command service would in its own process: its answers do not wait behind the tests that
+/// share the cooperative pool, so a reader's timeouts fire only when it really is silent.
 final class FakeUpstream: Sendable {
     private struct State {
         var log: [EventEnvelope] = []
@@ -24,51 +31,64 @@ final class FakeUpstream: Sendable {
         /// Throttled replay: at most this many events per reply, each reply after `replayDelay`.
         var replayPageLimit: Int?
         var replayDelay: Duration = .zero
+        /// Replay requests from beyond this position go unanswered (a catch-up that cannot finish).
+        var replayHeldAfter: Int?
     }
 
     let context: ZMQContext
     let heartbeatInterval: Duration
+    let eventsEndpoint: String
+    let replayEndpoint: String
+    private let folder: EndpointFolder
+    private let executor = OwnThreadExecutor(name: "fake-upstream")
     private let state = Mutex(State())
-    private let endpoints = Mutex<(events: String, replay: String)?>(nil)
 
     init(heartbeatInterval: Duration = .milliseconds(100)) throws {
         context = try ZMQContext()
         self.heartbeatInterval = heartbeatInterval
+        folder = try EndpointFolder()
+        eventsEndpoint = folder.endpoint("events")
+        replayEndpoint = folder.endpoint("replay")
         try start()
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        executor.shutdown()
+        folder.remove()
+    }
 
-    var eventsEndpoint: String { endpoints.withLock { $0!.events } }
-    var replayEndpoint: String { endpoints.withLock { $0!.replay } }
+    /// An endpoint in this upstream's folder that nothing binds: a command instance that is down.
+    var nobody: String { folder.nobody }
     var head: Int { state.withLock { $0.log.count } }
     var log: [EventEnvelope] { state.withLock { $0.log } }
     var replayRequests: Int { state.withLock { $0.replayRequests } }
     var replayPeerCount: Int { state.withLock { $0.replayPeers.count } }
     var isRunning: Bool { state.withLock { $0.publisher != nil } }
 
-    /// Binds (on the endpoints of the previous run after a restart) and starts serving and beating.
+    /// Binds its endpoints (the same ones after a restart) and starts serving and beating.
     func start() throws {
-        let previous = endpoints.withLock { $0 }
         let publisher = try OwnedSocket(
-            context: context, kind: .pub, options: SocketOptions(sendHighWaterMark: 100),
-            bind: [previous?.events ?? "tcp://127.0.0.1:*"])
-        let router = try OwnedSocket(
-            context: context, kind: .router, bind: [previous?.replay ?? "tcp://127.0.0.1:*"])
-        endpoints.withLock { $0 = (publisher.boundEndpoints[0], router.boundEndpoints[0]) }
-        let replayTask = Task { [weak self] in
+            context: context, kind: .pub, options: SocketOptions(sendHighWaterMark: 100), bind: [eventsEndpoint])
+        let router = try OwnedSocket(context: context, kind: .router, bind: [replayEndpoint])
+        let replayTask = Task(executorPreference: executor) { [weak self] in
             for await frames in router.messages {
                 guard let self, frames.count == 2 else { continue }
-                let delay = self.state.withLock { state in
+                let (delay, heldAfter) = self.state.withLock { state in
                     state.replayPeers.insert(frames[0])
-                    return state.replayDelay
+                    return (state.replayDelay, state.replayHeldAfter)
+                }
+                if let heldAfter, case .success(let request) = ReplayCodec.decodeRequest(frames[1]),
+                    request.from > heldAfter
+                {
+                    continue
                 }
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 try? router.send([frames[0], self.replayReply(to: frames[1])])
             }
         }
         let interval = heartbeatInterval
-        let heartbeatTask = Task { [weak self] in
+        let heartbeatTask = Task(executorPreference: executor) { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
                 let (head, paused) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused) }
@@ -102,6 +122,10 @@ final class FakeUpstream: Sendable {
     }
 
     func pauseHeartbeats(_ paused: Bool) { state.withLock { $0.heartbeatsPaused = paused } }
+
+    /// Leaves every replay request from beyond `position` unanswered, or answers all again with nil:
+    /// a reader catching up stops there, however fast it is, until the test lets it go on.
+    func holdReplay(after position: Int?) { state.withLock { $0.replayHeldAfter = position } }
 
     /// Makes replay slow (`limit` events per reply, each after `delay`), or normal again with nil.
     func throttleReplay(limit: Int?, delay: Duration = .zero) {

@@ -98,6 +98,17 @@ func withService<T: Sendable>(
     }
 }
 
+/// A second connection to a query service's database, as another process would open it: when the
+/// service holds the write lock (applying a batch, checkpointing the WAL) it waits for the lock,
+/// bounded, instead of failing at once with "database is locked" (GRDB's default), which made the
+/// tests that write beside a running service depend on the moment they wrote.
+func secondWriter(_ path: String, holdingLocksAcrossAccesses: Bool = false) throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(30)
+    configuration.allowsUnsafeTransactions = holdingLocksAcrossAccesses
+    return try DatabaseQueue(path: path, configuration: configuration)
+}
+
 /// Applies `payloads` straight to a fresh store (no sockets): the reference a test compares with.
 func referenceStore(_ payloads: [EventPayload], at path: String) async throws -> ProjectionStore {
     let store = try ProjectionStore(path: path)

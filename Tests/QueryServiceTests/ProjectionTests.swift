@@ -74,7 +74,7 @@ import Testing
 
             // Sabotage: inserting order-4's allocation aborts the transaction half-way through the batch
             // (after positions 5 to 7 were written inside it).
-            let saboteur = try DatabaseQueue(path: path)
+            let saboteur = try secondWriter(path)
             try await saboteur.write { db in
                 try db.execute(
                     sql: """

@@ -72,10 +72,8 @@ import Testing
     @Test func severalInstancesAreAskedOnlyWhereTheyAreUp() async throws {
         try await withUpstream { upstream async throws in
             upstream.append(History.allocations(count: 100), publish: false)
-            let nobody =
-                "ipc://" + FileManager.default.temporaryDirectory.appendingPathComponent("cosmic-none-\(UUID())").path
             let replay = ReplayClient(
-                context: upstream.context, endpoints: [nobody, upstream.replayEndpoint], timeout: .seconds(5),
+                context: upstream.context, endpoints: [upstream.nobody, upstream.replayEndpoint], timeout: .seconds(5),
                 lanes: 2, pageSize: 30)
             defer { replay.close() }
             for _ in 0..<3 { #expect(try await positions(replay, from: 1, limit: 100) == Array(1...100)) }

@@ -52,4 +52,36 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Waits until a line of the log matches `pattern` (a regular expression) and returns that
+    /// match's capture groups, e.g. the port a server was given when asked for port 0. Throws as
+    /// soon as the process has exited without logging it, or when `deadline` has passed.
+    public func waitForLog(matching pattern: String, deadline: Duration = .seconds(60)) async throws -> [String] {
+        let expression = try NSRegularExpression(pattern: pattern)
+        let end = ContinuousClock.now + deadline
+        while true {
+            // Read before looking at the process, so a line written just before it exited counts.
+            let exited = !isRunning
+            let text = log()
+            for line in text.split(separator: "\n") {
+                let line = String(line)
+                let range = NSRange(line.startIndex..., in: line)
+                guard let match = expression.firstMatch(in: line, range: range) else { continue }
+                return (1..<match.numberOfRanges).map { index in
+                    Range(match.range(at: index), in: line).map { String(line[$0]) } ?? ""
+                }
+            }
+            if exited { throw ProcessFailure("\(name) exited before logging /\(pattern)/:\n\(text)") }
+            if ContinuousClock.now >= end {
+                throw ProcessFailure("\(name) did not log /\(pattern)/ within \(deadline):\n\(text)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// A child process that did not do what a test waited for; its log is in the description.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

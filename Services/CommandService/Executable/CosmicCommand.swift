@@ -36,8 +36,8 @@ struct CosmicCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            host:port of the HTTP endpoint serving /health and /metrics; "off" serves none \
-            (env COSMIC_COMMAND_HTTP_ADDRESS, default \(CommandServiceConfiguration.defaultHTTPAddress)).
+            host:port of the HTTP endpoint serving /health and /metrics; port 0 picks one (logged as \
+            "HTTP listening"); "off" serves none (env COSMIC_COMMAND_HTTP_ADDRESS, default \(CommandServiceConfiguration.defaultHTTPAddress)).
             """)
     var httpAddress: String?
 

@@ -73,7 +73,12 @@ enum OperationsHTTP {
         return Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in
-                if let port = channel.localAddress?.port { onBound(port) }
+                guard let port = channel.localAddress?.port else { return }
+                // The port it got, which is news when it asked for port 0 (as the query service logs it).
+                logger.info(
+                    "HTTP listening", metadata: ["address": "http://\(channel.localAddress?.ipAddress ?? host):\(port)"]
+                )
+                onBound(port)
             },
             logger: logger)
     }

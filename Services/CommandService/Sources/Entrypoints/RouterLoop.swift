@@ -21,14 +21,22 @@ final class RouterLoop: Sendable {
     private let socket: OwnedSocket
     private let timeout: Duration
     private let logger: Logger
+    /// The time deadlines are measured in: the continuous clock, or a test's own.
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let inFlight = Atomic<Int>(0)
     /// Requests not yet answered, in the order of their deadlines (all are `timeout` after arrival).
     private let waiting = Mutex(DeadlineQueue())
 
-    init(socket: OwnedSocket, timeout: Duration, logger: Logger) {
+    /// `now` reads the time deadlines are measured in; a test passes a clock it moves itself, so
+    /// that whether an answer is late depends on the test and never on how busy the machine is.
+    init(
+        socket: OwnedSocket, timeout: Duration, logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.socket = socket
         self.timeout = timeout
         self.logger = logger
+        self.now = now
     }
 
     /// Serves until a graceful shutdown or cancellation. `answer` replies through its responder;
@@ -43,8 +51,8 @@ final class RouterLoop: Sendable {
             try await gracefulShutdown()
         } catch {}  // cancelled: stop at once
         onStop()
-        let drainDeadline = ContinuousClock.now + timeout + .seconds(1)
-        while inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < drainDeadline && !Task.isCancelled {
+        let drainDeadline = now() + timeout + .seconds(1)
+        while inFlight.load(ordering: .relaxed) > 0 && now() < drainDeadline && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(5))
         }
         let unanswered = waiting.withLock { $0.takeAll() }.filter { expire($0, late: late) }.count
@@ -65,7 +73,7 @@ final class RouterLoop: Sendable {
     private func serve(_ answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void) async {
         for await frames in socket.messages {
             let request = RoutedRequest(frames)
-            let responder = Responder(request, deadline: .now + timeout, loop: self)
+            let responder = Responder(request, deadline: now() + timeout, loop: self)
             inFlight.add(1, ordering: .relaxed)
             responder.attach(Task { await answer(request, responder) })
             waiting.withLock { $0.append(responder) }
@@ -77,8 +85,8 @@ final class RouterLoop: Sendable {
         let tick = max(min(timeout / 20, .milliseconds(50)), .milliseconds(1))
         while !Task.isCancelled && !socket.isClosed {
             try? await Task.sleep(for: tick)
-            let now = ContinuousClock.now
-            for responder in waiting.withLock({ $0.takeExpired(at: now) }) { expire(responder, late: late) }
+            let instant = now()
+            for responder in waiting.withLock({ $0.takeExpired(at: instant) }) { expire(responder, late: late) }
         }
     }
 
