@@ -104,11 +104,16 @@ public final class DatabasePool: ConnectionSource, Service {
             var ran = false
             do {
                 return try await client.withConnection { connection in
+                    if connection.isClosed {
+                        // Closed before the pool saw it: handed back once the close is complete (the
+                        // pool has seen it then, and will not lend it again), and another one leased.
+                        state.withLock { _ = $0.waitingSince.removeValue(forKey: ticket) }
+                        try? await connection.closeFuture.get()
+                        throw Unused.closed
+                    }
                     try state.withLock { state in
                         state.waitingSince[ticket] = nil
                         guard state.generation == generation else { throw Unused.replaced }
-                        // One that closed before the pool saw it: handed back, another one leased.
-                        guard !connection.isClosed else { throw Unused.closed }
                         state.inUse += 1
                         state.outageSeen = false
                     }
