@@ -1,3 +1,7 @@
+// The `payload` of each command request (one file each in Payloads/), as plain strings and integers
+// named as on the wire. Plain so a client can send exactly what a user typed (the service validates);
+// `command()` on `CommandPayload` turns them into validated Domain commands.
+
 /// One command's payload, tagged by its type: the sum of everything a client may ask.
 public enum CommandPayload: Hashable, Sendable {
     case createBatch(CreateBatchPayload)

@@ -1,3 +1,8 @@
+// The `payload` of each event (one file each in Payloads/) as plain strings and integers. The read
+// side builds projections from these alone and never imports the Domain, so these are the published
+// facts, named as on the wire. Readers do not re-check the Domain's bounds: an event is a fact that
+// already happened.
+
 import Foundation
 
 /// One event's payload, tagged by its type: everything the read side can be told.
