@@ -5,6 +5,14 @@
 
 import Foundation
 
+/// The type of one event's payload: its wire fields (``WirePayload``), the event type it is published
+/// as, and the aggregate it belongs to.
+public protocol EventPayloadProtocol: WirePayload {
+    static var eventType: EventType { get }
+    /// The aggregate the event belongs to (the product's SKU for allocation's events).
+    var aggregateID: String { get }
+}
+
 /// One event's payload, tagged by its type: everything the read side can be told.
 public enum EventPayload: Hashable, Sendable {
     case batchCreated(BatchCreatedPayload)
@@ -13,25 +21,47 @@ public enum EventPayload: Hashable, Sendable {
     case outOfStock(OutOfStockPayload)
     case batchQuantityChanged(BatchQuantityChangedPayload)
 
-    public var type: EventType {
+    // MARK: Registry: a new event type is a case above and one line in each switch below.
+
+    /// Hands the payload inside to `visitor` as its own type (code specialized per type, no boxing).
+    func accept<V: EventPayloadVisitor>(_ visitor: inout V) -> V.Output {
         switch self {
-        case .batchCreated: .batchCreated
-        case .allocated: .allocated
-        case .deallocated: .deallocated
-        case .outOfStock: .outOfStock
-        case .batchQuantityChanged: .batchQuantityChanged
+        case .batchCreated(let p): visitor.visit(p)
+        case .allocated(let p): visitor.visit(p)
+        case .deallocated(let p): visitor.visit(p)
+        case .outOfStock(let p): visitor.visit(p)
+        case .batchQuantityChanged(let p): visitor.visit(p)
         }
+    }
+
+    /// Hands the payload type of `type` to `visitor`, with the case that wraps a value of it.
+    static func accept<V: EventTypeVisitor>(_ type: EventType, _ visitor: inout V) -> V.Output {
+        switch type {
+        case .batchCreated: visitor.visit(BatchCreatedPayload.self, EventPayload.batchCreated)
+        case .allocated: visitor.visit(AllocatedPayload.self, EventPayload.allocated)
+        case .deallocated: visitor.visit(DeallocatedPayload.self, EventPayload.deallocated)
+        case .outOfStock: visitor.visit(OutOfStockPayload.self, EventPayload.outOfStock)
+        case .batchQuantityChanged: visitor.visit(BatchQuantityChangedPayload.self, EventPayload.batchQuantityChanged)
+        }
+    }
+
+    // MARK: Everything else follows from the registry.
+
+    public var type: EventType {
+        struct TypeOf: EventPayloadVisitor {
+            func visit<P: EventPayloadProtocol>(_: P) -> EventType { P.eventType }
+        }
+        var visitor = TypeOf()
+        return accept(&visitor)
     }
 
     /// The aggregate the event belongs to: the product's SKU.
     public var aggregateID: String {
-        switch self {
-        case .batchCreated(let p): p.sku
-        case .allocated(let p): p.sku
-        case .deallocated(let p): p.sku
-        case .outOfStock(let p): p.sku
-        case .batchQuantityChanged(let p): p.sku
+        struct AggregateOf: EventPayloadVisitor {
+            func visit<P: EventPayloadProtocol>(_ payload: P) -> String { payload.aggregateID }
         }
+        var visitor = AggregateOf()
+        return accept(&visitor)
     }
 
     /// The payload object alone, canonical JSON; a writer may store it (with the type) until the
@@ -57,14 +87,18 @@ public enum EventPayload: Hashable, Sendable {
         }
     }
 
+    /// Reads a payload of `type` the thorough way.
     init(type: EventType, from object: WireObject) throws(WireError) {
-        switch type {
-        case .batchCreated: self = .batchCreated(try BatchCreatedPayload(object))
-        case .allocated: self = .allocated(try AllocatedPayload(object))
-        case .deallocated: self = .deallocated(try DeallocatedPayload(object))
-        case .outOfStock: self = .outOfStock(try OutOfStockPayload(object))
-        case .batchQuantityChanged: self = .batchQuantityChanged(try BatchQuantityChangedPayload(object))
+        struct Read: EventTypeVisitor {
+            let object: WireObject
+            func visit<P: EventPayloadProtocol>(
+                _: P.Type, _ wrap: (P) -> EventPayload
+            ) -> Swift.Result<EventPayload, WireError> {
+                Swift.Result { () throws(WireError) in wrap(try P(object)) }
+            }
         }
+        var visitor = Read(object: object)
+        self = try EventPayload.accept(type, &visitor).get()
     }
 
     /// Decodes a bare payload whose type travels beside it (in `userInfo`), not inside it.
@@ -83,12 +117,25 @@ public enum EventPayload: Hashable, Sendable {
 extension EventPayload: Encodable {
     /// Encodes the payload object alone; the envelope around it carries the type.
     public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .batchCreated(let p): try p.encode(to: encoder)
-        case .allocated(let p): try p.encode(to: encoder)
-        case .deallocated(let p): try p.encode(to: encoder)
-        case .outOfStock(let p): try p.encode(to: encoder)
-        case .batchQuantityChanged(let p): try p.encode(to: encoder)
+        struct Encode: EventPayloadVisitor {
+            let encoder: any Encoder
+            func visit<P: EventPayloadProtocol>(_ payload: P) -> Swift.Result<Void, any Error> {
+                Swift.Result { try payload.encode(to: encoder) }
+            }
         }
+        var visitor = Encode(encoder: encoder)
+        try accept(&visitor).get()
     }
+}
+
+/// Something done to an ``EventPayload``'s payload, whatever its type.
+protocol EventPayloadVisitor {
+    associatedtype Output
+    mutating func visit<P: EventPayloadProtocol>(_ payload: P) -> Output
+}
+
+/// Something done with the payload type of an ``EventType``.
+protocol EventTypeVisitor {
+    associatedtype Output
+    mutating func visit<P: EventPayloadProtocol>(_ type: P.Type, _ wrap: (P) -> EventPayload) -> Output
 }

@@ -1,8 +1,12 @@
-/// `Allocate`: `{"orderid", "sku", "qty"}`.
-public struct AllocatePayload: Hashable, Sendable, Codable {
-    public var orderID: String
-    public var sku: String
-    public var quantity: Int
+/// `Allocate`: an order line to give stock to.
+public struct AllocatePayload: CommandPayloadProtocol {
+    public static let commandType = CommandType.allocate
+
+    public var orderID: String = ""
+    public var sku: String = ""
+    public var quantity: Int = 0
+
+    public init() {}
 
     public init(orderID: String, sku: String, quantity: Int) {
         self.orderID = orderID
@@ -10,15 +14,9 @@ public struct AllocatePayload: Hashable, Sendable, Codable {
         self.quantity = quantity
     }
 
-    enum CodingKeys: String, CodingKey {
-        case orderID = "orderid", sku, quantity = "qty"
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        orderID = try object.string("orderid")
-        sku = try object.string("sku")
-        quantity = try object.quantity("qty")
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("orderid", &orderID)
+        try fields.string("sku", &sku)
+        try fields.quantity("qty", &quantity)
     }
 }

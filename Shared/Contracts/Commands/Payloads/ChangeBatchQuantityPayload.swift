@@ -1,21 +1,19 @@
-/// `ChangeBatchQuantity`: `{"ref", "qty"}`.
-public struct ChangeBatchQuantityPayload: Hashable, Sendable, Codable {
-    public var reference: String
-    public var quantity: Int
+/// `ChangeBatchQuantity`: a batch's new purchased quantity.
+public struct ChangeBatchQuantityPayload: CommandPayloadProtocol {
+    public static let commandType = CommandType.changeBatchQuantity
+
+    public var reference: String = ""
+    public var quantity: Int = 0
+
+    public init() {}
 
     public init(reference: String, quantity: Int) {
         self.reference = reference
         self.quantity = quantity
     }
 
-    enum CodingKeys: String, CodingKey {
-        case reference = "ref", quantity = "qty"
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        reference = try object.string("ref")
-        quantity = try object.quantity("qty")
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("ref", &reference)
+        try fields.quantity("qty", &quantity)
     }
 }

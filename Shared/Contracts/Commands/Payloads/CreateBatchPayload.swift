@@ -1,9 +1,13 @@
-/// `CreateBatch`: `{"ref", "sku", "qty", "eta"}`; `eta` is `YYYY-MM-DD`, or null for stock on hand.
-public struct CreateBatchPayload: Hashable, Sendable, Codable {
-    public var reference: String
-    public var sku: String
-    public var quantity: Int
+/// `CreateBatch`: `eta` is `YYYY-MM-DD`, or null for stock on hand.
+public struct CreateBatchPayload: CommandPayloadProtocol {
+    public static let commandType = CommandType.createBatch
+
+    public var reference: String = ""
+    public var sku: String = ""
+    public var quantity: Int = 0
     public var eta: String?
+
+    public init() {}
 
     public init(reference: String, sku: String, quantity: Int, eta: String? = nil) {
         self.reference = reference
@@ -12,24 +16,10 @@ public struct CreateBatchPayload: Hashable, Sendable, Codable {
         self.eta = eta
     }
 
-    enum CodingKeys: String, CodingKey {
-        case reference = "ref", sku, quantity = "qty", eta
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        reference = try object.string("ref")
-        sku = try object.string("sku")
-        quantity = try object.quantity("qty")
-        eta = try object.optionalString("eta")
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(reference, forKey: .reference)
-        try container.encode(sku, forKey: .sku)
-        try container.encode(quantity, forKey: .quantity)
-        try container.encode(eta, forKey: .eta)
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("ref", &reference)
+        try fields.string("sku", &sku)
+        try fields.quantity("qty", &quantity)
+        try fields.optionalString("eta", &eta)
     }
 }

@@ -1,9 +1,15 @@
-/// `Allocated`: `{"orderid", "sku", "qty", "batchref"}`.
-public struct AllocatedPayload: Hashable, Sendable, Codable {
-    public var orderID: String
-    public var sku: String
-    public var quantity: Int
-    public var batchReference: String
+/// `Allocated`: an order line now holds stock of a batch.
+public struct AllocatedPayload: EventPayloadProtocol {
+    public static let eventType = EventType.allocated
+
+    public var orderID: String = ""
+    public var sku: String = ""
+    public var quantity: Int = 0
+    public var batchReference: String = ""
+
+    public var aggregateID: String { sku }
+
+    public init() {}
 
     public init(orderID: String, sku: String, quantity: Int, batchReference: String) {
         self.orderID = orderID
@@ -12,16 +18,10 @@ public struct AllocatedPayload: Hashable, Sendable, Codable {
         self.batchReference = batchReference
     }
 
-    enum CodingKeys: String, CodingKey {
-        case orderID = "orderid", sku, quantity = "qty", batchReference = "batchref"
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        orderID = try object.string("orderid")
-        sku = try object.string("sku")
-        quantity = try object.quantity("qty")
-        batchReference = try object.string("batchref")
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("orderid", &orderID)
+        try fields.string("sku", &sku)
+        try fields.quantity("qty", &quantity)
+        try fields.string("batchref", &batchReference)
     }
 }

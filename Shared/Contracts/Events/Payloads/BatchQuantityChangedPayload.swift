@@ -1,8 +1,14 @@
-/// `BatchQuantityChanged`: `{"ref", "sku", "qty"}`; `qty` is the new purchased quantity.
-public struct BatchQuantityChangedPayload: Hashable, Sendable, Codable {
-    public var reference: String
-    public var sku: String
-    public var quantity: Int
+/// `BatchQuantityChanged`: a batch's purchased quantity is now `qty`.
+public struct BatchQuantityChangedPayload: EventPayloadProtocol {
+    public static let eventType = EventType.batchQuantityChanged
+
+    public var reference: String = ""
+    public var sku: String = ""
+    public var quantity: Int = 0
+
+    public var aggregateID: String { sku }
+
+    public init() {}
 
     public init(reference: String, sku: String, quantity: Int) {
         self.reference = reference
@@ -10,15 +16,9 @@ public struct BatchQuantityChangedPayload: Hashable, Sendable, Codable {
         self.quantity = quantity
     }
 
-    enum CodingKeys: String, CodingKey {
-        case reference = "ref", sku, quantity = "qty"
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        reference = try object.string("ref")
-        sku = try object.string("sku")
-        quantity = try object.quantity("qty")
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("ref", &reference)
+        try fields.string("sku", &sku)
+        try fields.quantity("qty", &quantity)
     }
 }

@@ -1,8 +1,14 @@
-/// `OutOfStock`: `{"sku", "orderid", "qty"}`: no batch could take the line; nothing was allocated.
-public struct OutOfStockPayload: Hashable, Sendable, Codable {
-    public var sku: String
-    public var orderID: String
-    public var quantity: Int
+/// `OutOfStock`: no batch could take the line; nothing was allocated.
+public struct OutOfStockPayload: EventPayloadProtocol {
+    public static let eventType = EventType.outOfStock
+
+    public var sku: String = ""
+    public var orderID: String = ""
+    public var quantity: Int = 0
+
+    public var aggregateID: String { sku }
+
+    public init() {}
 
     public init(sku: String, orderID: String, quantity: Int) {
         self.sku = sku
@@ -10,15 +16,9 @@ public struct OutOfStockPayload: Hashable, Sendable, Codable {
         self.quantity = quantity
     }
 
-    enum CodingKeys: String, CodingKey {
-        case sku, orderID = "orderid", quantity = "qty"
-    }
-
-    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
-
-    init(_ object: WireObject) throws(WireError) {
-        sku = try object.string("sku")
-        orderID = try object.string("orderid")
-        quantity = try object.quantity("qty")
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("sku", &sku)
+        try fields.string("orderid", &orderID)
+        try fields.quantity("qty", &quantity)
     }
 }
