@@ -58,7 +58,7 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     }
 }
 
-final class PostgresUnitOfWork: UnitOfWork {
+final class PostgresUnitOfWork: GroupUnitOfWork {
     /// A command recorded in this unit; the events written since the previous record are its own.
     struct Recorded {
         let id: String
@@ -84,7 +84,7 @@ final class PostgresUnitOfWork: UnitOfWork {
         self.repository = PostgresProductRepository(session: session, lockOnLoad: lockOnLoad)
     }
 
-    var products: any ProductRepository { repository }
+    func repository<Port>(_: Port.Type) -> Port? { repository as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         if let prefetched { return prefetched[commandID] }
