@@ -179,12 +179,12 @@ struct WireFastWriter {
     /// `P`'s fields as an object, keys in sorted order. One run of the field list writes every member
     /// in declaration order, each after a comma, noting where each one lies; unless the names came
     /// sorted, the members are then copied back in sorted order. False for a value this writer
-    /// cannot write (and for more than 64 fields).
+    /// cannot write (and for more than 24 fields, which the slow path writes: the notes stay on the stack).
     mutating func object<P: WirePayload>(_ payload: P) -> Bool {
         var payload = payload
         bytes.append(UInt8(ascii: "{"))
         let start = bytes.count
-        return withUnsafeTemporaryAllocation(of: Member.self, capacity: 64) { members in
+        return withUnsafeTemporaryAllocation(of: Member.self, capacity: 24) { members in
             var writer = MemberWriter(members: members)
             swap(&writer.out, &self)
             try? payload.wireFields(&writer)
