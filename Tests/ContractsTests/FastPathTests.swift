@@ -185,9 +185,9 @@ import Testing
         }
     }
 
-    /// Allocate requests, read through the quick path, decode as JSONDecoder does; broken and odd
-    /// ones (mutated at random) get the same verdict either way.
-    @Test func allocateRequestsDecodeAsJSONDecoderDoes() throws {
+    /// Requests, read through the quick path, decode as JSONDecoder does; broken and odd ones
+    /// (mutated at random) get the same verdict either way.
+    @Test func requestsDecodeAsJSONDecoderDoes() throws {
         var seeds = commandSamples.map { Array(CommandCodec.encode($0.request)) }
         seeds += try commandSamples.map { try Array(Fixture.data($0.fixture)) }
         seeds.append(

@@ -18,6 +18,7 @@ import Testing
         meanwhile: () async throws -> Void = {}
     ) async throws {
         let line = try OrderLine(orderID: OrderID(order), sku: SKU(sku), quantity: quantity)
+        let uow = try #require(uow as? any GroupUnitOfWork)
         try await uow.prefetch(commandIDs: ["group-\(order)"], products: [line.sku], withLinesOf: [line.orderID])
         try await meanwhile()
         var product = try #require(try await uow.products.get(line.sku, withLinesOf: line.orderID))

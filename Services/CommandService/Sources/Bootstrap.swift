@@ -1,9 +1,10 @@
 import Logging
 
-/// The composition root: the one place that wires handlers to their dependencies.
+/// Wires the message bus: every context's handlers, registered once, over a unit of work.
 ///
-/// Everything a running command service needs is built here from explicit inputs — no globals —
-/// so tests bootstrap the same bus over the in-memory store and production over PostgreSQL.
+/// The bus is built here from explicit inputs — no globals — so tests bootstrap the same bus over
+/// the in-memory store and production over PostgreSQL. The running process as a whole (the bus, the
+/// PostgreSQL adapters, the sockets) is wired in `CommandServiceApp.swift`, the composition root.
 public enum Bootstrap {
     public static func messageBus(
         unitOfWork: any UnitOfWorkFactory, maximumAttempts: Int = 5,

@@ -100,7 +100,7 @@ public final class CommandServiceApp: Sendable {
                     committer: GroupCommitter(
                         bus: bus, maximumGroupSize: configuration.groupSize,
                         maximumGroupsInFlight: configuration.groupsInFlight, onGroup: metrics.groupHandled),
-                    sequencer: sequencer, state: state,
+                    positions: sequencer, state: state,
                     timeout: configuration.commandTimeout, metrics: metrics, logger: logger),
                 serviceName: "commands"))
 

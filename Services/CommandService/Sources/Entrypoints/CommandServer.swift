@@ -24,7 +24,7 @@ public final class CommandServer: Service {
 
     private let loop: RouterLoop
     private let committer: GroupCommitter
-    private let sequencer: Sequencer
+    private let positions: any EventPositions
     private let state: ServiceState
     private let timeout: Duration
     private let metrics: ServiceMetrics
@@ -34,12 +34,13 @@ public final class CommandServer: Service {
     ///   - socket: a bound ROUTER socket (see `socketOptions`); the server closes it when it stops.
     ///   - timeout: the longest a command may take before it is answered `unavailable`.
     public init(
-        socket: OwnedSocket, committer: GroupCommitter, sequencer: Sequencer, state: ServiceState, timeout: Duration,
+        socket: OwnedSocket, committer: GroupCommitter, positions: any EventPositions, state: ServiceState,
+        timeout: Duration,
         metrics: ServiceMetrics, logger: Logger
     ) {
         self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
         self.committer = committer
-        self.sequencer = sequencer
+        self.positions = positions
         self.state = state
         self.timeout = timeout
         self.metrics = metrics
@@ -81,7 +82,7 @@ public final class CommandServer: Service {
     /// here: a failure is the store's unavailability, and the retry by command id gets the stored reply.
     private func committedPosition(of mark: EventMark) async throws -> Int {
         do {
-            return try await sequencer.position(of: mark)
+            return try await positions.position(of: mark)
         } catch {
             throw UnitOfWorkError.unavailable("committed, but its position is not known yet: \(error)")
         }
@@ -113,7 +114,7 @@ public final class CommandServer: Service {
             let receipt = try await committer.handle(envelope)
             var position: Int?
             if let mark = receipt.lastEvent {
-                position = sequencer.knownPosition(of: mark)
+                position = positions.knownPosition(of: mark)
                 if position == nil { position = try await committedPosition(of: mark) }
             }
             logger.debug(

@@ -19,14 +19,14 @@ public final class ReplayServer: Service {
     }
 
     private let loop: RouterLoop
-    private let log: PostgresEventLog
+    private let log: any EventLogPages
     private let state: ServiceState
     private let timeout: Duration
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
 
     /// - Parameter socket: a bound ROUTER socket; the server closes it when it stops.
-    public init(socket: OwnedSocket, log: PostgresEventLog, state: ServiceState, timeout: Duration, logger: Logger) {
+    public init(socket: OwnedSocket, log: any EventLogPages, state: ServiceState, timeout: Duration, logger: Logger) {
         self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
         self.log = log
         self.state = state
@@ -53,11 +53,11 @@ public final class ReplayServer: Service {
         if stopping.load(ordering: .relaxed) { return Self.frame(.failure(.shuttingDown)) }
         if state.phase == .starting { return Self.frame(.failure(.unavailable("the service is starting"))) }
         do {
-            let head = try await log.head()
+            let head = try await log.currentHead()
             guard asked.from <= head else { return ReplayPageWriter(expectedEvents: 0).finish(head: head) }
             // Read no further than `head`, so the response is exactly what it says.
             let count = min(asked.limit, head - asked.from + 1)
-            return try await log.replayPage(from: asked.from, limit: count, head: head)
+            return try await log.page(from: asked.from, limit: count, head: head)
         } catch {
             return Self.frame(.failure(failure(error)))
         }
@@ -67,7 +67,7 @@ public final class ReplayServer: Service {
     private static func frame(_ reply: ReplayReply) -> [UInt8] { Array(ReplayCodec.encode(reply)) }
 
     private func failure(_ error: any Error) -> WireError {
-        if let wire = CommandReplies.wireError(PostgresErrors.classify(error)) {
+        if let wire = CommandReplies.wireError(error) {
             logger.warning("Replay request not served", metadata: ["reason": "\(wire.message)"])
             return wire
         }

@@ -8,6 +8,9 @@ import Logging
 /// command handler's failure reaches the caller and nothing is committed; an event handler's failure
 /// is logged, undone (`UnitOfWork.isolated`) and does not stop the other handlers. A version conflict
 /// re-runs the whole command on fresh state, a bounded number of times.
+///
+/// This file is the book's message bus; group commit, many commands in one unit of work, is its
+/// extension in `MessageBus+GroupCommit.swift`.
 public struct MessageBus: Sendable {
     let unitOfWork: any UnitOfWorkFactory
     let handlers: Handlers
@@ -45,85 +48,8 @@ public struct MessageBus: Sendable {
         }
     }
 
-    /// Handles several commands in one unit of work, committed once: a group commit. Each command
-    /// is isolated (`UnitOfWork.isolated`), so one refused by the domain leaves the others' work
-    /// intact; each result is what `handle(_:)` would have given. Should the group fail as a whole
-    /// (a lost race, a deadlock, a duplicate command id), every command is handled on its own.
-    /// A group of one is worth it too: the group's path reads ahead and commits in fewer round trips.
-    public func handle(group envelopes: [CommandEnvelope]) async -> [Result<CommandReceipt, any Error>] {
-        let together: [Result<CommandReceipt, any Error>]
-        do {
-            together = try await unitOfWork.withUnitOfWork { uow in try await handleTogether(envelopes, in: uow) }
-        } catch {
-            logger.debug("Group failed, handling its commands one by one", metadata: ["error": "\(error)"])
-            return await handleEach(envelopes)
-        }
-        // A refusal may be a retry's (see `handle(_:)`): let the one-by-one path look again.
-        let refused = envelopes.indices.filter {
-            if case .failure(is DomainError) = together[$0] { true } else { false }
-        }
-        guard !refused.isEmpty else { return together }
-        var results = together
-        for (index, result) in zip(refused, await handleEach(refused.map { envelopes[$0] })) { results[index] = result }
-        return results
-    }
-
-    private func handleTogether(_ envelopes: [CommandEnvelope], in uow: any UnitOfWork) async throws
-        -> [Result<CommandReceipt, any Error>]
-    {
-        let lines = envelopes.compactMap { ($0.command as? Allocate)?.line }
-        try await uow.prefetch(
-            commandIDs: envelopes.map(\.id), products: lines.map(\.sku), withLinesOf: lines.map(\.orderID))
-        var results: [Result<CommandReceipt, any Error>] = []
-        var handled: [(index: Int, outcome: CommandOutcome)] = []
-        for envelope in envelopes {
-            if let stored = try await uow.previousOutcome(of: envelope.id) {
-                results.append(Result { try repeatReceipt(stored, envelope) })
-                continue
-            }
-            do {
-                var outcome: CommandOutcome?
-                try await uow.isolated {
-                    let result = try await handlers.handle(envelope.command, uow)
-                    try await dispatch(uow.collectNewEvents(), in: uow)
-                    try await uow.record(commandID: envelope.id, fingerprint: envelope.fingerprint, outcome: result)
-                    outcome = result
-                }
-                handled.append((results.count, outcome!))
-                results.append(.failure(CancellationError()))  // replaced once committed
-            } catch let error as UnitOfWorkError {
-                throw error
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        if !handled.isEmpty { _ = try await uow.commit() }
-        for (index, outcome) in handled {
-            let id = envelopes[index].id
-            results[index] = .success(
-                CommandReceipt(outcome: outcome, lastEvent: uow.lastEvent(of: id), isRepeat: false))
-        }
-        return results
-    }
-
-    private func handleEach(_ envelopes: [CommandEnvelope]) async -> [Result<CommandReceipt, any Error>] {
-        await withTaskGroup(of: (Int, Result<CommandReceipt, any Error>).self) { group in
-            for (index, envelope) in envelopes.enumerated() {
-                group.addTask { (index, await result { try await handle(envelope) }) }
-            }
-            var results = [Result<CommandReceipt, any Error>](
-                repeating: .failure(CancellationError()), count: envelopes.count)
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
-    }
-
-    private func result(_ body: () async throws -> CommandReceipt) async -> Result<CommandReceipt, any Error> {
-        do { return .success(try await body()) } catch { return .failure(error) }
-    }
-
     /// The answer to a command id seen before: its first outcome again, if it is the same request.
-    private func repeatReceipt(_ stored: StoredCommand, _ envelope: CommandEnvelope) throws -> CommandReceipt {
+    func repeatReceipt(_ stored: StoredCommand, _ envelope: CommandEnvelope) throws -> CommandReceipt {
         guard stored.fingerprint == envelope.fingerprint else { throw ServiceError.commandIDReused(envelope.id) }
         return CommandReceipt(outcome: stored.outcome, lastEvent: stored.lastEvent, isRepeat: true)
     }
@@ -150,7 +76,7 @@ public struct MessageBus: Sendable {
     }
 
     /// Handles events breadth-first in the order raised, including those their handlers raise.
-    private func dispatch(_ raised: [any ProductEvent], in uow: any UnitOfWork) async throws {
+    func dispatch(_ raised: [any ProductEvent], in uow: any UnitOfWork) async throws {
         var queue = raised[...]
         while let event = queue.popFirst() {
             for handler in handlers.handlers(for: event) {
@@ -167,14 +93,4 @@ public struct MessageBus: Sendable {
             queue.append(contentsOf: uow.collectNewEvents())
         }
     }
-}
-
-/// Why the service layer refused a command, beyond the domain's own rules.
-public enum ServiceError: Error, Equatable, Sendable {
-    /// No handler is registered for this command type (a wiring bug).
-    case noHandler(String)
-    /// The command id was used before for a different request.
-    case commandIDReused(String)
-    /// Other writers kept winning; the client may retry.
-    case tooManyConflicts(attempts: Int, String)
 }

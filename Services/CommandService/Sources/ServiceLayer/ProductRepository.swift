@@ -20,3 +20,13 @@ public protocol ProductRepository: AnyObject {
     /// stored version moved since it was loaded (another writer won), and collects its events.
     func save(_ product: Product) async throws
 }
+
+extension UnitOfWork {
+    /// The unit's products, as the book's `uow.products`.
+    public var products: any ProductRepository {
+        guard let products = repository((any ProductRepository).self) else {
+            preconditionFailure("\(type(of: self)) has no product repository")
+        }
+        return products
+    }
+}

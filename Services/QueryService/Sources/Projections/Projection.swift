@@ -12,38 +12,38 @@ protocol Projection {
 /// Applies an event to every projection, in a fixed order.
 enum Projector {
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
-        try AllocationsView.apply(event, in: &batch)
+        try AllocationsProjection.apply(event, in: &batch)
         try StockProjection.apply(event, in: &batch)
         try OutOfStockProjection.apply(event, in: &batch)
-        try ActivityFeed.apply(event, in: &batch)
-        try EventCounts.apply(event, in: &batch)
-        batch.totals.events += 1
+        try ActivityFeedProjection.apply(event, in: &batch)
+        try EventCountsProjection.apply(event, in: &batch)
+        try TotalsProjection.apply(event, in: &batch)
+    }
+
+    /// Writes what the projections added up over a batch, once, before it commits.
+    static func flush(_ batch: inout ProjectionBatch) throws {
+        try StockProjection.flush(&batch)
+        try EventCountsProjection.flush(&batch)
+        try TotalsProjection.flush(&batch)
+        try ActivityFeedProjection.flush(&batch)
     }
 }
 
 /// The projections' work for one transaction (one batch of events).
 ///
 /// What many events of a batch change together — stock figures, per-minute counts, totals, trimming the
-/// activity feed — is added up here and written once in `finish()`, in the same transaction: the
-/// rows at each commit are exactly those event-by-event application gives, for a fraction of the
-/// statements.
+/// activity feed — is added up here and written once in `finish()`, each by its own projection's
+/// `flush`, in the same transaction: the rows at each commit are exactly those event-by-event
+/// application gives, for a fraction of the statements.
 struct ProjectionBatch {
     let db: Database
     private var statements: ProjectionStatements
     /// Position of the batch's last event. Feed rows at or below `lastPosition - retained` would be
     /// trimmed before the commit, so they are not written at all.
     let lastPosition: Int
-    var totals = Totals()
-    var eventCounts: [EventCounts.Key: (events: Int, units: Int)] = [:]
+    var totals = TotalsProjection.Pending()
+    var eventCounts: [EventCountsProjection.Key: (events: Int, units: Int)] = [:]
     var stock = StockProjection.Pending()
-
-    /// Changes to the one-row `totals` table: what the dashboard would otherwise count over tables
-    /// that grow with traffic (a million allocations take a millisecond and more to count).
-    struct Totals {
-        var allocations = 0
-        var outOfStock = 0
-        var events = 0
-    }
 
     init(db: Database, lastPosition: Int) {
         self.db = db
@@ -57,25 +57,8 @@ struct ProjectionBatch {
         try statements.run(sql, repeat each values)
     }
 
-    /// Writes what was added up over the batch.
+    /// Writes what the projections added up over the batch (each its own rows).
     mutating func finish() throws {
-        try StockProjection.flush(&self)
-        for (key, counts) in eventCounts {
-            try run(
-                """
-                INSERT INTO event_counts (minute, type, events, units) VALUES (?, ?, ?, ?)
-                ON CONFLICT (minute, type) DO UPDATE SET
-                    events = events + excluded.events, units = units + excluded.units
-                """, key.minute, key.type.rawValue, counts.events, counts.units)
-        }
-        // The row appears with the first event, so empty projections have no rows at all.
-        try run(
-            """
-            INSERT INTO totals (id, allocations, out_of_stock, events) VALUES (1, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET
-                allocations = allocations + excluded.allocations, out_of_stock = out_of_stock + excluded.out_of_stock,
-                events = events + excluded.events
-            """, totals.allocations, totals.outOfStock, totals.events)
-        try run("DELETE FROM activity WHERE position <= ?", lastPosition - ActivityFeed.retained)
+        try Projector.flush(&self)
     }
 }

@@ -2,7 +2,7 @@ import Domain
 
 /// A unit of work over `InMemoryStore`: reads committed state, keeps changes to itself until
 /// `commit()`, which applies them atomically or not at all.
-final class InMemoryUnitOfWork: UnitOfWork {
+final class InMemoryUnitOfWork: GroupUnitOfWork {
     private let store: InMemoryStore
     private let repository: InMemoryProductRepository
     /// Commands recorded in this unit; the events written since the previous record are their own.
@@ -14,7 +14,7 @@ final class InMemoryUnitOfWork: UnitOfWork {
         self.repository = InMemoryProductRepository(store: store)
     }
 
-    var products: any ProductRepository { repository }
+    func repository<Port>(_: Port.Type) -> Port? { repository as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         store.state.withLock { $0.commands[commandID] }

@@ -2,9 +2,9 @@ import Contracts
 import GRDB
 
 /// The latest events in a readable form for the dashboard's feed. Only the last `retained` rows
-/// are kept; trimming is by position (once per batch, in `ProjectionBatch.finish()`), so it is as
-/// deterministic as the rest.
-enum ActivityFeed: Projection {
+/// are kept; trimming is by position (once per batch, in ``flush(_:)``), so it is as deterministic
+/// as the rest.
+enum ActivityFeedProjection: Projection {
     static let retained = 1000
 
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
@@ -25,5 +25,10 @@ enum ActivityFeed: Projection {
             """,
             event.position, Timestamps.format(event.occurredAt), event.type.rawValue, event.payload.aggregateID,
             fields.orderid, fields.batchref, fields.qty, fields.detail)
+    }
+
+    /// Trims the feed to the last `retained` events, once per batch.
+    static func flush(_ batch: inout ProjectionBatch) throws {
+        try batch.run("DELETE FROM activity WHERE position <= ?", batch.lastPosition - retained)
     }
 }

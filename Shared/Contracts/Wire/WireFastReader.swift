@@ -1,7 +1,8 @@
 import Foundation
 
 /// A quick reader for the frames that come by the million: event envelopes, replay replies, stored
-/// payloads, allocate requests and replies, exactly as writers emit them (plain strings, whole numbers, no escapes).
+/// payloads, command requests and replies, exactly as writers emit them (plain strings, whole numbers,
+/// no escapes). Payloads are read through their own field lists (``WirePayload``).
 ///
 /// Catch-up decodes every event of the log, and Foundation's JSONDecoder behind ``WireObject`` costs
 /// several microseconds an event. This reader walks the bytes once and builds the values directly.
@@ -39,10 +40,10 @@ struct WireFastReader {
         }
     }
 
-    /// An `Allocate` request as clients write it (only its own fields); nil for any other frame.
-    static func allocateRequest(_ frame: some Collection<UInt8>) -> CommandRequest? {
+    /// A request as clients write it (only a request's own fields); nil for any other frame.
+    static func request(_ frame: some Collection<UInt8>) -> CommandRequest? {
         read(frame) { reader in
-            guard let request = reader.allocateRequest() else { return nil }
+            guard let request = reader.request() else { return nil }
             return reader.atEnd() ? request : nil
         }
     }
@@ -83,26 +84,33 @@ struct WireFastReader {
         return ReplayResponse(events: events, head: head)
     }
 
-    private mutating func allocateRequest() -> CommandRequest? {
+    private mutating func request() -> CommandRequest? {
         var commandID: String?
-        var isAllocate: Bool?
+        var type: CommandType?
         var version: Int?
-        var payload: AllocatePayload?
+        var payloadRange: Range<Int>?
         let complete = object { reader, key in
             if key.is("command_id") { return reader.once(&commandID) { $0.string() } }
-            if key.is("type") {
-                return reader.once(&isAllocate) { $0.rawString().flatMap { $0.is("Allocate") ? true : nil } }
-            }
+            if key.is("type") { return reader.once(&type) { $0.rawString().flatMap(Self.commandType) } }
             if key.is("schema_version") { return reader.once(&version) { $0.integer() } }
-            if key.is("payload") { return reader.once(&payload) { $0.allocatePayload() } }
+            if key.is("payload") { return reader.once(&payloadRange) { $0.objectRange() } }
             return false  // another field: the thorough reader decides what it means
         }
-        guard complete, let commandID, isAllocate == true, let payload else { return nil }
+        guard complete, let commandID, let type, let payloadRange else { return nil }
         let schemaVersion = version ?? SchemaVersion.assumed
-        guard CommandType.allocate.supportedSchemaVersions.contains(schemaVersion),
+        guard type.supportedSchemaVersions.contains(schemaVersion),
             (try? CommandRequest.validateCommandID(commandID)) != nil
         else { return nil }
-        return CommandRequest(commandID: commandID, payload: .allocate(payload), schemaVersion: schemaVersion)
+        struct Read: CommandTypeVisitor {
+            var reader: WireFastReader
+            mutating func visit<P: CommandPayloadProtocol>(_: P.Type, _ wrap: (P) -> CommandPayload) -> CommandPayload?
+            {
+                reader.fields(P.self, unknownFields: .refuse).map(wrap)
+            }
+        }
+        var visitor = Read(reader: WireFastReader(UnsafeBufferPointer(rebasing: bytes[payloadRange])))
+        guard let payload = CommandPayload.accept(type, &visitor) else { return nil }
+        return CommandRequest(commandID: commandID, payload: payload, schemaVersion: schemaVersion)
     }
 
     private mutating func reply() -> CommandReply? {
@@ -136,20 +144,6 @@ struct WireFastReader {
         }
         guard complete, let outcome else { return nil }
         return CommandResult(outcome: outcome, batchReference: reference ?? nil)
-    }
-
-    private mutating func allocatePayload() -> AllocatePayload? {
-        var orderID: String?
-        var sku: String?
-        var quantity: Int?
-        let complete = object { reader, key in
-            if key.is("orderid") { return reader.once(&orderID) { $0.string() } }
-            if key.is("sku") { return reader.once(&sku) { $0.string() } }
-            if key.is("qty") { return reader.once(&quantity) { $0.integer() } }
-            return false
-        }
-        guard complete, let orderID, let sku, let quantity else { return nil }
-        return AllocatePayload(orderID: orderID, sku: sku, quantity: quantity)
     }
 
     private mutating func envelopes() -> [EventEnvelope]? {
@@ -190,11 +184,7 @@ struct WireFastReader {
             if key.is("command_id") { return reader.once(&commandID) { $0.nullable { $0.string() } } }
             if key.is("payload") {
                 // Read once the type is known (with sorted keys it comes after the payload).
-                return reader.once(&payloadRange) { reader in
-                    let start = reader.index
-                    guard reader.peek() == UInt8(ascii: "{"), reader.skipValue() else { return nil }
-                    return start..<reader.index
-                }
+                return reader.once(&payloadRange) { $0.objectRange() }
             }
             return reader.skipValue()
         }
@@ -211,61 +201,120 @@ struct WireFastReader {
             payload: payload)
     }
 
-    /// A payload object of `type`: the fields the published payload structs read.
+    /// A payload object of `type`, read through its field list; fields it does not declare are
+    /// skipped (a reader tolerates fields added later).
     private mutating func payload(_ type: EventType) -> EventPayload? {
-        var fields = PayloadFields()
-        let complete = object { reader, key in
-            if key.is("qty") { return reader.once(&fields.quantity) { $0.integer() } }
-            if type == .batchCreated && key.is("eta") {
-                return reader.once(&fields.eta) { $0.nullable { $0.string() } }
+        struct Read: EventTypeVisitor {
+            var reader: WireFastReader
+            mutating func visit<P: EventPayloadProtocol>(_: P.Type, _ wrap: (P) -> EventPayload) -> EventPayload? {
+                reader.fields(P.self, unknownFields: .skip).map(wrap)
             }
-            // A null is "absent" to the thorough reader, and so an error for a field it needs.
-            if key.is("sku") { return reader.once(&fields.sku) { $0.string() } }
-            if key.is("ref") { return reader.once(&fields.reference) { $0.string() } }
-            if key.is("orderid") { return reader.once(&fields.orderID) { $0.string() } }
-            if key.is("batchref") { return reader.once(&fields.batch) { $0.string() } }
-            if key.is("reason") { return reader.once(&fields.reason) { $0.string() } }
-            return reader.skipValue()
         }
-        guard complete else { return nil }
-        return fields.payload(type)
+        var visitor = Read(reader: self)
+        let payload = EventPayload.accept(type, &visitor)
+        self = visitor.reader
+        return payload
     }
 
-    /// The fields of the five payloads, read before it is known which are needed (stored inline:
-    /// an array of them cost an allocation and a copy per event).
-    private struct PayloadFields {
-        var sku: String?
-        var reference: String?
-        var orderID: String?
-        var batch: String?
-        var reason: String?
-        var quantity: Int?
-        var eta: String??
+    /// The bounds of the object that comes next, skipped (checked well-formed).
+    private mutating func objectRange() -> Range<Int>? {
+        let start = index
+        guard peek() == UInt8(ascii: "{"), skipValue() else { return nil }
+        return start..<index
+    }
 
-        func payload(_ type: EventType) -> EventPayload? {
-            guard let quantity, let sku else { return nil }
-            switch type {
-            case .batchCreated:
-                guard let reference else { return nil }
-                return .batchCreated(
-                    BatchCreatedPayload(reference: reference, sku: sku, quantity: quantity, eta: eta ?? nil))
-            case .allocated:
-                guard let orderID, let batch else { return nil }
-                return .allocated(
-                    AllocatedPayload(orderID: orderID, sku: sku, quantity: quantity, batchReference: batch))
-            case .deallocated:
-                guard let orderID, let batch, let reason else { return nil }
-                return .deallocated(
-                    DeallocatedPayload(
-                        orderID: orderID, sku: sku, quantity: quantity, batchReference: batch, reason: reason))
-            case .outOfStock:
-                guard let orderID else { return nil }
-                return .outOfStock(OutOfStockPayload(sku: sku, orderID: orderID, quantity: quantity))
-            case .batchQuantityChanged:
-                guard let reference else { return nil }
-                return .batchQuantityChanged(
-                    BatchQuantityChangedPayload(reference: reference, sku: sku, quantity: quantity))
+    // MARK: Payloads, through their field lists
+
+    enum UnknownFields {
+        /// Skip them: events, whose readers tolerate fields added later.
+        case skip
+        /// Leave the frame to the thorough reader: requests, which it reads strictly.
+        case refuse
+    }
+
+    /// An object of `P`'s fields, each at most once, every required one present; nil for anything
+    /// else. Every member's key is matched against the field list, which fills the value in.
+    mutating func fields<P: WirePayload>(_: P.Type, unknownFields: UnknownFields) -> P? {
+        var payload = P()
+        var seen: UInt64 = 0
+        let complete = object { reader, key in
+            var matcher = FieldMatcher(reader: reader, key: key, seen: seen)
+            try? payload.wireFields(&matcher)
+            reader = matcher.reader
+            seen = matcher.seen
+            switch matcher.outcome {
+            case .read: return true
+            case .failed: return false
+            case .unmatched: return unknownFields == .skip && reader.skipValue()
             }
+        }
+        guard complete else { return nil }
+        var check = RequiredFields(seen: seen)
+        try? payload.wireFields(&check)
+        return check.complete ? payload : nil
+    }
+
+    /// Finds the field a key names and reads its value (a field met twice fails).
+    private struct FieldMatcher: WireFields {
+        enum Outcome { case unmatched, read, failed }
+        var reader: WireFastReader
+        let key: Key
+        var seen: UInt64
+        var outcome = Outcome.unmatched
+        private var field = 0
+
+        init(reader: WireFastReader, key: Key, seen: UInt64) {
+            self.reader = reader
+            self.key = key
+            self.seen = seen
+        }
+
+        mutating func string(_ name: StaticString, _ value: inout String) {
+            guard claim(name) else { return }
+            // A null is "absent" to the thorough reader, and so an error for a field it needs.
+            if let read = reader.string() { value = read } else { outcome = .failed }
+        }
+
+        mutating func optionalString(_ name: StaticString, _ value: inout String?) {
+            guard claim(name) else { return }
+            if let read = reader.nullable({ $0.string() }) { value = read } else { outcome = .failed }
+        }
+
+        mutating func quantity(_ name: StaticString, _ value: inout Int) {
+            guard claim(name) else { return }
+            if let read = reader.integer() { value = read } else { outcome = .failed }
+        }
+
+        /// Whether `name` is the key's field, met for the first time.
+        private mutating func claim(_ name: StaticString) -> Bool {
+            defer { field += 1 }
+            guard outcome == .unmatched, key.is(name) else { return false }
+            let bit: UInt64 = 1 << UInt64(field)
+            guard field < 64, seen & bit == 0 else {
+                outcome = .failed
+                return false
+            }
+            seen |= bit
+            outcome = .read
+            return true
+        }
+    }
+
+    /// Whether every field that may not be absent was read.
+    private struct RequiredFields: WireFields {
+        let seen: UInt64
+        private(set) var complete = true
+        private var field = 0
+
+        init(seen: UInt64) { self.seen = seen }
+
+        mutating func string(_ name: StaticString, _ value: inout String) { require() }
+        mutating func optionalString(_ name: StaticString, _ value: inout String?) { field += 1 }
+        mutating func quantity(_ name: StaticString, _ value: inout Int) { require() }
+
+        private mutating func require() {
+            if field >= 64 || seen & (1 << UInt64(field)) == 0 { complete = false }
+            field += 1
         }
     }
 
@@ -277,6 +326,10 @@ struct WireFastReader {
         func `is`(_ name: StaticString) -> Bool {
             name.utf8CodeUnitCount == bytes.count
                 && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
+        }
+        func `is`(_ name: [UInt8]) -> Bool {
+            name.count == bytes.count
+                && name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
         }
     }
 
@@ -357,14 +410,17 @@ struct WireFastReader {
         return String(validating: raw.bytes, as: UTF8.self)
     }
 
-    private static let eventTypes: [(name: StaticString, type: EventType)] = [
-        ("Allocated", .allocated), ("BatchCreated", .batchCreated), ("Deallocated", .deallocated),
-        ("OutOfStock", .outOfStock), ("BatchQuantityChanged", .batchQuantityChanged),
-    ]
+    private static let eventTypes = EventType.allCases.map { (name: Array($0.rawValue.utf8), type: $0) }
+    private static let commandTypes = CommandType.allCases.map { (name: Array($0.rawValue.utf8), type: $0) }
 
     /// A known event type by its wire name, compared as bytes.
     private static func eventType(_ name: Key) -> EventType? {
         eventTypes.first { name.is($0.name) }?.type
+    }
+
+    /// A known command type by its wire name, compared as bytes.
+    private static func commandType(_ name: Key) -> CommandType? {
+        commandTypes.first { name.is($0.name) }?.type
     }
 
     /// A whole number written as plain digits (`10.0` and `1e3` are left to the thorough reader).

@@ -2,7 +2,7 @@ import Contracts
 import GRDB
 
 /// The book's `allocations_view`: order line (orderid, sku) → the batch holding it.
-enum AllocationsView: Projection {
+enum AllocationsProjection: Projection {
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
         switch event.payload {
         case .allocated(let line):

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 
 /// Events and units per minute of event time and per type: the series behind the activity chart.
-/// Added up over the batch and written by `ProjectionBatch.finish()`.
-enum EventCounts: Projection {
+/// Added up over the batch and written once by ``flush(_:)``.
+enum EventCountsProjection: Projection {
     /// Numbers, not the minute's text: the key is hashed for every event, the text made once per
     /// batch and minute.
     struct Key: Hashable {
@@ -31,5 +31,17 @@ enum EventCounts: Projection {
             counts.units += units
         }
         add(to: &batch.eventCounts[key, default: (0, 0)])
+    }
+
+    /// Writes the batch's counts.
+    static func flush(_ batch: inout ProjectionBatch) throws {
+        for (key, counts) in batch.eventCounts {
+            try batch.run(
+                """
+                INSERT INTO event_counts (minute, type, events, units) VALUES (?, ?, ?, ?)
+                ON CONFLICT (minute, type) DO UPDATE SET
+                    events = events + excluded.events, units = units + excluded.units
+                """, key.minute, key.type.rawValue, counts.events, counts.units)
+        }
     }
 }

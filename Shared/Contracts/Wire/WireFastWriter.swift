@@ -60,35 +60,37 @@ struct WireFastWriter {
         return Data(writer.bytes)
     }
 
-    /// An `Allocate` request frame (what load generators send by the thousand); nil for others.
+    /// A request frame (what load generators send by the thousand).
     static func request(_ request: CommandRequest) -> Data? {
         var writer = WireFastWriter()
         writer.bytes.reserveCapacity(128)
         guard writer.member("command_id", request.commandID, first: true, in: "{"),
-            writer.allocateMembers(request, first: false)
+            writer.requestMembers(request, first: false)
         else { return nil }
         return Data(writer.bytes)
     }
 
-    /// ``CommandRequest/fingerprint``'s bytes for an `Allocate` (a request without its id); nil for
-    /// other commands.
+    /// ``CommandRequest/fingerprint``'s bytes (a request without its id).
     static func fingerprint(_ request: CommandRequest) -> Data? {
         var writer = WireFastWriter()
         writer.bytes.reserveCapacity(96)
-        guard writer.allocateMembers(request, first: true) else { return nil }
+        guard writer.requestMembers(request, first: true) else { return nil }
         return Data(writer.bytes)
     }
 
-    /// An `Allocate` request's members after its id — payload, schema_version, type — and the
-    /// closing brace; false for another command.
-    private mutating func allocateMembers(_ request: CommandRequest, first: Bool) -> Bool {
-        guard case .allocate(let payload) = request.payload else { return false }
+    /// A request's members after its id — payload, schema_version, type — and the closing brace.
+    private mutating func requestMembers(_ request: CommandRequest, first: Bool) -> Bool {
         raw(first ? "{\"payload\":" : ",\"payload\":")
-        let written =
-            member("orderid", payload.orderID, first: true, in: "{") && member("qty", payload.quantity)
-            && member("sku", payload.sku)
+        struct Write: CommandPayloadVisitor {
+            var writer: WireFastWriter
+            mutating func visit<P: CommandPayloadProtocol>(_ payload: P) -> Bool { writer.object(payload) }
+        }
+        var visitor = Write(writer: WireFastWriter())
+        swap(&visitor.writer, &self)
+        let written = request.payload.accept(&visitor)
+        swap(&visitor.writer, &self)
         guard written else { return false }
-        raw("},\"schema_version\":")
+        raw(",\"schema_version\":")
         integer(request.schemaVersion)
         guard member("type", request.type.rawValue) else { return false }
         bytes.append(UInt8(ascii: "}"))
@@ -159,27 +161,119 @@ struct WireFastWriter {
         return true
     }
 
-    /// A payload's members, keys in sorted order.
+    /// A payload object, keys in sorted order.
     private mutating func write(_ payload: EventPayload) -> Bool {
-        bytes.append(UInt8(ascii: "{"))
-        let written =
-            switch payload {
-            case .batchCreated(let p):
-                member("eta", p.eta, first: true) && member("qty", p.quantity) && member("ref", p.reference)
-                    && member("sku", p.sku)
-            case .allocated(let p):
-                member("batchref", p.batchReference, first: true) && member("orderid", p.orderID)
-                    && member("qty", p.quantity) && member("sku", p.sku)
-            case .deallocated(let p):
-                member("batchref", p.batchReference, first: true) && member("orderid", p.orderID)
-                    && member("qty", p.quantity) && member("reason", p.reason) && member("sku", p.sku)
-            case .outOfStock(let p):
-                member("orderid", p.orderID, first: true) && member("qty", p.quantity) && member("sku", p.sku)
-            case .batchQuantityChanged(let p):
-                member("qty", p.quantity, first: true) && member("ref", p.reference) && member("sku", p.sku)
-            }
-        bytes.append(UInt8(ascii: "}"))
+        struct Write: EventPayloadVisitor {
+            var writer: WireFastWriter
+            mutating func visit<P: EventPayloadProtocol>(_ payload: P) -> Bool { writer.object(payload) }
+        }
+        var visitor = Write(writer: WireFastWriter())
+        swap(&visitor.writer, &self)
+        let written = payload.accept(&visitor)
+        swap(&visitor.writer, &self)
         return written
+    }
+
+    // MARK: Payloads, through their field lists
+
+    /// `P`'s fields as an object, keys in sorted order. One run of the field list writes every member
+    /// in declaration order, each after a comma, noting where each one lies; unless the names came
+    /// sorted, the members are then copied back in sorted order. False for a value this writer
+    /// cannot write (and for more than 24 fields, which the slow path writes: the notes stay on the stack).
+    mutating func object<P: WirePayload>(_ payload: P) -> Bool {
+        var payload = payload
+        bytes.append(UInt8(ascii: "{"))
+        let start = bytes.count
+        return withUnsafeTemporaryAllocation(of: Member.self, capacity: 24) { members in
+            var writer = MemberWriter(members: members)
+            swap(&writer.out, &self)
+            try? payload.wireFields(&writer)
+            swap(&writer.out, &self)
+            guard writer.written, writer.count <= members.count else { return false }
+            if !writer.sorted { sort(UnsafeMutableBufferPointer(rebasing: members[..<writer.count]), from: start) }
+            if writer.count > 0 { bytes.remove(at: start) }  // the first member's comma
+            bytes.append(UInt8(ascii: "}"))
+            return true
+        }
+    }
+
+    /// Where one member was written, and its name.
+    private struct Member {
+        let name: StaticString
+        let range: Range<Int>
+    }
+
+    /// Rewrites the members (written from `start` on, in the order of `members`) in the order of
+    /// their names.
+    private mutating func sort(_ members: UnsafeMutableBufferPointer<Member>, from start: Int) {
+        for index in members.indices.dropFirst() {
+            var slot = index
+            while slot > 0 && Self.precedes(members[slot].name, members[slot - 1].name) {
+                members.swapAt(slot, slot - 1)
+                slot -= 1
+            }
+        }
+        let count = bytes.count - start
+        bytes.withUnsafeMutableBytes { all in
+            withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { copy in
+                copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[start...]))
+                var next = start
+                for member in members {
+                    let length = member.range.count
+                    let offset = member.range.lowerBound - start
+                    UnsafeMutableRawBufferPointer(rebasing: all[next..<(next + length)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: copy[offset..<(offset + length)]))
+                    next += length
+                }
+            }
+        }
+    }
+
+    /// Byte order of two names, as `.sortedKeys` orders ASCII keys.
+    private static func precedes(_ a: StaticString, _ b: StaticString) -> Bool {
+        let common = min(a.utf8CodeUnitCount, b.utf8CodeUnitCount)
+        let order = memcmp(a.utf8Start, b.utf8Start, common)
+        return order != 0 ? order < 0 : a.utf8CodeUnitCount < b.utf8CodeUnitCount
+    }
+
+    /// Writes each field as a member after a comma, in the order of the field list, noting where.
+    private struct MemberWriter: WireFields {
+        var out = WireFastWriter()
+        let members: UnsafeMutableBufferPointer<Member>
+        private(set) var count = 0
+        private(set) var written = true
+        /// Whether the names came in sorted order.
+        private(set) var sorted = true
+
+        init(members: UnsafeMutableBufferPointer<Member>) { self.members = members }
+
+        mutating func string(_ name: StaticString, _ value: inout String) {
+            let start = begin(name)
+            note(name, start, out.member(name, value))
+        }
+
+        mutating func optionalString(_ name: StaticString, _ value: inout String?) {
+            let start = begin(name)
+            note(name, start, out.member(name, value))
+        }
+
+        mutating func quantity(_ name: StaticString, _ value: inout Int) {
+            let start = begin(name)
+            note(name, start, out.member(name, value))
+        }
+
+        private mutating func begin(_ name: StaticString) -> Int {
+            if count > 0 && count <= members.count && !WireFastWriter.precedes(members[count - 1].name, name) {
+                sorted = false
+            }
+            return out.bytes.count
+        }
+
+        private mutating func note(_ name: StaticString, _ start: Int, _ ok: Bool) {
+            if !ok { written = false }
+            if count < members.count { members[count] = Member(name: name, range: start..<out.bytes.count) }
+            count += 1
+        }
     }
 
     /// `"key":` (after a comma unless `first`; a first member opens its object with `opening`).

@@ -12,7 +12,7 @@ public enum CommandCodec {
         }
         let request: CommandRequest
         do {
-            request = try WireFastReader.allocateRequest(frame) ?? WireJSON.decode(CommandRequest.self, from: frame)
+            request = try WireFastReader.request(frame) ?? WireJSON.decode(CommandRequest.self, from: frame)
         } catch let error as CommandDecodingError {
             return .failure(error)
         } catch let error as DecodingError {

@@ -1,0 +1,87 @@
+import Contracts
+import Logging
+import Messaging
+
+// MARK: Live
+
+extension SubscriberLoop {
+    enum Message {
+        case event(EventEnvelope)
+        case heartbeat(Heartbeat)
+        case unreadableEvent(EventDecodingError)
+        case other
+    }
+
+    func classify(_ frames: Frames) -> Message {
+        guard frames.count == 2 else { return .other }
+        let topic = String(decoding: frames[0], as: UTF8.self)
+        if topic == Topic.heartbeat {
+            if case .success(let heartbeat) = EventCodec.decodeHeartbeat(frames[1]) { return .heartbeat(heartbeat) }
+            return .other
+        }
+        guard topic.hasPrefix(Topic.eventPrefix) else { return .other }
+        switch EventCodec.decode(frames[1]) {
+        case .success(let event): return .event(event)
+        case .failure(let error): return .unreadableEvent(error)
+        }
+    }
+
+    /// Collects the contiguous events already received (up to a batch), applies them in one
+    /// transaction, and schedules a replay on a gap, a silent tail or an unreadable event.
+    mutating func handleLive(_ first: Frames, from socket: OwnedSocket) async throws {
+        var pending: [EventEnvelope] = []
+        var duplicates = 0
+        var replayReason: String?
+        var message: Frames? = first
+        while let frames = message {
+            let applied = checkpoint + pending.count
+            switch classify(frames) {
+            case .event(let event):
+                if event.position <= applied {
+                    duplicates += 1
+                } else if event.position == applied + 1 {
+                    pending.append(event)
+                } else {
+                    replayReason = "gap: live event \(event.position) after \(applied)"
+                    let position = event.position
+                    subscriber.sync.update {
+                        $0.head = max($0.head, position)
+                        $0.gapsDetected += 1
+                    }
+                    subscriber.metrics.gapsDetected.increment()
+                }
+            case .heartbeat(let heartbeat):
+                subscriber.sync.update { $0.head = max($0.head, heartbeat.head) }
+                if let previous = previousHeartbeatHead, previous > applied {
+                    replayReason = "silent tail: heartbeat head \(previous) after \(applied)"
+                }
+                previousHeartbeatHead = heartbeat.head
+            case .unreadableEvent(let error):
+                if let position = error.position, position <= applied {
+                    duplicates += 1
+                } else {
+                    logger.warning("unreadable live event: checking with replay", metadata: ["error": "\(error)"])
+                    replayReason = "unreadable live event"
+                }
+            case .other:
+                break
+            }
+            guard replayReason == nil && pending.count < configuration.batchSize else { break }
+            // What has arrived already joins the batch; waiting for more would delay all of it.
+            message = socket.receiveIfAvailable()
+            if message != nil { heardFromUpstream() }
+        }
+        if duplicates > 0 {
+            subscriber.metrics.duplicatesDiscarded.increment(by: Int64(duplicates))
+            subscriber.sync.update { $0.duplicatesDiscarded += duplicates }
+        }
+        if !pending.isEmpty {
+            _ = await apply(pending, replayed: false)
+        }
+        if let replayReason, !catchUpNeeded {
+            logger.debug("replaying", metadata: ["reason": "\(replayReason)"])
+            catchUpNeeded = true
+            nextCatchUp = .now
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// A payload whose wire form is declared once, in ``wireFields(_:)``: each field's JSON name, its
+/// kind and the property it lives in, one line a field. Every codec runs that declaration: the
+/// Foundation-free fast reader and writer (``WireFastReader``, ``WireFastWriter``), the thorough
+/// reader behind `Decodable` (``WireObject``, which names the field at fault) and `Encodable`.
+///
+/// A new payload is a struct with its properties, `public init() {}` (the empty value a reader fills
+/// in) and its field list; see `Events/Payloads/` for examples.
+public protocol WirePayload: Hashable, Sendable, Codable {
+    /// The empty value that readers fill in.
+    init()
+
+    /// Runs `fields` over every field of the payload's JSON object, in the order the thorough reader
+    /// checks them (a frame with several bad fields is answered about the first). Writers put the
+    /// members in sorted key order whatever the order here.
+    mutating func wireFields(_ fields: inout some WireFields) throws(WireError)
+}
+
+/// What a payload's field list runs against: readers fill the properties in, writers read them out.
+/// One requirement per kind of field.
+public protocol WireFields {
+    /// A string. Absent or null is `missing_field`.
+    mutating func string(_ name: StaticString, _ value: inout String) throws(WireError)
+    /// A string, or null; absent means null, and a writer writes null.
+    mutating func optionalString(_ name: StaticString, _ value: inout String?) throws(WireError)
+    /// A whole number that is a quantity: a fraction is `invalid_quantity`, not `invalid_field`
+    /// (the Domain checks the bounds).
+    mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError)
+}
+
+extension WirePayload {
+    /// Reads the payload the thorough way, naming the first field at fault.
+    init(_ object: WireObject) throws(WireError) {
+        self.init()
+        var reader = ThoroughFieldReader(object: object)
+        try wireFields(&reader)
+    }
+
+    public init(from decoder: any Decoder) throws { try self.init(WireObject(decoder)) }
+
+    /// Every field, null included (an absent optional is written as null).
+    public func encode(to encoder: any Encoder) throws {
+        var fields = EncodingFieldWriter(container: encoder.container(keyedBy: WireKey.self))
+        var copy = self
+        try copy.wireFields(&fields)
+    }
+}
+
+/// Runs a field list against ``WireObject``: the thorough reader, with its precise errors.
+private struct ThoroughFieldReader: WireFields {
+    let object: WireObject
+
+    mutating func string(_ name: StaticString, _ value: inout String) throws(WireError) {
+        value = try object.string("\(name)")
+    }
+
+    mutating func optionalString(_ name: StaticString, _ value: inout String?) throws(WireError) {
+        value = try object.optionalString("\(name)")
+    }
+
+    mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError) {
+        value = try object.quantity("\(name)")
+    }
+}
+
+/// Runs a field list against an `Encoder` (JSONEncoder sorts the keys).
+private struct EncodingFieldWriter: WireFields {
+    var container: KeyedEncodingContainer<WireKey>
+
+    mutating func string(_ name: StaticString, _ value: inout String) throws(WireError) {
+        try encode(value, name)
+    }
+
+    mutating func optionalString(_ name: StaticString, _ value: inout String?) throws(WireError) {
+        try encode(value, name)
+    }
+
+    mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError) {
+        try encode(value, name)
+    }
+
+    private mutating func encode(_ value: some Encodable, _ name: StaticString) throws(WireError) {
+        do {
+            try container.encode(value, forKey: WireKey("\(name)"))
+        } catch {
+            throw .internal("\(name) failed to encode: \(error)")
+        }
+    }
+}
