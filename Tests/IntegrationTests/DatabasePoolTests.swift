@@ -42,6 +42,19 @@ import Testing
     }
 }
 
+extension DatabasePoolTests {
+    /// A lease given up while it waits (its command's deadline) stops counting as waiting: else the
+    /// watcher would see a stalled pool for ever, and keep connecting to look at the database.
+    @Test(.timeLimit(.minutes(1))) func aLeaseGivenUpWhileWaitingNoLongerCounts() async throws {
+        let pool = DatabasePool(makePool: { StuckPool() }, databaseAnswers: { false }, logger: ServiceHarness.logger)
+        let lease = Task { try await pool.withConnection { _ in 1 } }
+        _ = try await eventually("the lease waits") { pool.waitingLeases == 1 ? true : nil }
+        lease.cancel()
+        _ = try? await lease.value
+        #expect(pool.waitingLeases == 0)
+    }
+}
+
 /// Hands out the stand-in first, then real pools.
 private final class Pools: Sendable {
     private let first: Mutex<(any DatabasePool.Source)?>
@@ -60,21 +73,36 @@ private final class Pools: Sendable {
     }
 }
 
-/// A pool that keeps every lease waiting until it is closed, as PostgresNIO's does while it backs
-/// off, and then fails them, as PostgresNIO's does when it shuts down.
+/// A pool that keeps every lease waiting until it is closed or the lease is cancelled, as
+/// PostgresNIO's does while it backs off, and then fails them, as PostgresNIO's does.
 private final class StuckPool: DatabasePool.Source {
     private struct Closed: Error {}
-    private let waiting = Mutex<(closed: Bool, leases: [CheckedContinuation<Void, any Error>])>((false, []))
+    private struct Waiting {
+        var closed = false
+        var next = 0
+        var leases: [Int: CheckedContinuation<Void, any Error>] = [:]
+    }
+    private let waiting = Mutex(Waiting())
 
     func withConnection<T: Sendable>(
         _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { lease in
-            let closed = waiting.withLock { waiting in
-                if !waiting.closed { waiting.leases.append(lease) }
-                return waiting.closed
+        let id = waiting.withLock { waiting in
+            waiting.next += 1
+            return waiting.next
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { lease in
+                let refused: (any Error)? = waiting.withLock { waiting in
+                    if waiting.closed { return Closed() }
+                    if Task.isCancelled { return CancellationError() }
+                    waiting.leases[id] = lease
+                    return nil
+                }
+                if let refused { lease.resume(throwing: refused) }
             }
-            if closed { lease.resume(throwing: Closed()) }
+        } onCancel: {
+            waiting.withLock { $0.leases.removeValue(forKey: id) }?.resume(throwing: CancellationError())
         }
         throw Closed()  // never granted
     }
@@ -83,8 +111,8 @@ private final class StuckPool: DatabasePool.Source {
         try? await Task.sleep(for: .seconds(86_400))  // until cancelled: the pool is closed
         let leases = waiting.withLock { waiting in
             waiting.closed = true
-            defer { waiting.leases = [] }
-            return waiting.leases
+            defer { waiting.leases = [:] }
+            return waiting.leases.values
         }
         for lease in leases { lease.resume(throwing: Closed()) }
     }

@@ -91,6 +91,9 @@ public final class DatabasePool: ConnectionSource, Service {
     /// How many times the pool was swapped for a fresh one.
     public var swaps: Int { state.withLock { $0.generation } }
 
+    /// Leases asked for and not yet granted or given up.
+    var waitingLeases: Int { state.withLock { $0.waitingSince.count } }
+
     public func withConnection<T: Sendable>(
         _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
     ) async throws -> T {
@@ -122,13 +125,15 @@ public final class DatabasePool: ConnectionSource, Service {
                     return try await body(connection)
                 }
             } catch {
-                guard !ran else { throw error }
-                let unused = (error as? Unused).map { UnitOfWorkError.unavailable($0.description) }
-                guard !Task.isCancelled else { throw unused ?? error }
+                // No longer waiting, whatever happened (a lease given up still waiting, say at its
+                // command's deadline, must not look stalled for ever).
                 let swapped = state.withLock { state in
                     state.waitingSince[ticket] = nil
                     return state.generation != generation
                 }
+                guard !ran else { throw error }
+                let unused = (error as? Unused).map { UnitOfWorkError.unavailable($0.description) }
+                guard !Task.isCancelled else { throw unused ?? error }
                 // Refused or handed back by a pool closed meanwhile: nothing ran, ask the fresh one.
                 if swapped { continue }
                 if case Unused.closed = error, closedLeases < 3 {
