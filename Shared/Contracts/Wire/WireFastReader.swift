@@ -13,6 +13,8 @@ import Foundation
 struct WireFastReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// How many payload objects deep the reader is, in ``fields(_:unknownFields:)``.
+    private var depth = 0
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -53,6 +55,17 @@ struct WireFastReader {
         read(frame) { reader in
             guard let reply = reader.reply() else { return nil }
             return reader.atEnd() ? reply : nil
+        }
+    }
+
+    /// A payload of any type, read through its field list (events and requests go through the entry
+    /// points above, which find the type from the frame).
+    static func payload<P: WirePayload>(
+        _: P.Type, _ json: some Collection<UInt8>, unknownFields: UnknownFields
+    ) -> P? {
+        read(json) { reader in
+            guard let payload = reader.fields(P.self, unknownFields: unknownFields) else { return nil }
+            return reader.atEnd() ? payload : nil
         }
     }
 
@@ -147,18 +160,7 @@ struct WireFastReader {
     }
 
     private mutating func envelopes() -> [EventEnvelope]? {
-        skipWhitespace()
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var events: [EventEnvelope] = []
-        skipWhitespace()
-        if take(UInt8(ascii: "]")) { return events }
-        while true {
-            guard let event = envelope() else { return nil }
-            events.append(event)
-            skipWhitespace()
-            if take(UInt8(ascii: ",")) { continue }
-            return take(UInt8(ascii: "]")) ? events : nil
-        }
+        array { $0.envelope() }
     }
 
     private mutating func envelope() -> EventEnvelope? {
@@ -233,12 +235,17 @@ struct WireFastReader {
     }
 
     /// An object of `P`'s fields, each at most once, every required one present; nil for anything
-    /// else. Every member's key is matched against the field list, which fills the value in.
+    /// else. Every member's key is matched against the field list, which fills the value in. Arrays
+    /// of objects nest (a payload may even hold its own type), so the depth is bounded, as
+    /// ``skipValue(depth:)`` bounds it.
     mutating func fields<P: WirePayload>(_: P.Type, unknownFields: UnknownFields) -> P? {
+        guard depth < 32 else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         var payload = P()
         var seen: UInt64 = 0
         let complete = object { reader, key in
-            var matcher = FieldMatcher(reader: reader, key: key, seen: seen)
+            var matcher = FieldMatcher(reader: reader, key: key, seen: seen, unknownFields: unknownFields)
             try? payload.wireFields(&matcher)
             reader = matcher.reader
             seen = matcher.seen
@@ -260,13 +267,16 @@ struct WireFastReader {
         var reader: WireFastReader
         let key: Key
         var seen: UInt64
+        /// For the elements of arrays of objects: the outer object's policy.
+        let unknownFields: UnknownFields
         var outcome = Outcome.unmatched
         private var field = 0
 
-        init(reader: WireFastReader, key: Key, seen: UInt64) {
+        init(reader: WireFastReader, key: Key, seen: UInt64, unknownFields: UnknownFields) {
             self.reader = reader
             self.key = key
             self.seen = seen
+            self.unknownFields = unknownFields
         }
 
         mutating func string(_ name: StaticString, _ value: inout String) {
@@ -283,6 +293,26 @@ struct WireFastReader {
         mutating func quantity(_ name: StaticString, _ value: inout Int) {
             guard claim(name) else { return }
             if let read = reader.integer() { value = read } else { outcome = .failed }
+        }
+
+        mutating func integer(_ name: StaticString, _ value: inout Int) {
+            guard claim(name) else { return }
+            if let read = reader.integer() { value = read } else { outcome = .failed }
+        }
+
+        mutating func flag(_ name: StaticString, _ value: inout Bool) {
+            guard claim(name) else { return }
+            if let read = reader.nullable({ $0.bool() }) { value = read ?? false } else { outcome = .failed }
+        }
+
+        mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) {
+            guard claim(name) else { return }
+            let policy = unknownFields
+            if let read = reader.array({ $0.fields(P.self, unknownFields: policy) }) {
+                value = read
+            } else {
+                outcome = .failed
+            }
         }
 
         /// Whether `name` is the key's field, met for the first time.
@@ -311,6 +341,9 @@ struct WireFastReader {
         mutating func string(_ name: StaticString, _ value: inout String) { require() }
         mutating func optionalString(_ name: StaticString, _ value: inout String?) { field += 1 }
         mutating func quantity(_ name: StaticString, _ value: inout Int) { require() }
+        mutating func integer(_ name: StaticString, _ value: inout Int) { require() }
+        mutating func flag(_ name: StaticString, _ value: inout Bool) { field += 1 }
+        mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) { require() }
 
         private mutating func require() {
             if field >= 64 || seen & (1 << UInt64(field)) == 0 { complete = false }
@@ -441,6 +474,30 @@ struct WireFastReader {
             if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return nil }
         }
         return negative ? -value : value
+    }
+
+    /// `true` or `false`.
+    private mutating func bool() -> Bool? {
+        skipWhitespace()
+        if literal("true") { return true }
+        if literal("false") { return false }
+        return nil
+    }
+
+    /// `[` values `read` reads, separated by commas, `]`; nil for anything else.
+    private mutating func array<T>(_ read: (inout WireFastReader) -> T?) -> [T]? {
+        skipWhitespace()
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var values: [T] = []
+        skipWhitespace()
+        if take(UInt8(ascii: "]")) { return values }
+        while true {
+            guard let value = read(&self) else { return nil }
+            values.append(value)
+            skipWhitespace()
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "]")) ? values : nil
+        }
     }
 
     private mutating func null() -> Bool {

@@ -262,6 +262,24 @@ struct WireFastWriter {
             note(name, start, out.member(name, value))
         }
 
+        mutating func integer(_ name: StaticString, _ value: inout Int) {
+            let start = begin(name)
+            note(name, start, out.member(name, value))
+        }
+
+        mutating func flag(_ name: StaticString, _ value: inout Bool) {
+            let start = begin(name)
+            out.key(name, first: false)
+            out.raw(value ? "true" : "false")
+            note(name, start, true)
+        }
+
+        /// Each element goes through ``WireFastWriter/object(_:)`` into `out`, with notes of its own.
+        mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) {
+            let start = begin(name)
+            note(name, start, out.member(name, value))
+        }
+
         private mutating func begin(_ name: StaticString) -> Int {
             if count > 0 && count <= members.count && !WireFastWriter.precedes(members[count - 1].name, name) {
                 sorted = false
@@ -298,6 +316,18 @@ struct WireFastWriter {
     private mutating func member(_ name: StaticString, _ value: Int, first: Bool = false) -> Bool {
         key(name, first: first)
         integer(value)
+        return true
+    }
+
+    /// `[` each object `,` … `]`, as JSONEncoder writes an array.
+    private mutating func member<P: WirePayload>(_ name: StaticString, _ elements: [P]) -> Bool {
+        key(name, first: false)
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard object(element) else { return false }
+        }
+        bytes.append(UInt8(ascii: "]"))
         return true
     }
 

@@ -111,6 +111,33 @@ struct WireObject {
         }
     }
 
+    /// An array of objects, each handed to `read` in turn with the path of its place
+    /// (`payload.lines[2]`), so that its fields' errors say where they are. An element that is not an
+    /// object is an `invalid_field` for the array's field, naming the element.
+    func objects<T>(_ name: String, _ read: (WireObject) throws(WireError) -> T) throws(WireError) -> [T] {
+        try require(name)
+        let path = WireError.dotted(self.path, name)
+        var elements: any UnkeyedDecodingContainer
+        do {
+            elements = try container.nestedUnkeyedContainer(forKey: WireKey(name))
+        } catch {
+            throw .invalidField(name, "must be an array", in: self.path)
+        }
+        var values: [T] = []
+        values.reserveCapacity(elements.count ?? 0)
+        while !elements.isAtEnd {
+            let place = "\(path)[\(elements.currentIndex)]"
+            let element: KeyedDecodingContainer<WireKey>
+            do {
+                element = try elements.nestedContainer(keyedBy: WireKey.self)
+            } catch {
+                throw WireError(code: .invalidField, message: "\(place) must be an object", field: name)
+            }
+            values.append(try read(WireObject(container: element, path: place)))
+        }
+        return values
+    }
+
     /// A nested value with its own `Decodable` conformance; its own errors pass through.
     func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
         try require(name)

@@ -25,6 +25,16 @@ public protocol WireFields {
     /// A whole number that is a quantity: a fraction is `invalid_quantity`, not `invalid_field`
     /// (the Domain checks the bounds).
     mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError)
+    /// A whole number that is not a quantity (money in minor units, days, line numbers): a fraction
+    /// is `invalid_field`, since the client sent a number of the wrong kind, not an impossible amount.
+    mutating func integer(_ name: StaticString, _ value: inout Int) throws(WireError)
+    /// `true` or `false`; absent or null means false, so a flag can be added without clients sending
+    /// it. A writer always writes it.
+    mutating func flag(_ name: StaticString, _ value: inout Bool) throws(WireError)
+    /// An array of objects, each read and written through `P`'s own field list; its errors name the
+    /// element (`lines[2].sku`). Absent or null is `missing_field`; empty is allowed (the Domain
+    /// decides whether it may be).
+    mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError)
 }
 
 extension WirePayload {
@@ -60,6 +70,18 @@ private struct ThoroughFieldReader: WireFields {
     mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError) {
         value = try object.quantity("\(name)")
     }
+
+    mutating func integer(_ name: StaticString, _ value: inout Int) throws(WireError) {
+        value = try object.integer("\(name)")
+    }
+
+    mutating func flag(_ name: StaticString, _ value: inout Bool) throws(WireError) {
+        value = try object.optionalBool("\(name)") ?? false
+    }
+
+    mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError) {
+        value = try object.objects("\(name)") { element throws(WireError) in try P(element) }
+    }
 }
 
 /// Runs a field list against an `Encoder` (JSONEncoder sorts the keys).
@@ -75,6 +97,18 @@ private struct EncodingFieldWriter: WireFields {
     }
 
     mutating func quantity(_ name: StaticString, _ value: inout Int) throws(WireError) {
+        try encode(value, name)
+    }
+
+    mutating func integer(_ name: StaticString, _ value: inout Int) throws(WireError) {
+        try encode(value, name)
+    }
+
+    mutating func flag(_ name: StaticString, _ value: inout Bool) throws(WireError) {
+        try encode(value, name)
+    }
+
+    mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError) {
         try encode(value, name)
     }
 
