@@ -19,6 +19,7 @@ struct Cosmic: AsyncParsableCommand {
             """,
         subcommands: [
             AddBatch.self, Allocate.self, Deallocate.self, ChangeQuantity.self,
+            SupplierCommand.self, PurchaseOrderCommand.self, Receive.self, InvoiceCommand.self, Pay.self,
             Allocations.self, Stock.self, Dashboard.self, Events.self, Health.self, Bench.self,
         ])
 
@@ -28,6 +29,11 @@ struct Cosmic: AsyncParsableCommand {
         ("cosmic allocate order-1 LAMP 15", "allocate an order line"),
         ("cosmic deallocate order-1 LAMP", "give its stock back"),
         ("cosmic change-quantity b-warehouse 10", "change a batch's quantity"),
+        ("cosmic supplier create ACME Acme EUR", "register a supplier"),
+        ("cosmic po approve PO-1 --as bob", "approve a purchase order"),
+        ("cosmic receive PO-1 1:60 --on 2027-01-14", "60 units of line 1 arrived"),
+        ("cosmic invoice approve ACME INV-1 --as bob", "approve a matched invoice"),
+        ("cosmic pay ACME INV-1 30000 EUR", "pay 300.00 EUR of it"),
         ("cosmic allocations order-1 --min-position 3", "where an order is allocated"),
         ("cosmic stock LAMP", "a SKU's stock, batch by batch"),
         ("cosmic dashboard", "the dashboard's figures"),

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func everyDomainEventHasAnEventType() throws {
-        let events = try Self.domainTypes(conformingTo: ["Event", "ProductEvent"])
+        let events = try Self.domainTypes(conformingTo: ["Event", "ProductEvent", "ProcurementEvent"])
         #expect(!events.isEmpty)
         #expect(events == Set(EventType.allCases.map(\.rawValue)))
     }

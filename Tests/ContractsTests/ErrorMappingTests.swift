@@ -6,6 +6,9 @@ import Testing
 @Suite struct ErrorMappingTests {
     static let rejected: Set<ErrorCode> = [
         .invalidSKU, .unknownBatch, .duplicateBatch, .lineNotAllocated, .conflictingOrderLine, .skuMismatch,
+        .unknownSupplier, .duplicateSupplier, .unknownPurchaseOrder, .duplicatePurchaseOrder, .invalidState,
+        .selfApproval, .emptyOrder, .duplicateItem, .tooManyLines, .unknownLine, .overReceipt, .currencyMismatch,
+        .amountOutOfRange, .duplicateInvoice, .unknownInvoice, .supplierMismatch, .invoiceNotMatched, .overpayment,
     ]
     static let retryable: Set<ErrorCode> = [.concurrencyConflict, .unavailable, .shuttingDown]
 
@@ -22,7 +25,11 @@ import Testing
                 "bad_json", "missing_field", "invalid_field", "invalid_quantity", "unknown_type",
                 "unsupported_schema_version", "bad_frames", "frame_too_large", "invalid_sku", "unknown_batch",
                 "duplicate_batch", "line_not_allocated", "conflicting_order_line", "sku_mismatch",
-                "command_id_conflict", "concurrency_conflict", "unavailable", "shutting_down", "internal",
+                "unknown_supplier", "duplicate_supplier", "unknown_purchase_order", "duplicate_purchase_order",
+                "invalid_state", "self_approval", "empty_order", "duplicate_item", "too_many_lines", "unknown_line",
+                "over_receipt", "currency_mismatch", "amount_out_of_range", "duplicate_invoice", "unknown_invoice",
+                "supplier_mismatch", "invoice_not_matched", "overpayment", "command_id_conflict",
+                "concurrency_conflict", "unavailable", "shutting_down", "internal",
             ])
     }
 

@@ -52,8 +52,8 @@ import Testing
 
     @Test func anUnknownTypeIsReportedWithItsPositionNotSkipped() throws {
         var json = String(decoding: try Fixture.data("events/allocated.json"), as: UTF8.self)
-        json = json.replacingOccurrences(of: #""type": "Allocated""#, with: #""type": "GoodsReceived""#)
-        #expect(EventCodec.decode(Data(json.utf8)).failure == .unknownType("GoodsReceived", position: 3))
+        json = json.replacingOccurrences(of: #""type": "Allocated""#, with: #""type": "InventoryCounted""#)
+        #expect(EventCodec.decode(Data(json.utf8)).failure == .unknownType("InventoryCounted", position: 3))
     }
 
     @Test func aLaterSchemaVersionIsReportedNotMisread() throws {

@@ -213,12 +213,15 @@ import Testing
     /// What a fingerprint covers: everything of a request but its id.
     struct Fingerprinted: Encodable {
         let request: CommandRequest
-        enum CodingKeys: String, CodingKey { case type, schemaVersion = "schema_version", payload }
+        enum CodingKeys: String, CodingKey {
+            case type, schemaVersion = "schema_version", payload, issuedBy = "issued_by"
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(request.type, forKey: .type)
             try container.encode(request.schemaVersion, forKey: .schemaVersion)
             try container.encode(request.payload, forKey: .payload)
+            try container.encodeIfPresent(request.issuedBy, forKey: .issuedBy)
         }
     }
 

@@ -97,13 +97,13 @@ import Testing
                 let report = try await eventually("everything is published") {
                     let response = try await HTTP.get(app, "/health")
                     let report = try JSONDecoder().decode(HealthReport.self, from: response.body)
-                    return response.status == 200 && report.published == 1 ? report : nil
+                    return response.status == 200 && report.published == 1 && report.policyPosition == 1 ? report : nil
                 }
                 #expect(
                     report
                         == HealthReport(
                             state: "serving", databaseReachable: true, relayLeader: true, head: 1, published: 1,
-                            unpublished: 0))
+                            unpublished: 0, policyPosition: 1, policyLagSeconds: nil))
 
                 let metrics = String(decoding: try await HTTP.get(app, "/metrics").body, as: UTF8.self)
                 for line in [

@@ -27,7 +27,8 @@ import Testing
             // Start from nothing: drop what the helper applied, then race four first runs.
             try await client.query(
                 """
-                DROP TABLE processed_commands, event_head, event_relay, event_log, allocations, batches, products, schema_migrations CASCADE
+                DROP TABLE processed_commands, event_head, event_relay, event_log, allocations, batches, products,
+                    procurement_documents, policy_checkpoints, schema_migrations CASCADE
                 """, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 { group.addTask { try await Migrations.apply(on: client, logger: logger) } }

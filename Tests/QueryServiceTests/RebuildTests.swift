@@ -63,6 +63,7 @@ import Testing
             History.deallocated(r(p.orderID), r(p.sku), p.quantity, r(p.batchReference), reason: p.reason)
         case .outOfStock(let p): History.outOfStock(r(p.orderID), r(p.sku), p.quantity)
         case .batchQuantityChanged(let p): History.quantityChanged(r(p.reference), r(p.sku), p.quantity)
+        default: payload  // the history holds allocation's events only
         }
     }
 }

@@ -45,6 +45,6 @@ func makeBus(maximumAttempts: Int = 5) -> (MessageBus, InMemoryStore) {
 }
 
 /// The journal's events of one type.
-func events<E: ProductEvent>(_ type: E.Type, in store: InMemoryStore) -> [E] {
+func events<E: Event>(_ type: E.Type, in store: InMemoryStore) -> [E] {
     store.journal.compactMap { $0.event as? E }
 }

@@ -65,15 +65,25 @@ struct ChangeQuantity: AsyncParsableCommand {
     }
 }
 
-/// The command id a write uses: a new one by default, or the caller's, to retry safely.
+/// The command id a write uses (a new one by default, or the caller's, to retry safely), and who
+/// issues it.
 struct CommandIdentity: ParsableArguments {
     @Option(help: "Command id (default: a new UUID). Reuse it to retry: the command is applied at most once.")
     var commandID: String?
+
+    @Option(
+        name: .customLong("as"),
+        help: "Who issues the command (env COSMIC_PRINCIPAL); procurement's decisions need one.")
+    var principal: String?
+
+    var issuedBy: String? { principal ?? ProcessInfo.processInfo.environment["COSMIC_PRINCIPAL"] }
 }
 
 extension GlobalOptions {
     func send(_ payload: CommandPayload, _ identity: CommandIdentity) async throws {
-        let request = CommandRequest(commandID: identity.commandID ?? UUID().uuidString.lowercased(), payload: payload)
+        let request = CommandRequest(
+            commandID: identity.commandID ?? UUID().uuidString.lowercased(), payload: payload,
+            issuedBy: identity.issuedBy)
         let reply = try await CommandClient(endpoint: commands, timeout: wait).send(request)
         if json {
             Output.json(CommandCodec.encode(reply))
@@ -91,6 +101,9 @@ extension GlobalOptions {
         case .outOfStock: print("out of stock: nothing allocated\(position)")
         case .deallocated: print("deallocated\(position)")
         case .quantityChanged: print("quantity changed\(position)")
+        case .itemAdded: print("item added as line \(result.line.map(String.init) ?? "?")\(position)")
+        case .invoiceRegistered: print("invoice registered: \(result.match ?? "?")\(position)")
+        default: print("\(result.outcome.rawValue.replacingOccurrences(of: "_", with: " "))\(position)")
         }
     }
 }

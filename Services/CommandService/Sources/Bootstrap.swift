@@ -1,3 +1,4 @@
+import Domain
 import Logging
 
 /// Wires the message bus: every context's handlers, registered once, over a unit of work.
@@ -7,11 +8,12 @@ import Logging
 /// PostgreSQL adapters, the sockets) is wired in `CommandServiceApp.swift`, the composition root.
 public enum Bootstrap {
     public static func messageBus(
-        unitOfWork: any UnitOfWorkFactory, maximumAttempts: Int = 5,
+        unitOfWork: any UnitOfWorkFactory, maximumAttempts: Int = 5, match: ThreeWayMatch = ThreeWayMatch(),
         logger: Logger = Logger(label: "cosmic.command")
     ) -> MessageBus {
         var handlers = Handlers()
         AllocationHandlers.register(in: &handlers)
+        ProcurementHandlers.register(in: &handlers, match: match)
         return MessageBus(unitOfWork: unitOfWork, handlers: handlers, maximumAttempts: maximumAttempts, logger: logger)
     }
 }

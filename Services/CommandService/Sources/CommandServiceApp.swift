@@ -1,3 +1,4 @@
+import Domain
 import Logging
 import Messaging
 import PostgresNIO
@@ -25,6 +26,7 @@ public final class CommandServiceApp: Sendable {
     private let sockets: [OwnedSocket]
     private let client: DatabasePool
     private let relay: OutboxRelay
+    private let reactor: PolicyReactor?
     private let group: ServiceGroup
     private let boundHTTPPort: BoundPort
     private let logger: Logger
@@ -37,6 +39,9 @@ public final class CommandServiceApp: Sendable {
         }
         guard configuration.maximumAttempts >= 1 else {
             throw ConfigurationError("the maximum number of attempts must be at least 1")
+        }
+        guard configuration.priceToleranceBasisPoints >= 0 else {
+            throw ConfigurationError("the price tolerance must not be negative")
         }
         guard configuration.commandTimeout > .zero else {
             throw ConfigurationError("the command timeout must be positive")
@@ -65,7 +70,14 @@ public final class CommandServiceApp: Sendable {
         let sequencer = Sequencer(log: log, logger: logger)
         let bus = Bootstrap.messageBus(
             unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger, sequencer: sequencer),
-            maximumAttempts: configuration.maximumAttempts, logger: logger)
+            maximumAttempts: configuration.maximumAttempts,
+            match: ThreeWayMatch(priceToleranceBasisPoints: configuration.priceToleranceBasisPoints), logger: logger)
+        let reactor =
+            configuration.runsPolicies
+            ? PolicyReactor(
+                log: PostgresPolicyLog(client: client, logger: logger), bus: bus, logger: logger,
+                onLag: metrics.policyReacted)
+            : nil
         let relay = OutboxRelay(
             database: database, sequencer: sequencer, socket: events, state: state, settings: configuration.relay,
             metrics: metrics, logger: logger)
@@ -82,13 +94,15 @@ public final class CommandServiceApp: Sendable {
                     socket: replay, log: log, state: state, timeout: configuration.commandTimeout, logger: logger),
                 serviceName: "replay"),
         ]
+        if let reactor { services.append(.init(service: reactor, serviceName: "policies")) }
         if let http {
             services.append(
                 .init(
                     service: OperationsHTTP.application(
                         host: http.host, port: http.port,
-                        health: { [state, relay, client, logger] in
-                            await CommandServiceApp.health(state: state, relay: relay, client: client, logger: logger)
+                        health: { [state, relay, reactor, client, logger] in
+                            await CommandServiceApp.health(
+                                state: state, relay: relay, reactor: reactor, client: client, logger: logger)
                         }, metrics: metrics, onBound: { port in boundHTTPPort.port.withLock { $0 = port } },
                         logger: logger),
                     serviceName: "http"))
@@ -113,6 +127,7 @@ public final class CommandServiceApp: Sendable {
         self.sockets = [commands, events, replay]
         self.client = client
         self.relay = relay
+        self.reactor = reactor
         self.boundHTTPPort = boundHTTPPort
         self.logger = logger
         var group = ServiceGroupConfiguration(
@@ -153,18 +168,19 @@ public final class CommandServiceApp: Sendable {
     /// What `/health` says: the state, whether the database answers (within a second), and where
     /// the outbox stands.
     public func health() async -> HealthReport {
-        await Self.health(state: state, relay: relay, client: client, logger: logger)
+        await Self.health(state: state, relay: relay, reactor: reactor, client: client, logger: logger)
     }
 
-    static func health(state: ServiceState, relay: OutboxRelay, client: DatabasePool, logger: Logger) async
-        -> HealthReport
-    {
+    static func health(
+        state: ServiceState, relay: OutboxRelay, reactor: PolicyReactor?, client: DatabasePool, logger: Logger
+    ) async -> HealthReport {
         let status = try? await Deadline.run(within: .seconds(1)) {
             try await OutboxRelay.status(client: client, logger: logger)
         }
         return HealthReport(
             state: state.phase.rawValue, databaseReachable: status != nil, relayLeader: relay.isLeader,
-            head: status?.head, published: status?.published, unpublished: status?.unpublished)
+            head: status?.head, published: status?.published, unpublished: status?.unpublished,
+            policyPosition: reactor?.status.position, policyLagSeconds: reactor?.status.lastLag)
     }
 }
 

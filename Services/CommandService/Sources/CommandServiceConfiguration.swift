@@ -25,6 +25,10 @@ public struct CommandServiceConfiguration: Sendable {
     /// Groups being written at once, each on its own pooled connection.
     public var groupsInFlight: Int
     public var relay: OutboxRelay.Settings
+    /// How far an invoiced unit price may stray from the order's and still match, in basis points.
+    public var priceToleranceBasisPoints: Int
+    /// Whether this instance runs the policy reactor (several may; each reaction still happens once).
+    public var runsPolicies: Bool
     /// Whether SIGTERM and SIGINT start a graceful shutdown (the executable); tests call `shutdown()`.
     public var handlesSignals: Bool
 
@@ -40,8 +44,12 @@ public struct CommandServiceConfiguration: Sendable {
         groupSize: Int = 64,
         groupsInFlight: Int = 1,
         relay: OutboxRelay.Settings = OutboxRelay.Settings(),
+        priceToleranceBasisPoints: Int = 0,
+        runsPolicies: Bool = true,
         handlesSignals: Bool = false
     ) {
+        self.priceToleranceBasisPoints = priceToleranceBasisPoints
+        self.runsPolicies = runsPolicies
         self.databaseURL = databaseURL
         self.commandEndpoint = commandEndpoint
         self.eventsEndpoint = eventsEndpoint

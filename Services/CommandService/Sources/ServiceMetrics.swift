@@ -46,6 +46,16 @@ public final class ServiceMetrics: Sendable {
                 helpText: "Allocations handled in groups; divided by the groups, the mean group size."))
     }
 
+    /// A policy's command committed `seconds` after the event that called for it.
+    @Sendable func policyReacted(lag seconds: Double) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "cosmic", subsystem: "policy", metricName: "lag", unitName: "seconds",
+                helpText: "Time from an event's commit to the commit of a command a policy sent for it."),
+            buckets: latencyBuckets
+        ).record(.milliseconds(Int64(seconds * 1000)))
+    }
+
     /// A group of `size` allocations was handled in one unit of work.
     @Sendable func groupHandled(size: Int) {
         groups.increment()

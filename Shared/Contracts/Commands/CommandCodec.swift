@@ -21,7 +21,8 @@ public enum CommandCodec {
             return .failure(CommandDecodingError(commandID: nil, error: .internal("\(error)")))
         }
         do {
-            return .success(DecodedCommand(request: request, command: try request.payload.command()))
+            return .success(
+                DecodedCommand(request: request, command: try request.payload.command(issuedBy: request.issuedBy)))
         } catch {
             return .failure(CommandDecodingError(commandID: request.commandID, error: WireError(error)))
         }

@@ -4,23 +4,86 @@ import Domain
 // initialisers, so the wire accepts exactly what the model accepts.
 
 extension CommandPayload {
-    /// The validated Domain command; a format or bound error names the field.
-    public func command() throws(DomainError) -> any Command {
+    /// The validated Domain command; a format or bound error names the field. `issuedBy` is the
+    /// request's principal: procurement's decisions need one (`missing_field` without).
+    public func command(issuedBy: String? = nil) throws(DomainError) -> any Command {
+        func principal() throws(DomainError) -> Principal {
+            guard let issuedBy else { throw .missingField(Principal.fieldName) }
+            return try Principal(issuedBy)
+        }
+        func day(_ text: String, _ field: String) throws(DomainError) -> Day { try Day(iso8601: text, field: field) }
         switch self {
         case .createBatch(let p):
-            try CreateBatch(
+            return try CreateBatch(
                 reference: BatchReference(p.reference), sku: SKU(p.sku), quantity: p.quantity,
                 eta: p.eta.map { text throws(DomainError) in try Day(iso8601: text) })
         case .allocate(let p):
-            try Allocate(orderID: OrderID(p.orderID), sku: SKU(p.sku), quantity: p.quantity)
+            return try Allocate(orderID: OrderID(p.orderID), sku: SKU(p.sku), quantity: p.quantity)
         case .deallocate(let p):
-            try Deallocate(orderID: OrderID(p.orderID), sku: SKU(p.sku))
+            return try Deallocate(orderID: OrderID(p.orderID), sku: SKU(p.sku))
         case .changeBatchQuantity(let p):
-            try ChangeBatchQuantity(reference: BatchReference(p.reference), quantity: p.quantity)
+            return try ChangeBatchQuantity(reference: BatchReference(p.reference), quantity: p.quantity)
+        case .recordBatchArrival(let p):
+            return RecordBatchArrival(reference: try BatchReference(p.reference))
+        case .createSupplier(let p):
+            return try CreateSupplier(
+                supplier: SupplierID(p.supplier), name: p.name, currency: Currency(p.currency),
+                paymentTermsDays: p.termsDays)
+        case .createPurchaseOrder(let p):
+            return try CreatePurchaseOrder(
+                number: PurchaseOrderNumber(p.number), supplier: SupplierID(p.supplier),
+                expectedDelivery: day(p.expectedDelivery, "expected_delivery"), requester: principal())
+        case .addPurchaseOrderItem(let p):
+            return try AddPurchaseOrderItem(
+                number: PurchaseOrderNumber(p.number), sku: SKU(p.sku), quantity: p.quantity, unitPrice: p.unitPrice)
+        case .removePurchaseOrderItem(let p):
+            return RemovePurchaseOrderItem(number: try PurchaseOrderNumber(p.number), line: p.line)
+        case .submitPurchaseOrder(let p):
+            return SubmitPurchaseOrder(number: try PurchaseOrderNumber(p.number), by: try principal())
+        case .approvePurchaseOrder(let p):
+            return ApprovePurchaseOrder(number: try PurchaseOrderNumber(p.number), by: try principal())
+        case .rejectPurchaseOrder(let p):
+            return try RejectPurchaseOrder(number: PurchaseOrderNumber(p.number), by: principal(), reason: p.reason)
+        case .cancelPurchaseOrder(let p):
+            return try CancelPurchaseOrder(number: PurchaseOrderNumber(p.number), by: principal(), reason: p.reason)
+        case .receiveGoods(let p):
+            var lines: [ReceiptLine] = []
+            for line in p.lines {
+                lines.append(try ReceiptLine(line: line.line, quantity: line.quantity, closeShort: line.close))
+            }
+            return try ReceiveGoods(
+                number: PurchaseOrderNumber(p.number), receivedOn: day(p.receivedOn, "received_on"), lines: lines)
+        case .registerInvoice(let p):
+            let currency = try Currency(p.currency)
+            var lines: [InvoiceLine] = []
+            for line in p.lines {
+                lines.append(
+                    try InvoiceLine(
+                        sku: SKU(line.sku), quantity: line.quantity,
+                        unitPrice: Money(minorUnits: line.unitPrice, currency: currency, field: "unit_price")))
+            }
+            return try RegisterInvoice(
+                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number),
+                purchaseOrder: PurchaseOrderNumber(p.purchaseOrder), invoiceDate: day(p.invoiceDate, "invoice_date"),
+                lines: lines)
+        case .approveInvoice(let p):
+            return try ApproveInvoice(
+                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), by: principal(),
+                overrideReason: p.overrideReason)
+        case .rejectInvoice(let p):
+            return try RejectInvoice(
+                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), by: principal(), reason: p.reason)
+        case .schedulePayment(let p):
+            return SchedulePayment(supplier: try SupplierID(p.supplier), number: try InvoiceNumber(p.number))
+        case .recordPayment(let p):
+            return try RecordPayment(
+                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), amount: p.amount,
+                currency: Currency(p.currency), paidOn: day(p.paidOn, "paid_on"), reference: p.reference)
         }
     }
 
     /// The wire form of a Domain command; throws for a command type Contracts does not know yet.
+    /// A command's principal is not part of its payload: it travels as the request's `issued_by`.
     public init(_ command: any Command) throws(UnmappedDomainType) {
         switch command {
         case let c as CreateBatch:
@@ -36,8 +99,83 @@ extension CommandPayload {
         case let c as ChangeBatchQuantity:
             self = .changeBatchQuantity(
                 ChangeBatchQuantityPayload(reference: c.reference.rawValue, quantity: c.quantity))
+        case let c as RecordBatchArrival:
+            self = .recordBatchArrival(RecordBatchArrivalPayload(reference: c.reference.rawValue))
+        case let c as CreateSupplier:
+            self = .createSupplier(
+                CreateSupplierPayload(
+                    supplier: c.supplier.rawValue, name: c.name, currency: c.currency.code,
+                    termsDays: c.paymentTermsDays))
+        case let c as CreatePurchaseOrder:
+            self = .createPurchaseOrder(
+                CreatePurchaseOrderPayload(
+                    number: c.number.rawValue, supplier: c.supplier.rawValue,
+                    expectedDelivery: c.expectedDelivery.description))
+        case let c as AddPurchaseOrderItem:
+            self = .addPurchaseOrderItem(
+                AddPurchaseOrderItemPayload(
+                    number: c.number.rawValue, sku: c.sku.rawValue, quantity: c.quantity, unitPrice: c.unitPrice))
+        case let c as RemovePurchaseOrderItem:
+            self = .removePurchaseOrderItem(RemovePurchaseOrderItemPayload(number: c.number.rawValue, line: c.line))
+        case let c as SubmitPurchaseOrder:
+            self = .submitPurchaseOrder(SubmitPurchaseOrderPayload(number: c.number.rawValue))
+        case let c as ApprovePurchaseOrder:
+            self = .approvePurchaseOrder(ApprovePurchaseOrderPayload(number: c.number.rawValue))
+        case let c as RejectPurchaseOrder:
+            self = .rejectPurchaseOrder(RejectPurchaseOrderPayload(number: c.number.rawValue, reason: c.reason))
+        case let c as CancelPurchaseOrder:
+            self = .cancelPurchaseOrder(CancelPurchaseOrderPayload(number: c.number.rawValue, reason: c.reason))
+        case let c as ReceiveGoods:
+            self = .receiveGoods(
+                ReceiveGoodsPayload(
+                    number: c.number.rawValue, receivedOn: c.receivedOn.description,
+                    lines: c.lines.map {
+                        ReceiptLinePayload(line: $0.line, quantity: $0.quantity, close: $0.closeShort)
+                    }))
+        case let c as RegisterInvoice:
+            self = .registerInvoice(
+                RegisterInvoicePayload(
+                    supplier: c.supplier.rawValue, number: c.number.rawValue, purchaseOrder: c.purchaseOrder.rawValue,
+                    invoiceDate: c.invoiceDate.description, currency: c.lines.first?.unitPrice.currency.code ?? "",
+                    lines: c.lines.map(InvoiceLinePayload.init)))
+        case let c as ApproveInvoice:
+            self = .approveInvoice(
+                ApproveInvoicePayload(
+                    supplier: c.supplier.rawValue, number: c.number.rawValue, overrideReason: c.overrideReason))
+        case let c as RejectInvoice:
+            self = .rejectInvoice(
+                RejectInvoicePayload(supplier: c.supplier.rawValue, number: c.number.rawValue, reason: c.reason))
+        case let c as SchedulePayment:
+            self = .schedulePayment(SchedulePaymentPayload(supplier: c.supplier.rawValue, number: c.number.rawValue))
+        case let c as RecordPayment:
+            self = .recordPayment(
+                RecordPaymentPayload(
+                    supplier: c.supplier.rawValue, number: c.number.rawValue, amount: c.amount,
+                    currency: c.currency.code, paidOn: c.paidOn.description, reference: c.reference))
         default:
             throw UnmappedDomainType(command)
         }
+    }
+}
+
+extension CommandPayload {
+    /// The principal a Domain command names as issuing it, which travels as `issued_by`.
+    static func principal(of command: any Command) -> Principal? {
+        switch command {
+        case let c as CreatePurchaseOrder: c.requester
+        case let c as SubmitPurchaseOrder: c.by
+        case let c as ApprovePurchaseOrder: c.by
+        case let c as RejectPurchaseOrder: c.by
+        case let c as CancelPurchaseOrder: c.by
+        case let c as ApproveInvoice: c.by
+        case let c as RejectInvoice: c.by
+        default: nil
+        }
+    }
+}
+
+extension InvoiceLinePayload {
+    init(_ line: InvoiceLine) {
+        self.init(sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice.minorUnits)
     }
 }

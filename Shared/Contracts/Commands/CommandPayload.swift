@@ -14,6 +14,21 @@ public enum CommandPayload: Hashable, Sendable {
     case allocate(AllocatePayload)
     case deallocate(DeallocatePayload)
     case changeBatchQuantity(ChangeBatchQuantityPayload)
+    case createSupplier(CreateSupplierPayload)
+    case createPurchaseOrder(CreatePurchaseOrderPayload)
+    case addPurchaseOrderItem(AddPurchaseOrderItemPayload)
+    case removePurchaseOrderItem(RemovePurchaseOrderItemPayload)
+    case submitPurchaseOrder(SubmitPurchaseOrderPayload)
+    case approvePurchaseOrder(ApprovePurchaseOrderPayload)
+    case rejectPurchaseOrder(RejectPurchaseOrderPayload)
+    case cancelPurchaseOrder(CancelPurchaseOrderPayload)
+    case receiveGoods(ReceiveGoodsPayload)
+    case registerInvoice(RegisterInvoicePayload)
+    case approveInvoice(ApproveInvoicePayload)
+    case rejectInvoice(RejectInvoicePayload)
+    case schedulePayment(SchedulePaymentPayload)
+    case recordPayment(RecordPaymentPayload)
+    case recordBatchArrival(RecordBatchArrivalPayload)
 
     // MARK: Registry: a new command type is a case above and one line in each switch below.
 
@@ -24,6 +39,21 @@ public enum CommandPayload: Hashable, Sendable {
         case .allocate(let p): visitor.visit(p)
         case .deallocate(let p): visitor.visit(p)
         case .changeBatchQuantity(let p): visitor.visit(p)
+        case .createSupplier(let p): visitor.visit(p)
+        case .createPurchaseOrder(let p): visitor.visit(p)
+        case .addPurchaseOrderItem(let p): visitor.visit(p)
+        case .removePurchaseOrderItem(let p): visitor.visit(p)
+        case .submitPurchaseOrder(let p): visitor.visit(p)
+        case .approvePurchaseOrder(let p): visitor.visit(p)
+        case .rejectPurchaseOrder(let p): visitor.visit(p)
+        case .cancelPurchaseOrder(let p): visitor.visit(p)
+        case .receiveGoods(let p): visitor.visit(p)
+        case .registerInvoice(let p): visitor.visit(p)
+        case .approveInvoice(let p): visitor.visit(p)
+        case .rejectInvoice(let p): visitor.visit(p)
+        case .schedulePayment(let p): visitor.visit(p)
+        case .recordPayment(let p): visitor.visit(p)
+        case .recordBatchArrival(let p): visitor.visit(p)
         }
     }
 
@@ -34,6 +64,22 @@ public enum CommandPayload: Hashable, Sendable {
         case .allocate: visitor.visit(AllocatePayload.self, CommandPayload.allocate)
         case .deallocate: visitor.visit(DeallocatePayload.self, CommandPayload.deallocate)
         case .changeBatchQuantity: visitor.visit(ChangeBatchQuantityPayload.self, CommandPayload.changeBatchQuantity)
+        case .createSupplier: visitor.visit(CreateSupplierPayload.self, CommandPayload.createSupplier)
+        case .createPurchaseOrder: visitor.visit(CreatePurchaseOrderPayload.self, CommandPayload.createPurchaseOrder)
+        case .addPurchaseOrderItem: visitor.visit(AddPurchaseOrderItemPayload.self, CommandPayload.addPurchaseOrderItem)
+        case .removePurchaseOrderItem:
+            visitor.visit(RemovePurchaseOrderItemPayload.self, CommandPayload.removePurchaseOrderItem)
+        case .submitPurchaseOrder: visitor.visit(SubmitPurchaseOrderPayload.self, CommandPayload.submitPurchaseOrder)
+        case .approvePurchaseOrder: visitor.visit(ApprovePurchaseOrderPayload.self, CommandPayload.approvePurchaseOrder)
+        case .rejectPurchaseOrder: visitor.visit(RejectPurchaseOrderPayload.self, CommandPayload.rejectPurchaseOrder)
+        case .cancelPurchaseOrder: visitor.visit(CancelPurchaseOrderPayload.self, CommandPayload.cancelPurchaseOrder)
+        case .receiveGoods: visitor.visit(ReceiveGoodsPayload.self, CommandPayload.receiveGoods)
+        case .registerInvoice: visitor.visit(RegisterInvoicePayload.self, CommandPayload.registerInvoice)
+        case .approveInvoice: visitor.visit(ApproveInvoicePayload.self, CommandPayload.approveInvoice)
+        case .rejectInvoice: visitor.visit(RejectInvoicePayload.self, CommandPayload.rejectInvoice)
+        case .schedulePayment: visitor.visit(SchedulePaymentPayload.self, CommandPayload.schedulePayment)
+        case .recordPayment: visitor.visit(RecordPaymentPayload.self, CommandPayload.recordPayment)
+        case .recordBatchArrival: visitor.visit(RecordBatchArrivalPayload.self, CommandPayload.recordBatchArrival)
         }
     }
 

@@ -10,17 +10,24 @@ public struct CommandRequest: Hashable, Sendable {
     public var commandID: String
     public var schemaVersion: Int
     public var payload: CommandPayload
+    /// The principal the client names as issuing the command (`issued_by`); procurement's decisions
+    /// need one. Absent from allocation's requests, and then not written.
+    public var issuedBy: String?
 
     public var type: CommandType { payload.type }
 
-    public init(commandID: String, payload: CommandPayload, schemaVersion: Int? = nil) {
+    public init(commandID: String, payload: CommandPayload, schemaVersion: Int? = nil, issuedBy: String? = nil) {
         self.commandID = commandID
         self.payload = payload
         self.schemaVersion = schemaVersion ?? payload.type.currentSchemaVersion
+        self.issuedBy = issuedBy
     }
 
+    /// The request for a Domain command; its principal (a decision's) becomes `issued_by`.
     public init(commandID: String, command: any Command) throws(UnmappedDomainType) {
-        self.init(commandID: commandID, payload: try CommandPayload(command))
+        self.init(
+            commandID: commandID, payload: try CommandPayload(command),
+            issuedBy: CommandPayload.principal(of: command)?.rawValue)
     }
 
     /// The request without its command id, in canonical JSON (sorted keys, unknown fields gone,
@@ -37,6 +44,7 @@ public struct CommandRequest: Hashable, Sendable {
             try container.encode(request.type, forKey: .type)
             try container.encode(request.schemaVersion, forKey: .schemaVersion)
             try container.encode(request.payload, forKey: .payload)
+            try container.encodeIfPresent(request.issuedBy, forKey: .issuedBy)
         }
     }
 
@@ -55,7 +63,7 @@ public struct CommandRequest: Hashable, Sendable {
 
 extension CommandRequest: Codable {
     enum CodingKeys: String, CodingKey {
-        case commandID = "command_id", type, schemaVersion = "schema_version", payload
+        case commandID = "command_id", type, schemaVersion = "schema_version", payload, issuedBy = "issued_by"
     }
 
     /// Reads and checks the envelope and the payload's JSON types (not the Domain's rules). Throws
@@ -93,7 +101,8 @@ extension CommandRequest: Codable {
                     field: "schema_version")
             }
             let payload = try CommandPayload(type: type, from: object.object("payload"))
-            self.init(commandID: commandID, payload: payload, schemaVersion: version)
+            let issuedBy = try object.optionalString("issued_by")
+            self.init(commandID: commandID, payload: payload, schemaVersion: version, issuedBy: issuedBy)
         } catch {
             throw CommandDecodingError(commandID: commandID, error: error)
         }
@@ -105,5 +114,6 @@ extension CommandRequest: Codable {
         try container.encode(type, forKey: .type)
         try container.encode(schemaVersion, forKey: .schemaVersion)
         try container.encode(payload, forKey: .payload)
+        try container.encodeIfPresent(issuedBy, forKey: .issuedBy)
     }
 }

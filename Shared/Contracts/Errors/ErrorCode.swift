@@ -34,6 +34,44 @@ public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     /// A batch or line belongs to another SKU.
     case skuMismatch = "sku_mismatch"
 
+    // Procurement's rules.
+    /// No supplier has this id.
+    case unknownSupplier = "unknown_supplier"
+    /// A supplier with this id exists already.
+    case duplicateSupplier = "duplicate_supplier"
+    /// No purchase order has this number.
+    case unknownPurchaseOrder = "unknown_purchase_order"
+    /// A purchase order with this number exists already.
+    case duplicatePurchaseOrder = "duplicate_purchase_order"
+    /// The order or invoice is not in a state that allows the action (approving a draft, …).
+    case invalidState = "invalid_state"
+    /// The principal requested the order and may not approve or reject it.
+    case selfApproval = "self_approval"
+    /// An order without items cannot be submitted.
+    case emptyOrder = "empty_order"
+    /// The order (or invoice) has a line of this SKU already.
+    case duplicateItem = "duplicate_item"
+    /// More lines than an order or invoice may have.
+    case tooManyLines = "too_many_lines"
+    /// The order has no line with this number.
+    case unknownLine = "unknown_line"
+    /// More received than is outstanding on the line.
+    case overReceipt = "over_receipt"
+    /// An amount in another currency than the order's or invoice's.
+    case currencyMismatch = "currency_mismatch"
+    /// A total or date computed from the amounts would be out of range.
+    case amountOutOfRange = "amount_out_of_range"
+    /// This supplier's invoice number is registered already.
+    case duplicateInvoice = "duplicate_invoice"
+    /// No invoice of this supplier has this number.
+    case unknownInvoice = "unknown_invoice"
+    /// The invoice's supplier is not the order's.
+    case supplierMismatch = "supplier_mismatch"
+    /// The invoice has discrepancies; approving it needs an override reason.
+    case invoiceNotMatched = "invoice_not_matched"
+    /// The payment is larger than what is owed.
+    case overpayment = "overpayment"
+
     // Processing failures.
     /// The command id was used before for a different request.
     case commandIDConflict = "command_id_conflict"
@@ -49,7 +87,10 @@ public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     /// Domain rule violations are `rejected`; everything else is `error`.
     public var status: ReplyStatus {
         switch self {
-        case .invalidSKU, .unknownBatch, .duplicateBatch, .lineNotAllocated, .conflictingOrderLine, .skuMismatch:
+        case .invalidSKU, .unknownBatch, .duplicateBatch, .lineNotAllocated, .conflictingOrderLine, .skuMismatch,
+            .unknownSupplier, .duplicateSupplier, .unknownPurchaseOrder, .duplicatePurchaseOrder, .invalidState,
+            .selfApproval, .emptyOrder, .duplicateItem, .tooManyLines, .unknownLine, .overReceipt, .currencyMismatch,
+            .amountOutOfRange, .duplicateInvoice, .unknownInvoice, .supplierMismatch, .invoiceNotMatched, .overpayment:
             .rejected
         default:
             .error

@@ -10,6 +10,8 @@ extension WireError {
             self.init(code: .invalidField, message: message, field: field)
         case .invalidQuantity(let field, _, _):
             self.init(code: .invalidQuantity, message: message, field: field)
+        case .missingField(let field):
+            self.init(code: .missingField, message: message, field: field)
         case .unknownSKU:
             self.init(code: .invalidSKU, message: message, field: SKU.fieldName)
         case .unknownBatch:

@@ -20,6 +20,22 @@ public enum EventPayload: Hashable, Sendable {
     case deallocated(DeallocatedPayload)
     case outOfStock(OutOfStockPayload)
     case batchQuantityChanged(BatchQuantityChangedPayload)
+    case supplierCreated(SupplierCreatedPayload)
+    case purchaseOrderCreated(PurchaseOrderCreatedPayload)
+    case purchaseOrderItemAdded(PurchaseOrderItemAddedPayload)
+    case purchaseOrderItemRemoved(PurchaseOrderItemRemovedPayload)
+    case purchaseOrderSubmitted(PurchaseOrderSubmittedPayload)
+    case purchaseOrderApproved(PurchaseOrderApprovedPayload)
+    case purchaseOrderRejected(PurchaseOrderRejectedPayload)
+    case purchaseOrderCancelled(PurchaseOrderCancelledPayload)
+    case goodsReceived(GoodsReceivedPayload)
+    case invoiceRegistered(InvoiceRegisteredPayload)
+    case invoiceRematched(InvoiceRematchedPayload)
+    case invoiceApproved(InvoiceApprovedPayload)
+    case invoiceRejected(InvoiceRejectedPayload)
+    case paymentScheduled(PaymentScheduledPayload)
+    case paymentMade(PaymentMadePayload)
+    case batchArrived(BatchArrivedPayload)
 
     // MARK: Registry: a new event type is a case above and one line in each switch below.
 
@@ -31,6 +47,22 @@ public enum EventPayload: Hashable, Sendable {
         case .deallocated(let p): visitor.visit(p)
         case .outOfStock(let p): visitor.visit(p)
         case .batchQuantityChanged(let p): visitor.visit(p)
+        case .supplierCreated(let p): visitor.visit(p)
+        case .purchaseOrderCreated(let p): visitor.visit(p)
+        case .purchaseOrderItemAdded(let p): visitor.visit(p)
+        case .purchaseOrderItemRemoved(let p): visitor.visit(p)
+        case .purchaseOrderSubmitted(let p): visitor.visit(p)
+        case .purchaseOrderApproved(let p): visitor.visit(p)
+        case .purchaseOrderRejected(let p): visitor.visit(p)
+        case .purchaseOrderCancelled(let p): visitor.visit(p)
+        case .goodsReceived(let p): visitor.visit(p)
+        case .invoiceRegistered(let p): visitor.visit(p)
+        case .invoiceRematched(let p): visitor.visit(p)
+        case .invoiceApproved(let p): visitor.visit(p)
+        case .invoiceRejected(let p): visitor.visit(p)
+        case .paymentScheduled(let p): visitor.visit(p)
+        case .paymentMade(let p): visitor.visit(p)
+        case .batchArrived(let p): visitor.visit(p)
         }
     }
 
@@ -42,6 +74,28 @@ public enum EventPayload: Hashable, Sendable {
         case .deallocated: visitor.visit(DeallocatedPayload.self, EventPayload.deallocated)
         case .outOfStock: visitor.visit(OutOfStockPayload.self, EventPayload.outOfStock)
         case .batchQuantityChanged: visitor.visit(BatchQuantityChangedPayload.self, EventPayload.batchQuantityChanged)
+        case .supplierCreated: visitor.visit(SupplierCreatedPayload.self, EventPayload.supplierCreated)
+        case .purchaseOrderCreated: visitor.visit(PurchaseOrderCreatedPayload.self, EventPayload.purchaseOrderCreated)
+        case .purchaseOrderItemAdded:
+            visitor.visit(PurchaseOrderItemAddedPayload.self, EventPayload.purchaseOrderItemAdded)
+        case .purchaseOrderItemRemoved:
+            visitor.visit(PurchaseOrderItemRemovedPayload.self, EventPayload.purchaseOrderItemRemoved)
+        case .purchaseOrderSubmitted:
+            visitor.visit(PurchaseOrderSubmittedPayload.self, EventPayload.purchaseOrderSubmitted)
+        case .purchaseOrderApproved:
+            visitor.visit(PurchaseOrderApprovedPayload.self, EventPayload.purchaseOrderApproved)
+        case .purchaseOrderRejected:
+            visitor.visit(PurchaseOrderRejectedPayload.self, EventPayload.purchaseOrderRejected)
+        case .purchaseOrderCancelled:
+            visitor.visit(PurchaseOrderCancelledPayload.self, EventPayload.purchaseOrderCancelled)
+        case .goodsReceived: visitor.visit(GoodsReceivedPayload.self, EventPayload.goodsReceived)
+        case .invoiceRegistered: visitor.visit(InvoiceRegisteredPayload.self, EventPayload.invoiceRegistered)
+        case .invoiceRematched: visitor.visit(InvoiceRematchedPayload.self, EventPayload.invoiceRematched)
+        case .invoiceApproved: visitor.visit(InvoiceApprovedPayload.self, EventPayload.invoiceApproved)
+        case .invoiceRejected: visitor.visit(InvoiceRejectedPayload.self, EventPayload.invoiceRejected)
+        case .paymentScheduled: visitor.visit(PaymentScheduledPayload.self, EventPayload.paymentScheduled)
+        case .paymentMade: visitor.visit(PaymentMadePayload.self, EventPayload.paymentMade)
+        case .batchArrived: visitor.visit(BatchArrivedPayload.self, EventPayload.batchArrived)
         }
     }
 

@@ -10,15 +10,38 @@ public struct CommandResult: Hashable, Sendable {
         case outOfStock = "out_of_stock"
         case deallocated
         case quantityChanged = "quantity_changed"
+        case batchArrived = "batch_arrived"
+        case supplierCreated = "supplier_created"
+        case purchaseOrderCreated = "purchase_order_created"
+        /// `line` is the new item's line number.
+        case itemAdded = "item_added"
+        case itemRemoved = "item_removed"
+        case purchaseOrderSubmitted = "purchase_order_submitted"
+        case purchaseOrderApproved = "purchase_order_approved"
+        case purchaseOrderRejected = "purchase_order_rejected"
+        case purchaseOrderCancelled = "purchase_order_cancelled"
+        case goodsReceived = "goods_received"
+        /// `match` says whether the three-way match found discrepancies.
+        case invoiceRegistered = "invoice_registered"
+        case invoiceApproved = "invoice_approved"
+        case invoiceRejected = "invoice_rejected"
+        case paymentScheduled = "payment_scheduled"
+        case paymentRecorded = "payment_recorded"
     }
 
     public var outcome: Outcome
     /// The batch an `allocated` line went to; null for the other outcomes.
     public var batchReference: String?
+    /// The line number an `item_added` gave the new item; absent otherwise.
+    public var line: Int?
+    /// `matched` or `mismatched` for `invoice_registered`; absent otherwise.
+    public var match: String?
 
-    public init(outcome: Outcome, batchReference: String? = nil) {
+    public init(outcome: Outcome, batchReference: String? = nil, line: Int? = nil, match: String? = nil) {
         self.outcome = outcome
         self.batchReference = batchReference
+        self.line = line
+        self.match = match
     }
 
     public static let batchCreated = CommandResult(outcome: .batchCreated)
@@ -32,7 +55,7 @@ public struct CommandResult: Hashable, Sendable {
 
 extension CommandResult: Codable {
     enum CodingKeys: String, CodingKey {
-        case outcome, batchReference = "batchref"
+        case outcome, batchReference = "batchref", line, match
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,12 +64,17 @@ extension CommandResult: Codable {
         guard let outcome = Outcome(rawValue: raw) else {
             throw WireError.invalidField("outcome", "is not a known outcome: \(raw)", in: object.path)
         }
-        self.init(outcome: outcome, batchReference: try object.optionalString("batchref"))
+        self.init(
+            outcome: outcome, batchReference: try object.optionalString("batchref"),
+            line: try object.optionalInteger("line"), match: try object.optionalString("match"))
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(outcome, forKey: .outcome)
         try container.encode(batchReference, forKey: .batchReference)
+        // Written only when set, so allocation's replies keep their bytes.
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encodeIfPresent(match, forKey: .match)
     }
 }

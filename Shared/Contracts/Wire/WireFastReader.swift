@@ -102,8 +102,10 @@ struct WireFastReader {
         var type: CommandType?
         var version: Int?
         var payloadRange: Range<Int>?
+        var issuedBy: String?
         let complete = object { reader, key in
             if key.is("command_id") { return reader.once(&commandID) { $0.string() } }
+            if key.is("issued_by") { return reader.once(&issuedBy) { $0.string() } }
             if key.is("type") { return reader.once(&type) { $0.rawString().flatMap(Self.commandType) } }
             if key.is("schema_version") { return reader.once(&version) { $0.integer() } }
             if key.is("payload") { return reader.once(&payloadRange) { $0.objectRange() } }
@@ -123,7 +125,7 @@ struct WireFastReader {
         }
         var visitor = Read(reader: WireFastReader(UnsafeBufferPointer(rebasing: bytes[payloadRange])))
         guard let payload = CommandPayload.accept(type, &visitor) else { return nil }
-        return CommandRequest(commandID: commandID, payload: payload, schemaVersion: schemaVersion)
+        return CommandRequest(commandID: commandID, payload: payload, schemaVersion: schemaVersion, issuedBy: issuedBy)
     }
 
     private mutating func reply() -> CommandReply? {

@@ -49,6 +49,7 @@ struct WireFastWriter {
         if let position = reply.position { writer.integer(position) } else { writer.raw("null") }
         writer.raw(",\"result\":")
         if let result = reply.result {
+            guard result.line == nil, result.match == nil else { return nil }
             guard writer.member("batchref", result.batchReference, first: true, in: "{") else { return nil }
             guard writer.member("outcome", result.outcome.rawValue) else { return nil }
             writer.bytes.append(UInt8(ascii: "}"))
@@ -78,8 +79,14 @@ struct WireFastWriter {
         return Data(writer.bytes)
     }
 
-    /// A request's members after its id — payload, schema_version, type — and the closing brace.
+    /// A request's members after its id — issued_by (when set), payload, schema_version, type — and
+    /// the closing brace.
     private mutating func requestMembers(_ request: CommandRequest, first: Bool) -> Bool {
+        var first = first
+        if let issuedBy = request.issuedBy {
+            guard member("issued_by", issuedBy, first: first, in: "{") else { return false }
+            first = false
+        }
         raw(first ? "{\"payload\":" : ",\"payload\":")
         struct Write: CommandPayloadVisitor {
             var writer: WireFastWriter

@@ -7,7 +7,7 @@
 public struct Batch: Hashable, Sendable {
     public let reference: BatchReference
     public let sku: SKU
-    public let eta: Day?
+    public internal(set) var eta: Day?
     public private(set) var purchasedQuantity: Int
     public private(set) var allocatedQuantity: Int
     public private(set) var allocations: [OrderLine]

@@ -47,3 +47,10 @@ public struct ChangeBatchQuantity: Command, Hashable {
         self.quantity = try Quantity.batch(quantity)
     }
 }
+
+/// The stock of a batch due on a day has arrived: it becomes warehouse stock.
+public struct RecordBatchArrival: Command, Hashable {
+    public let reference: BatchReference
+
+    public init(reference: BatchReference) { self.reference = reference }
+}

@@ -87,3 +87,14 @@ public struct BatchQuantityChanged: ProductEvent {
         self.quantity = quantity
     }
 }
+
+/// A batch due on a day arrived and is warehouse stock now (its eta is gone).
+public struct BatchArrived: ProductEvent {
+    public let reference: BatchReference
+    public let sku: SKU
+
+    public init(reference: BatchReference, sku: SKU) {
+        self.reference = reference
+        self.sku = sku
+    }
+}

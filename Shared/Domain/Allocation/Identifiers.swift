@@ -1,11 +1,4 @@
-// Allocation's identifiers; the protocol they share is the kernel's (`Model/DomainIdentifier.swift`).
-
-/// Stock-keeping unit: what a product is called, and the identity of the `Product` aggregate.
-public struct SKU: DomainIdentifier {
-    public static let fieldName = "sku"
-    public let rawValue: String
-    public init(unchecked rawValue: String) { self.rawValue = rawValue }
-}
+// Allocation's identifiers; the protocol they share, and `SKU`, are the kernel's (`Model/`).
 
 /// A customer order; one order has at most one line per SKU.
 public struct OrderID: DomainIdentifier {

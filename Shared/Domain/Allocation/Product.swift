@@ -85,6 +85,18 @@ public struct Product: Sendable {
         }
     }
 
+    /// The batch's stock arrived: it becomes warehouse stock, which allocation prefers from now on.
+    /// A batch that is warehouse stock already stays as it is (no event).
+    public mutating func recordArrival(of reference: BatchReference) throws(DomainError) {
+        guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
+            throw .unknownBatch(reference)
+        }
+        guard batches[index].eta != nil else { return }
+        batches[index].eta = nil
+        version += 1
+        events.append(BatchArrived(reference: reference, sku: sku))
+    }
+
     /// The batch with this reference, if it belongs to this product.
     public func batch(_ reference: BatchReference) -> Batch? {
         batches.first { $0.reference == reference }

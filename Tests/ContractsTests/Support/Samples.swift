@@ -33,39 +33,41 @@ struct CommandSample: Sendable, CustomStringConvertible {
     var description: String { fixture }
 }
 
-let commandSamples: [CommandSample] = [
-    CommandSample(
-        fixture: "commands/create_batch.json",
-        request: CommandRequest(
-            commandID: commandID(1),
-            payload: .createBatch(
-                CreateBatchPayload(reference: "batch-001", sku: "SMALL-TABLE", quantity: 20, eta: "2026-12-01"))),
-        command: try! CreateBatch(
-            reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 20, eta: day("2026-12-01"))),
-    CommandSample(
-        fixture: "commands/create_batch_in_stock.json",
-        request: CommandRequest(
-            commandID: commandID(2),
-            payload: .createBatch(CreateBatchPayload(reference: "batch-002", sku: "SMALL-TABLE", quantity: 100))),
-        command: try! CreateBatch(reference: ref("batch-002"), sku: sku("SMALL-TABLE"), quantity: 100)),
-    CommandSample(
-        fixture: "commands/allocate.json",
-        request: CommandRequest(
-            commandID: commandID(3),
-            payload: .allocate(AllocatePayload(orderID: "order-123", sku: "SMALL-TABLE", quantity: 2))),
-        command: try! Allocate(orderID: order("order-123"), sku: sku("SMALL-TABLE"), quantity: 2)),
-    CommandSample(
-        fixture: "commands/deallocate.json",
-        request: CommandRequest(
-            commandID: commandID(4), payload: .deallocate(DeallocatePayload(orderID: "order-123", sku: "SMALL-TABLE"))),
-        command: Deallocate(orderID: order("order-123"), sku: sku("SMALL-TABLE"))),
-    CommandSample(
-        fixture: "commands/change_batch_quantity.json",
-        request: CommandRequest(
-            commandID: commandID(5),
-            payload: .changeBatchQuantity(ChangeBatchQuantityPayload(reference: "batch-001", quantity: 5))),
-        command: try! ChangeBatchQuantity(reference: ref("batch-001"), quantity: 5)),
-]
+let commandSamples: [CommandSample] =
+    [
+        CommandSample(
+            fixture: "commands/create_batch.json",
+            request: CommandRequest(
+                commandID: commandID(1),
+                payload: .createBatch(
+                    CreateBatchPayload(reference: "batch-001", sku: "SMALL-TABLE", quantity: 20, eta: "2026-12-01"))),
+            command: try! CreateBatch(
+                reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 20, eta: day("2026-12-01"))),
+        CommandSample(
+            fixture: "commands/create_batch_in_stock.json",
+            request: CommandRequest(
+                commandID: commandID(2),
+                payload: .createBatch(CreateBatchPayload(reference: "batch-002", sku: "SMALL-TABLE", quantity: 100))),
+            command: try! CreateBatch(reference: ref("batch-002"), sku: sku("SMALL-TABLE"), quantity: 100)),
+        CommandSample(
+            fixture: "commands/allocate.json",
+            request: CommandRequest(
+                commandID: commandID(3),
+                payload: .allocate(AllocatePayload(orderID: "order-123", sku: "SMALL-TABLE", quantity: 2))),
+            command: try! Allocate(orderID: order("order-123"), sku: sku("SMALL-TABLE"), quantity: 2)),
+        CommandSample(
+            fixture: "commands/deallocate.json",
+            request: CommandRequest(
+                commandID: commandID(4),
+                payload: .deallocate(DeallocatePayload(orderID: "order-123", sku: "SMALL-TABLE"))),
+            command: Deallocate(orderID: order("order-123"), sku: sku("SMALL-TABLE"))),
+        CommandSample(
+            fixture: "commands/change_batch_quantity.json",
+            request: CommandRequest(
+                commandID: commandID(5),
+                payload: .changeBatchQuantity(ChangeBatchQuantityPayload(reference: "batch-001", quantity: 5))),
+            command: try! ChangeBatchQuantity(reference: ref("batch-001"), quantity: 5)),
+    ] + procurementCommandSamples
 
 struct ReplySample: Sendable, CustomStringConvertible {
     let fixture: String
@@ -108,11 +110,11 @@ let replySamples: [ReplySample] = [
 struct EventSample: Sendable, CustomStringConvertible {
     let fixture: String
     let envelope: EventEnvelope
-    let event: any ProductEvent
+    let event: any Event
     var description: String { fixture }
 }
 
-private func makeEnvelope(_ n: Int, version: Int, at instant: Date, command: Int, _ event: any ProductEvent)
+private func makeEnvelope(_ n: Int, version: Int, at instant: Date, command: Int, _ event: any Event)
     -> EventEnvelope
 {
     try! EventEnvelope(
@@ -124,38 +126,40 @@ let batch1Created = BatchCreated(
     reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 20, eta: day("2026-12-01"))
 let batch2Created = BatchCreated(reference: ref("batch-002"), sku: sku("SMALL-TABLE"), quantity: 100, eta: nil)
 
-let eventSamples: [EventSample] = [
-    EventSample(
-        fixture: "events/batch_created.json",
-        envelope: makeEnvelope(1, version: 1, at: instant1, command: 1, batch1Created),
-        event: batch1Created),
-    EventSample(
-        fixture: "events/allocated.json",
-        envelope: makeEnvelope(
-            3, version: 3, at: instant2, command: 3,
-            Allocated(line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"))),
-        event: Allocated(line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"))),
-    EventSample(
-        fixture: "events/out_of_stock.json",
-        envelope: makeEnvelope(
-            4, version: 4, at: instant3, command: 7,
-            OutOfStock(sku: sku("SMALL-TABLE"), orderID: order("order-456"), quantity: 1000)),
-        event: OutOfStock(sku: sku("SMALL-TABLE"), orderID: order("order-456"), quantity: 1000)),
-    EventSample(
-        fixture: "events/deallocated.json",
-        envelope: makeEnvelope(
-            5, version: 5, at: instant3, command: 4,
-            Deallocated(line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"), reason: .requested)
-        ),
-        event: Deallocated(
-            line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"), reason: .requested)),
-    EventSample(
-        fixture: "events/batch_quantity_changed.json",
-        envelope: makeEnvelope(
-            6, version: 6, at: instant3, command: 5,
-            BatchQuantityChanged(reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 5)),
-        event: BatchQuantityChanged(reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 5)),
-]
+let eventSamples: [EventSample] =
+    [
+        EventSample(
+            fixture: "events/batch_created.json",
+            envelope: makeEnvelope(1, version: 1, at: instant1, command: 1, batch1Created),
+            event: batch1Created),
+        EventSample(
+            fixture: "events/allocated.json",
+            envelope: makeEnvelope(
+                3, version: 3, at: instant2, command: 3,
+                Allocated(line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"))),
+            event: Allocated(line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"))),
+        EventSample(
+            fixture: "events/out_of_stock.json",
+            envelope: makeEnvelope(
+                4, version: 4, at: instant3, command: 7,
+                OutOfStock(sku: sku("SMALL-TABLE"), orderID: order("order-456"), quantity: 1000)),
+            event: OutOfStock(sku: sku("SMALL-TABLE"), orderID: order("order-456"), quantity: 1000)),
+        EventSample(
+            fixture: "events/deallocated.json",
+            envelope: makeEnvelope(
+                5, version: 5, at: instant3, command: 4,
+                Deallocated(
+                    line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"), reason: .requested)
+            ),
+            event: Deallocated(
+                line: line("order-123", "SMALL-TABLE", 2), batchReference: ref("batch-002"), reason: .requested)),
+        EventSample(
+            fixture: "events/batch_quantity_changed.json",
+            envelope: makeEnvelope(
+                6, version: 6, at: instant3, command: 5,
+                BatchQuantityChanged(reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 5)),
+            event: BatchQuantityChanged(reference: ref("batch-001"), sku: sku("SMALL-TABLE"), quantity: 5)),
+    ] + procurementEventSamples
 
 /// Domain events with no fixture of their own, for round trips.
 let extraEvents: [any ProductEvent] = [

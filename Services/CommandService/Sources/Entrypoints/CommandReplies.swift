@@ -13,6 +13,22 @@ enum CommandReplies {
         case .outOfStock: .outOfStock
         case .deallocated: .deallocated
         case .quantityChanged: .quantityChanged
+        case .batchArrived: CommandResult(outcome: .batchArrived)
+        case .supplierCreated: CommandResult(outcome: .supplierCreated)
+        case .purchaseOrderCreated: CommandResult(outcome: .purchaseOrderCreated)
+        case .itemAdded(let line): CommandResult(outcome: .itemAdded, line: line)
+        case .itemRemoved: CommandResult(outcome: .itemRemoved)
+        case .purchaseOrderSubmitted: CommandResult(outcome: .purchaseOrderSubmitted)
+        case .purchaseOrderApproved: CommandResult(outcome: .purchaseOrderApproved)
+        case .purchaseOrderRejected: CommandResult(outcome: .purchaseOrderRejected)
+        case .purchaseOrderCancelled: CommandResult(outcome: .purchaseOrderCancelled)
+        case .goodsReceived: CommandResult(outcome: .goodsReceived)
+        case .invoiceRegistered(let matched):
+            CommandResult(outcome: .invoiceRegistered, match: matched ? "matched" : "mismatched")
+        case .invoiceApproved: CommandResult(outcome: .invoiceApproved)
+        case .invoiceRejected: CommandResult(outcome: .invoiceRejected)
+        case .paymentScheduled: CommandResult(outcome: .paymentScheduled)
+        case .paymentRecorded: CommandResult(outcome: .paymentRecorded)
         }
     }
 
@@ -20,6 +36,8 @@ enum CommandReplies {
     static func wireError(_ error: any Error) -> WireError? {
         switch error {
         case let error as DomainError:
+            return WireError(error)
+        case let error as ProcurementError:
             return WireError(error)
         case ServiceError.commandIDReused(let id):
             return .commandIDConflict(id)

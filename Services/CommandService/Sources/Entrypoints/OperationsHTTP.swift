@@ -17,18 +17,25 @@ public struct HealthReport: Codable, Sendable, Equatable {
     public var published: Int?
     /// Events committed but not yet published.
     public var unpublished: Int?
+    /// The last position the policy reactor has reacted to; null when this instance runs none.
+    public var policyPosition: Int?
+    /// Seconds from an event's commit to its reaction's commit, for the latest reaction (null before one).
+    public var policyLagSeconds: Double?
 
     /// Healthy means serving with a reachable database; the HTTP status is 200, else 503.
     public var isHealthy: Bool { state == ServiceState.Phase.serving.rawValue && databaseReachable }
 
     enum CodingKeys: String, CodingKey {
         case state, databaseReachable = "database_reachable", relayLeader = "relay_leader", head, published
-        case unpublished
+        case unpublished, policyPosition = "policy_position", policyLagSeconds = "policy_lag_seconds"
     }
 
     public init(
-        state: String, databaseReachable: Bool, relayLeader: Bool, head: Int?, published: Int?, unpublished: Int?
+        state: String, databaseReachable: Bool, relayLeader: Bool, head: Int?, published: Int?, unpublished: Int?,
+        policyPosition: Int? = nil, policyLagSeconds: Double? = nil
     ) {
+        self.policyPosition = policyPosition
+        self.policyLagSeconds = policyLagSeconds
         self.state = state
         self.databaseReachable = databaseReachable
         self.relayLeader = relayLeader
@@ -45,6 +52,8 @@ public struct HealthReport: Codable, Sendable, Equatable {
         try container.encode(head, forKey: .head)
         try container.encode(published, forKey: .published)
         try container.encode(unpublished, forKey: .unpublished)
+        try container.encode(policyPosition, forKey: .policyPosition)
+        try container.encode(policyLagSeconds, forKey: .policyLagSeconds)
     }
 }
 

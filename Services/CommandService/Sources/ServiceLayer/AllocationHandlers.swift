@@ -8,6 +8,7 @@ public enum AllocationHandlers {
         handlers.on(Allocate.self, allocate)
         handlers.on(Deallocate.self, deallocate)
         handlers.on(ChangeBatchQuantity.self, changeBatchQuantity)
+        handlers.on(RecordBatchArrival.self, recordBatchArrival)
         handlers.on(Deallocated.self, reallocate)
     }
 
@@ -56,6 +57,17 @@ public enum AllocationHandlers {
         try product.changeBatchQuantity(command.reference, to: command.quantity)
         try await uow.products.save(product)
         return .quantityChanged
+    }
+
+    @Sendable static func recordBatchArrival(_ command: RecordBatchArrival, _ uow: any UnitOfWork) async throws
+        -> CommandOutcome
+    {
+        guard var product = try await uow.products.get(batch: command.reference, reducingTo: nil) else {
+            throw DomainError.unknownBatch(command.reference)
+        }
+        try product.recordArrival(of: command.reference)
+        try await uow.products.save(product)
+        return .batchArrived
     }
 
     /// A line released by a shrinking batch goes to the next best batch (or runs out of stock).

@@ -8,4 +8,21 @@ public enum CommandOutcome: Hashable, Sendable {
     case outOfStock
     case deallocated
     case quantityChanged
+    case batchArrived
+    case supplierCreated
+    case purchaseOrderCreated
+    /// The new item's line number.
+    case itemAdded(line: Int)
+    case itemRemoved
+    case purchaseOrderSubmitted
+    case purchaseOrderApproved
+    case purchaseOrderRejected
+    case purchaseOrderCancelled
+    case goodsReceived
+    /// Whether the three-way match found nothing to object to.
+    case invoiceRegistered(matched: Bool)
+    case invoiceApproved
+    case invoiceRejected
+    case paymentScheduled
+    case paymentRecorded
 }

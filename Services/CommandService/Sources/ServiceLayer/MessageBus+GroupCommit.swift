@@ -21,7 +21,7 @@ extension MessageBus {
         }
         // A refusal may be a retry's (see `handle(_:)`): let the one-by-one path look again.
         let refused = envelopes.indices.filter {
-            if case .failure(is DomainError) = together[$0] { true } else { false }
+            if case .failure(is any Refusal) = together[$0] { true } else { false }
         }
         guard !refused.isEmpty else { return together }
         var results = together

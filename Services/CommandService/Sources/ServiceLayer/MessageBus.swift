@@ -38,7 +38,7 @@ public struct MessageBus: Sendable {
                 attempt += 1
             } catch UnitOfWorkError.conflict(let reason) {
                 throw ServiceError.tooManyConflicts(attempts: attempt, reason)
-            } catch let error as DomainError {
+            } catch let error as any Refusal {
                 // Two attempts at one command id (a client's retry) can run at once: the later waits
                 // for the product's row lock, then meets the state the earlier one left and may be
                 // refused for it (say duplicate_batch). The earlier one's outcome is the answer then.
@@ -76,7 +76,7 @@ public struct MessageBus: Sendable {
     }
 
     /// Handles events breadth-first in the order raised, including those their handlers raise.
-    func dispatch(_ raised: [any ProductEvent], in uow: any UnitOfWork) async throws {
+    func dispatch(_ raised: [any Event], in uow: any UnitOfWork) async throws {
         var queue = raised[...]
         while let event = queue.popFirst() {
             for handler in handlers.handlers(for: event) {

@@ -23,7 +23,7 @@ public protocol UnitOfWork: AnyObject {
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws
 
     /// Events raised by saved aggregates since the last call, oldest first, for the message bus.
-    func collectNewEvents() -> [any ProductEvent]
+    func collectNewEvents() -> [any Event]
 
     /// Runs `body` so that, if it throws, none of its changes stay (a SQL savepoint, or a snapshot);
     /// the message bus isolates each event handler with it.

@@ -10,14 +10,17 @@ enum ActivityFeedProjection: Projection {
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
         // Trimmed before this batch commits anyway.
         guard event.position > batch.lastPosition - retained else { return }
-        let fields: (orderid: String?, batchref: String?, qty: Int, detail: String?) =
+        let fields: (orderid: String?, batchref: String?, qty: Int, detail: String?)? =
             switch event.payload {
             case .batchCreated(let p): (nil, p.reference, p.quantity, p.eta.map { "eta " + $0 } ?? "in warehouse")
             case .allocated(let p): (p.orderID, p.batchReference, p.quantity, nil)
             case .deallocated(let p): (p.orderID, p.batchReference, p.quantity, p.reason)
             case .outOfStock(let p): (p.orderID, nil, p.quantity, nil)
             case .batchQuantityChanged(let p): (nil, p.reference, p.quantity, nil)
+            case .batchArrived(let p): (nil, p.reference, 0, "arrived")
+            default: nil  // the allocation dashboard's feed: procurement has its own views
             }
+        guard let fields else { return }
         try batch.run(
             """
             INSERT INTO activity (position, occurred_at, type, sku, orderid, batchref, qty, detail)

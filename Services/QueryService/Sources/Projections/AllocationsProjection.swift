@@ -25,7 +25,7 @@ enum AllocationsProjection: Projection {
             batch.totals.allocations -= try batch.run(
                 "DELETE FROM allocations WHERE orderid = ? AND sku = ? AND batchref = ?",
                 line.orderID, line.sku, line.batchReference)
-        case .batchCreated, .outOfStock, .batchQuantityChanged:
+        default:
             break
         }
     }

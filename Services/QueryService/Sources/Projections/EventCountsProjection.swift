@@ -23,6 +23,7 @@ enum EventCountsProjection: Projection {
             case .deallocated(let p): p.quantity
             case .outOfStock(let p): p.quantity
             case .batchQuantityChanged(let p): p.quantity
+            default: 0
             }
         let key = Key(
             epochMinute: Int64((event.occurredAt.timeIntervalSince1970 / 60).rounded(.down)), type: event.type)

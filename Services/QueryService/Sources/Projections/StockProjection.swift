@@ -57,6 +57,13 @@ enum StockProjection: Projection {
                 purchased: change.quantity - previous, at: position)
         case .outOfStock(let line):
             batch.stock.skus[line.sku, default: SKUChange()].add(outOfStock: 1, at: position)
+        case .batchArrived(let arrived):
+            // Stock on order became warehouse stock; nothing pending touches the eta.
+            batch.stock.batches[arrived.reference]?.position = position
+            try batch.run("UPDATE batches SET eta = NULL, last_position = ? WHERE ref = ?", position, arrived.reference)
+            batch.stock.skus[arrived.sku, default: SKUChange()].add(at: position)
+        default:
+            break  // procurement's events: its own projections
         }
     }
 

@@ -6,16 +6,16 @@ final class InMemoryProductRepository: ProductRepository {
     struct Snapshot {
         let seen: [SKU: Product]
         let changes: [SKU: Product]
-        let written: [(version: Int, event: any ProductEvent)]
-        let undispatched: [any ProductEvent]
+        let written: [(version: Int, event: any Event)]
+        let undispatched: [any Event]
     }
 
     private let store: InMemoryStore
     private var seen: [SKU: Product] = [:]
     private(set) var loadedVersions: [SKU: Int] = [:]
     private(set) var changes: [SKU: Product] = [:]
-    private(set) var written: [(version: Int, event: any ProductEvent)] = []
-    private var undispatched: [any ProductEvent] = []
+    private(set) var written: [(version: Int, event: any Event)] = []
+    private var undispatched: [any Event] = []
 
     init(store: InMemoryStore) { self.store = store }
 
@@ -52,7 +52,7 @@ final class InMemoryProductRepository: ProductRepository {
         undispatched += events
     }
 
-    func takeUndispatched() -> [any ProductEvent] {
+    func takeUndispatched() -> [any Event] {
         defer { undispatched = [] }
         return undispatched
     }

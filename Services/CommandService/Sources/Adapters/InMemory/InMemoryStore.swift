@@ -12,11 +12,12 @@ public final class InMemoryStore: UnitOfWorkFactory {
         public let mark: EventMark
         public let commandID: String
         public let aggregateVersion: Int
-        public let event: any ProductEvent
+        public let event: any Event
     }
 
     struct State {
         var products: [SKU: Product] = [:]
+        var documents: [ProcurementDocument.Key: ProcurementDocument] = [:]
         var commands: [String: StoredCommand] = [:]
         var journal: [JournalEntry] = []
         var commits = 0
@@ -32,6 +33,14 @@ public final class InMemoryStore: UnitOfWorkFactory {
     public var commits: Int { state.withLock { $0.commits } }
     /// The committed product of `sku`.
     public func product(_ sku: SKU) -> Product? { state.withLock { $0.products[sku] } }
+    /// The committed purchase order with this number.
+    public func purchaseOrder(_ number: PurchaseOrderNumber) -> PurchaseOrder? {
+        state.withLock { $0.documents[.order(number)]?.order }
+    }
+    /// The committed invoice.
+    public func invoice(_ supplier: SupplierID, _ number: InvoiceNumber) -> Invoice? {
+        state.withLock { $0.documents[.invoice(supplier, number)]?.invoice }
+    }
 
     public func withUnitOfWork<T: Sendable>(_ work: (any UnitOfWork) async throws -> T) async throws -> T {
         try await work(InMemoryUnitOfWork(store: self))

@@ -5,16 +5,18 @@ import Domain
 final class InMemoryUnitOfWork: GroupUnitOfWork {
     private let store: InMemoryStore
     private let repository: InMemoryProductRepository
+    private let procurement: InMemoryProcurementRepository
     /// Commands recorded in this unit; the events written since the previous record are their own.
-    private var recorded: [(id: String, command: StoredCommand, eventsEnd: Int)] = []
+    private var recorded: [(id: String, command: StoredCommand, eventsEnd: UnitEvents.End)] = []
     private var lastEvents: [String: EventMark] = [:]
 
     init(store: InMemoryStore) {
         self.store = store
         self.repository = InMemoryProductRepository(store: store)
+        self.procurement = InMemoryProcurementRepository(store: store)
     }
 
-    func repository<Port>(_: Port.Type) -> Port? { repository as? Port }
+    func repository<Port>(_: Port.Type) -> Port? { repository as? Port ?? procurement as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         store.state.withLock { $0.commands[commandID] }
@@ -24,21 +26,23 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
         recorded.append(
             (
                 commandID, StoredCommand(fingerprint: fingerprint, outcome: outcome, lastEvent: nil),
-                repository.written.count
+                UnitEvents.End(products: repository.written.count, procurement: procurement.tracking.written.count)
             ))
     }
 
-    func collectNewEvents() -> [any ProductEvent] {
-        repository.takeUndispatched()
+    func collectNewEvents() -> [any Event] {
+        repository.takeUndispatched() + procurement.tracking.takeUndispatched()
     }
 
     func isolated(_ body: () async throws -> Void) async throws {
         let saved = repository.snapshot()
+        let savedProcurement = procurement.tracking
         let savedRecords = recorded.count
         do {
             try await body()
         } catch {
             repository.restore(saved)
+            procurement.tracking = savedProcurement
             recorded.removeLast(recorded.count - savedRecords)
             throw error
         }
@@ -48,8 +52,10 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
 
     func commit() async throws -> EventMark? {
         let changes = repository.changes
-        let written = repository.written
+        let documents = procurement.tracking.changes
         let recorded = self.recorded
+        let written = UnitEvents.ordered(
+            products: repository.written, procurement: procurement.tracking.written, ends: recorded.map(\.eventsEnd))
         return try store.state.withLock { state throws(UnitOfWorkError) -> EventMark? in
             for (sku, product) in changes {
                 guard state.products[sku]?.version == repository.loadedVersions[sku] else {
@@ -62,14 +68,19 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
                     throw .conflict("batch \(batch.reference) was created by another writer")
                 }
             }
+            for (document, loadedVersion) in documents
+            where state.documents[document.key]?.version != loadedVersion {
+                throw .conflict("\(document.key.kind) \(document.key.id) changed since it was loaded")
+            }
             for (id, _, _) in recorded where state.commands[id] != nil {
                 throw .conflict("command \(id) was handled by another writer")
             }
             for (sku, product) in changes { state.products[sku] = product }
+            for (document, _) in documents { state.documents[document.key] = document }
             var marks: [String: EventMark] = [:]
-            for (index, entry) in written.enumerated() {
+            for entry in written {
                 let mark = EventMark(Int64(state.journal.count + 1))
-                let owner = recorded.first(where: { $0.eventsEnd > index })?.id ?? recorded.last?.id ?? ""
+                let owner = entry.owner.map { recorded[$0].id } ?? ""
                 state.journal.append(
                     .init(mark: mark, commandID: owner, aggregateVersion: entry.version, event: entry.event))
                 marks[owner] = mark

@@ -115,6 +115,31 @@ public enum Migrations {
                 """
             ]
         ),
+        (
+            6, "procurement's documents, the policy reactor's checkpoints",
+            [
+                // One JSON document per supplier, purchase order and invoice (`ProcurementRecords`);
+                // `parent` is an invoice's order, so re-matching finds an order's invoices.
+                """
+                CREATE TABLE procurement_documents (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    version bigint NOT NULL,
+                    parent text,
+                    body text NOT NULL,
+                    PRIMARY KEY (kind, id)
+                )
+                """,
+                "CREATE INDEX procurement_documents_by_parent ON procurement_documents (parent) WHERE parent IS NOT NULL",
+                // How far along the event log each policy has reacted (`PolicyReactor`).
+                """
+                CREATE TABLE policy_checkpoints (
+                    policy text PRIMARY KEY,
+                    position bigint NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.

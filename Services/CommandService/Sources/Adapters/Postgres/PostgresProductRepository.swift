@@ -27,8 +27,8 @@ final class PostgresProductRepository: ProductRepository {
 
     struct Snapshot {
         let tracked: [SKU: Tracked]
-        let written: [(version: Int, event: any ProductEvent)]
-        let undispatched: [any ProductEvent]
+        let written: [(version: Int, event: any Event)]
+        let undispatched: [any Event]
     }
 
     private let session: PostgresSession
@@ -36,8 +36,8 @@ final class PostgresProductRepository: ProductRepository {
     private var logger: Logger { session.logger }
     private let lockOnLoad: Bool
     private var tracked: [SKU: Tracked] = [:]
-    private(set) var written: [(version: Int, event: any ProductEvent)] = []
-    private var undispatched: [any ProductEvent] = []
+    private(set) var written: [(version: Int, event: any Event)] = []
+    private var undispatched: [any Event] = []
 
     init(session: PostgresSession, lockOnLoad: Bool) {
         self.session = session
@@ -111,7 +111,7 @@ final class PostgresProductRepository: ProductRepository {
         undispatched += events
     }
 
-    func takeUndispatched() -> [any ProductEvent] {
+    func takeUndispatched() -> [any Event] {
         defer { undispatched = [] }
         return undispatched
     }

@@ -64,13 +64,14 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         let id: String
         let fingerprint: String
         let outcome: CommandOutcome
-        let eventsEnd: Int
+        let eventsEnd: UnitEvents.End
     }
 
     private let session: PostgresSession
     private var connection: PostgresConnection { session.connection }
     private var logger: Logger { session.logger }
     private let repository: PostgresProductRepository
+    private let procurement: PostgresProcurementRepository
     private var recorded: [Recorded] = []
     private var prefetched: [String: StoredCommand]?
     private var lastEvents: [String: EventMark] = [:]
@@ -82,9 +83,10 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         self.session = session
         self.sequencer = sequencer
         self.repository = PostgresProductRepository(session: session, lockOnLoad: lockOnLoad)
+        self.procurement = PostgresProcurementRepository(session: session, lockOnLoad: lockOnLoad)
     }
 
-    func repository<Port>(_: Port.Type) -> Port? { repository as? Port }
+    func repository<Port>(_: Port.Type) -> Port? { repository as? Port ?? procurement as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
         if let prefetched { return prefetched[commandID] }
@@ -133,19 +135,28 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
 
     func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
         recorded.append(
-            Recorded(id: commandID, fingerprint: fingerprint, outcome: outcome, eventsEnd: repository.written.count))
+            Recorded(
+                id: commandID, fingerprint: fingerprint, outcome: outcome,
+                eventsEnd: UnitEvents.End(
+                    products: repository.written.count, procurement: procurement.tracking.written.count)))
     }
 
-    func collectNewEvents() -> [any ProductEvent] { repository.takeUndispatched() }
+    func collectNewEvents() -> [any Event] {
+        let products = repository.takeUndispatched()
+        let others = procurement.tracking.takeUndispatched()
+        return others.isEmpty ? products : products + others
+    }
 
     /// Nothing is written before the commit, so undoing is forgetting: no SQL savepoint needed.
     func isolated(_ body: () async throws -> Void) async throws {
         let saved = repository.snapshot()
+        let savedProcurement = procurement.tracking
         let savedRecords = recorded.count
         do {
             try await body()
         } catch {
             repository.restore(saved)
+            procurement.tracking = savedProcurement
             recorded.removeLast(recorded.count - savedRecords)
             throw error
         }
@@ -170,6 +181,13 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
 
     private func flush() async throws -> EventMark? {
         let changes = repository.changes()
+        if procurement.hasChanges { try await procurement.write() }
+        if !changes.arrivedBatches.isEmpty {
+            try await session.begin()
+            try await connection.checkedQuery(
+                "UPDATE batches SET eta = NULL WHERE reference = ANY(\(changes.arrivedBatches)::text[])", logger: logger
+            )
+        }
         if !changes.removedLineOrders.isEmpty {
             try await session.begin()
             try await connection.run(
@@ -206,15 +224,14 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     /// The events this unit wrote, each with the command it belongs to.
     private func outboxRows() throws -> OutboxRows {
         var rows = OutboxRows()
-        var owner = recorded.makeIterator()
-        var current = owner.next()
-        for (index, (version, event)) in repository.written.enumerated() {
-            while let command = current, command.eventsEnd <= index { current = owner.next() }
+        let events = UnitEvents.ordered(
+            products: repository.written, procurement: procurement.tracking.written, ends: recorded.map(\.eventsEnd))
+        for (owner, version, event) in events {
             let payload = try EventPayload(event)
             rows.types.append(payload.type)
             rows.aggregates.append(event.aggregateID)
             rows.aggregateVersions.append(version)
-            rows.commandIDs.append(current?.id ?? recorded.last?.id ?? "")
+            rows.commandIDs.append(owner.map { recorded[$0].id } ?? "")
             rows.payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
         }
         return rows

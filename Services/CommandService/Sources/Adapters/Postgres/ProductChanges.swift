@@ -9,6 +9,8 @@ struct ProductChanges {
     var newBatchReferences: [String] = [], newBatchSKUs: [String] = []
     var newBatchPurchased: [Int] = [], newBatchAllocated: [Int] = [], newBatchETAs: [String] = []
     var removedLineSKUs: [String] = [], removedLineOrders: [String] = []
+    /// Batches that arrived (their eta cleared): rare, so written apart from the flush.
+    var arrivedBatches: [String] = []
     var lineOrders: [String] = [], lineSKUs: [String] = [], lineBatches: [String] = [], lineQuantities: [Int] = []
 
     /// Adds the difference between `product` and what the database holds (`persisted`). With
@@ -28,6 +30,7 @@ struct ProductChanges {
         for batch in product.batches {
             let old = persisted?.batch(batch.reference)
             if let old {
+                if old.eta != nil && batch.eta == nil { arrivedBatches.append(batch.reference.rawValue) }
                 if old.purchasedQuantity != batch.purchasedQuantity || old.allocatedQuantity != batch.allocatedQuantity
                 {
                     batchReferences.append(batch.reference.rawValue)

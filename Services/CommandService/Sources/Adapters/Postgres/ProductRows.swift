@@ -25,7 +25,8 @@ struct ProductRows {
         } else {
             product.batches.append(
                 Batch(
-                    reference: BatchReference(unchecked: reference), sku: sku, eta: try eta.map(Day.init(iso8601:)),
+                    reference: BatchReference(unchecked: reference), sku: sku,
+                    eta: try eta.map({ try Day(iso8601: $0) }),
                     purchasedQuantity: purchased, allocatedQuantity: allocated,
                     knownAllocations: line.map { [$0] } ?? []))
         }

@@ -1,9 +1,11 @@
 /// Why the domain refused something. Each case is a rule of the model, not a technical failure.
-public enum DomainError: Error, Equatable, Sendable {
+public enum DomainError: Refusal, Equatable {
     /// An input field breaks its format (empty, too long, not a date, …).
     case invalidField(String, String)
     /// A quantity outside its bounds.
     case invalidQuantity(String, Int, String)
+    /// A field the command needs was not given (the principal of an approval, say).
+    case missingField(String)
     /// No product is known under this SKU (the book's `InvalidSku`).
     case unknownSKU(SKU)
     /// No batch is known under this reference.
@@ -23,6 +25,7 @@ extension DomainError: CustomStringConvertible {
         switch self {
         case .invalidField(let field, let reason): "\(field) \(reason)"
         case .invalidQuantity(let field, let value, let reason): "\(field) \(reason), got \(value)"
+        case .missingField(let field): "\(field) is required"
         case .unknownSKU(let sku): "Invalid sku \(sku)"
         case .unknownBatch(let ref): "No batch with reference \(ref)"
         case .duplicateBatch(let ref): "A batch with reference \(ref) exists already"

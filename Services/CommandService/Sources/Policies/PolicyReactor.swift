@@ -1,0 +1,125 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Follows the event log by position and sends the commands its policies call for (`Policies`),
+/// each with a command id derived from its event, through the message bus.
+///
+/// Exactly once, across crashes and instances: a command id handled before answers with its stored
+/// receipt and changes nothing, so reacting to an event again — after a crash before the checkpoint
+/// moved, or on a second instance following the same log — has no second effect. The checkpoint
+/// only saves work. A refusal is final (the same command would be refused again) and is logged; a
+/// store that is unavailable is waited out, and the reactor goes on from the same event.
+public final class PolicyReactor: Service, Sendable {
+    private let log: any PolicyLog
+    private let bus: MessageBus
+    private let logger: Logger
+    private let pollInterval: Duration
+    private let onLag: @Sendable (Double) -> Void
+    private let progress = Mutex<(position: Int, lastLag: Double?)>((0, nil))
+
+    /// - Parameters:
+    ///   - pollInterval: how long to wait when the log has nothing new.
+    ///   - onLag: told, for each reaction, the seconds from its event's commit to its command's.
+    public init(
+        log: any PolicyLog, bus: MessageBus, pollInterval: Duration = .milliseconds(10), logger: Logger,
+        onLag: @escaping @Sendable (Double) -> Void = { _ in }
+    ) {
+        self.log = log
+        self.bus = bus
+        self.pollInterval = pollInterval
+        self.logger = logger
+        self.onLag = onLag
+    }
+
+    /// The last position reacted to, and the lag of the last reaction in seconds.
+    public var status: (position: Int, lastLag: Double?) { progress.withLock { $0 } }
+
+    public func run() async throws {
+        // Stops between reactions when the service shuts down; a reaction under way finishes.
+        try await cancelWhenGracefulShutdown { try await self.follow() }
+    }
+
+    private func follow() async throws {
+        while !Task.isCancelled {
+            let reacted: Int
+            do {
+                reacted = try await catchUp()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("Policy reactor cannot read the event log", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            if reacted == 0 { try? await Task.sleep(for: pollInterval) }
+        }
+    }
+
+    /// Reacts to every event committed after the checkpoint, moving it on, and returns how many
+    /// events it went through (0 when the log had nothing new).
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        var position = progress.withLock { $0.position }
+        if position == 0 {
+            position = try await log.checkpoint()
+            progress.withLock { $0.position = max($0.position, position) }
+        }
+        var count = 0
+        while true {
+            let events = try await log.events(after: position, limit: 256)
+            if events.isEmpty { return count }
+            for event in events {
+                guard await react(to: event) else { throw CancellationError() }
+                position = event.position
+                progress.withLock { $0.position = position }
+                count += 1
+            }
+            try await log.saveCheckpoint(position)
+        }
+    }
+
+    /// Sends every reaction to `event`; false when cancelled before finishing.
+    private func react(to event: EventEnvelope) async -> Bool {
+        for reaction in Policies.reactions(to: event) {
+            let request: CommandRequest
+            do {
+                request = try CommandRequest(commandID: reaction.commandID, command: reaction.command)
+            } catch {
+                logger.error("A policy's command has no wire form", metadata: ["command": "\(reaction.command)"])
+                continue
+            }
+            let envelope = CommandEnvelope(
+                id: reaction.commandID, fingerprint: request.fingerprint, command: reaction.command)
+            while true {
+                if Task.isCancelled { return false }
+                do {
+                    let receipt = try await bus.handle(envelope)
+                    if !receipt.isRepeat {
+                        let lag = Date().timeIntervalSince(event.occurredAt)
+                        progress.withLock { $0.lastLag = lag }
+                        onLag(lag)
+                    }
+                    break
+                } catch let refusal as any Refusal {
+                    logger.warning(
+                        "A policy's command was refused",
+                        metadata: [
+                            "command_id": "\(reaction.commandID)", "event": "\(event.type.rawValue)",
+                            "position": "\(event.position)", "reason": "\(refusal)",
+                        ])
+                    break
+                } catch {
+                    logger.warning(
+                        "A policy's command failed; retrying",
+                        metadata: ["command_id": "\(reaction.commandID)", "error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+        return true
+    }
+}

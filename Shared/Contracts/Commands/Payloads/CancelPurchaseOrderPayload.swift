@@ -1,0 +1,19 @@
+/// `CancelPurchaseOrder`: allowed until the first receipt, with a reason.
+public struct CancelPurchaseOrderPayload: CommandPayloadProtocol {
+    public static let commandType = CommandType.cancelPurchaseOrder
+
+    public var number: String = ""
+    public var reason: String = ""
+
+    public init() {}
+
+    public init(number: String, reason: String) {
+        self.number = number
+        self.reason = reason
+    }
+
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        try fields.string("po", &number)
+        try fields.string("reason", &reason)
+    }
+}
