@@ -117,11 +117,11 @@ final class CommandProcess: Sendable {
     private let folder: EndpointFolder
 
     /// Starts the service and waits until its sockets and HTTP server are bound.
-    static func launch(databaseURL: String) async throws -> CommandProcess {
-        try await CommandProcess(databaseURL: databaseURL)
+    static func launch(databaseURL: String, arguments: [String] = []) async throws -> CommandProcess {
+        try await CommandProcess(databaseURL: databaseURL, arguments: arguments)
     }
 
-    private init(databaseURL: String) async throws {
+    private init(databaseURL: String, arguments: [String]) async throws {
         folder = try EndpointFolder()
         commandEndpoint = folder.endpoint("commands")
         eventsEndpoint = folder.endpoint("events")
@@ -131,7 +131,7 @@ final class CommandProcess: Sendable {
             arguments: [
                 "--command-endpoint", commandEndpoint, "--events-endpoint", eventsEndpoint,
                 "--replay-endpoint", replayEndpoint, "--http-address", "127.0.0.1:0", "--log-level", "info",
-            ],
+            ] + arguments,
             environment: ["COSMIC_DATABASE_URL": databaseURL],
             logFile: URL(fileURLWithPath: folder.file("cosmic-command.log")))
         // The sockets are bound before the HTTP server starts.

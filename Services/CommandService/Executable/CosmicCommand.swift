@@ -69,6 +69,20 @@ struct CosmicCommand: AsyncParsableCommand {
     var groupsInFlight: Int?
 
     @Option(
+        help: """
+            How far an invoiced unit price may stray from the order's and still match, in basis points of \
+            the ordered price (env COSMIC_PRICE_TOLERANCE_BP, default 0: exactly the order's price).
+            """)
+    var priceToleranceBP: Int?
+
+    @Option(
+        help: """
+            Whether this instance runs the policy reactor, on or off; several instances may, each reaction \
+            still happens once (env COSMIC_POLICIES, default on).
+            """)
+    var policies: String?
+
+    @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -115,6 +129,13 @@ struct CosmicCommand: AsyncParsableCommand {
         configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE", "--group-size") ?? 64
         configuration.groupsInFlight =
             try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT", "--groups-in-flight") ?? 1
+        configuration.priceToleranceBasisPoints =
+            try number(priceToleranceBP, "COSMIC_PRICE_TOLERANCE_BP", "--price-tolerance-bp") ?? 0
+        switch setting(policies, "COSMIC_POLICIES")?.lowercased() ?? "on" {
+        case "on": configuration.runsPolicies = true
+        case "off": configuration.runsPolicies = false
+        case let other: throw ValidationError("--policies must be on or off, got \(other)")
+        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
