@@ -5,5 +5,5 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark the services: allocation load and freshness, query latency.",
-        subcommands: [BenchAllocate.self, BenchQuery.self])
+        subcommands: [BenchAllocate.self, BenchQuery.self, BenchApprovals.self])
 }

@@ -22,7 +22,7 @@ public enum Policies {
             // sending it would be refused the same way every time.
             guard let command = try? make() else { return }
             reactions.append(
-                Reaction(commandID: "policy:\(policy):\(event.eventID.uuidString):\(key)", command: command))
+                Reaction(commandID: "policy:\(policy):\(event.eventID.uuidString.lowercased()):\(key)", command: command))
         }
         switch event.payload {
         case .purchaseOrderApproved(let approved):
