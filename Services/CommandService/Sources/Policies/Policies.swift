@@ -8,27 +8,34 @@ import Domain
 /// from the event log; each reaction's command id derives from the event's id, so however often an
 /// event is reacted to (a restart, two instances), each command takes effect once.
 public enum Policies {
-    /// One command a policy calls for, with the id it must be sent with.
+    /// One command a policy calls for, with the id it must be sent with, and what it changes (`key`):
+    /// reactions with the same key must run in log order, others may run side by side.
     public struct Reaction: Sendable {
         public let commandID: String
         public let command: any Command
+        public let key: String
     }
 
     /// The reactions to `event`, in the order to send them; none for most events.
     public static func reactions(to event: EventEnvelope) -> [Reaction] {
         var reactions: [Reaction] = []
-        func react(_ policy: String, _ key: String, _ make: () throws(DomainError) -> any Command) {
+        func react(
+            _ policy: String, _ key: String, on target: String, _ make: () throws(DomainError) -> any Command
+        ) {
             // A command the model refuses to build (a reference grown past its bound) is left out:
             // sending it would be refused the same way every time.
             guard let command = try? make() else { return }
             reactions.append(
-                Reaction(commandID: "policy:\(policy):\(event.eventID.uuidString.lowercased()):\(key)", command: command))
+                Reaction(
+                    commandID: "policy:\(policy):\(event.eventID.uuidString.lowercased()):\(key)", command: command,
+                    key: target))
         }
         switch event.payload {
         case .purchaseOrderApproved(let approved):
             // Stock on order: one incoming batch per item, due on the expected delivery.
             for item in approved.items {
-                react("stock-on-order", "\(item.line)") { () throws(DomainError) in
+                react("stock-on-order", "\(item.line)", on: "\(approved.number)/\(item.line)") {
+                    () throws(DomainError) in
                     try CreateBatch(
                         reference: batchReference(approved.number, item.line), sku: SKU(item.sku),
                         quantity: item.quantity, eta: Day(iso8601: approved.expectedDelivery))
@@ -39,12 +46,14 @@ public enum Policies {
             // change-quantity flow reallocates what no longer fits) and becomes warehouse stock.
             for line in received.lines where line.complete {
                 if line.received < line.ordered {
-                    react("receipt", "\(line.line):quantity") { () throws(DomainError) in
+                    react("receipt", "\(line.line):quantity", on: "\(received.number)/\(line.line)") {
+                        () throws(DomainError) in
                         try ChangeBatchQuantity(
                             reference: batchReference(received.number, line.line), quantity: line.received)
                     }
                 }
-                react("receipt", "\(line.line):arrival") { () throws(DomainError) in
+                react("receipt", "\(line.line):arrival", on: "\(received.number)/\(line.line)") {
+                    () throws(DomainError) in
                     RecordBatchArrival(reference: try batchReference(received.number, line.line))
                 }
             }
@@ -52,12 +61,14 @@ public enum Policies {
             // What was on order will not come: its batches drop to nothing, and the lines they
             // held are allocated elsewhere.
             for item in cancelled.items {
-                react("cancellation", "\(item.line)") { () throws(DomainError) in
+                react("cancellation", "\(item.line)", on: "\(cancelled.number)/\(item.line)") {
+                    () throws(DomainError) in
                     try ChangeBatchQuantity(reference: batchReference(cancelled.number, item.line), quantity: 0)
                 }
             }
         case .invoiceApproved(let approved):
-            react("payment", "schedule") { () throws(DomainError) in
+            react("payment", "schedule", on: "invoice:\(approved.supplier)/\(approved.number)") {
+                () throws(DomainError) in
                 SchedulePayment(supplier: try SupplierID(approved.supplier), number: try InvoiceNumber(approved.number))
             }
         default:

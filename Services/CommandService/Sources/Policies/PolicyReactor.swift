@@ -18,19 +18,23 @@ public final class PolicyReactor: Service, Sendable {
     private let bus: MessageBus
     private let logger: Logger
     private let pollInterval: Duration
+    private let concurrency: Int
     private let onLag: @Sendable (Double) -> Void
     private let progress = Mutex<(position: Int, lastLag: Double?)>((0, nil))
 
     /// - Parameters:
     ///   - pollInterval: how long to wait when the log has nothing new.
+    ///   - concurrency: reactions sent at once; those on one key (one batch, one invoice) keep their order.
     ///   - onLag: told, for each reaction, the seconds from its event's commit to its command's.
     public init(
-        log: any PolicyLog, bus: MessageBus, pollInterval: Duration = .milliseconds(10), logger: Logger,
-        onLag: @escaping @Sendable (Double) -> Void = { _ in }
+        log: any PolicyLog, bus: MessageBus, pollInterval: Duration = .milliseconds(10), concurrency: Int = 16,
+        logger: Logger, onLag: @escaping @Sendable (Double) -> Void = { _ in }
     ) {
+        precondition(concurrency >= 1)
         self.log = log
         self.bus = bus
         self.pollInterval = pollInterval
+        self.concurrency = concurrency
         self.logger = logger
         self.onLag = onLag
     }
@@ -71,53 +75,78 @@ public final class PolicyReactor: Service, Sendable {
         var count = 0
         while true {
             let events = try await log.events(after: position, limit: 256)
-            if events.isEmpty { return count }
+            guard let last = events.last else { return count }
+            // A page's reactions, in log order within each key, keys side by side.
+            var lanes: [String: [(Policies.Reaction, EventEnvelope)]] = [:]
+            var order: [String] = []
             for event in events {
-                guard await react(to: event) else { throw CancellationError() }
-                position = event.position
-                progress.withLock { $0.position = position }
-                count += 1
+                for reaction in Policies.reactions(to: event) {
+                    if lanes[reaction.key] == nil { order.append(reaction.key) }
+                    lanes[reaction.key, default: []].append((reaction, event))
+                }
             }
+            let finished = await withTaskGroup(of: Bool.self) { group in
+                var running = 0
+                var allDone = true
+                for key in order {
+                    if running == concurrency, let done = await group.next() {
+                        allDone = allDone && done
+                        running -= 1
+                    }
+                    let lane = lanes[key]!
+                    group.addTask {
+                        for (reaction, event) in lane {
+                            guard await self.send(reaction, for: event) else { return false }
+                        }
+                        return true
+                    }
+                    running += 1
+                }
+                for await done in group { allDone = allDone && done }
+                return allDone
+            }
+            guard finished else { throw CancellationError() }
+            position = last.position
+            progress.withLock { $0.position = position }
+            count += events.count
             try await log.saveCheckpoint(position)
         }
     }
 
-    /// Sends every reaction to `event`; false when cancelled before finishing.
-    private func react(to event: EventEnvelope) async -> Bool {
-        for reaction in Policies.reactions(to: event) {
-            let request: CommandRequest
+    /// Sends one reaction until it is decided; false when cancelled before.
+    private func send(_ reaction: Policies.Reaction, for event: EventEnvelope) async -> Bool {
+        let request: CommandRequest
+        do {
+            request = try CommandRequest(commandID: reaction.commandID, command: reaction.command)
+        } catch {
+            logger.error("A policy's command has no wire form", metadata: ["command": "\(reaction.command)"])
+            return true
+        }
+        let envelope = CommandEnvelope(
+            id: reaction.commandID, fingerprint: request.fingerprint, command: reaction.command)
+        while true {
+            if Task.isCancelled { return false }
             do {
-                request = try CommandRequest(commandID: reaction.commandID, command: reaction.command)
-            } catch {
-                logger.error("A policy's command has no wire form", metadata: ["command": "\(reaction.command)"])
-                continue
-            }
-            let envelope = CommandEnvelope(
-                id: reaction.commandID, fingerprint: request.fingerprint, command: reaction.command)
-            while true {
-                if Task.isCancelled { return false }
-                do {
-                    let receipt = try await bus.handle(envelope)
-                    if !receipt.isRepeat {
-                        let lag = Date().timeIntervalSince(event.occurredAt)
-                        progress.withLock { $0.lastLag = lag }
-                        onLag(lag)
-                    }
-                    break
-                } catch let refusal as any Refusal {
-                    logger.warning(
-                        "A policy's command was refused",
-                        metadata: [
-                            "command_id": "\(reaction.commandID)", "event": "\(event.type.rawValue)",
-                            "position": "\(event.position)", "reason": "\(refusal)",
-                        ])
-                    break
-                } catch {
-                    logger.warning(
-                        "A policy's command failed; retrying",
-                        metadata: ["command_id": "\(reaction.commandID)", "error": "\(error)"])
-                    try? await Task.sleep(for: .milliseconds(100))
+                let receipt = try await bus.handle(envelope)
+                if !receipt.isRepeat {
+                    let lag = Date().timeIntervalSince(event.occurredAt)
+                    progress.withLock { $0.lastLag = lag }
+                    onLag(lag)
                 }
+                break
+            } catch let refusal as any Refusal {
+                logger.warning(
+                    "A policy's command was refused",
+                    metadata: [
+                        "command_id": "\(reaction.commandID)", "event": "\(event.type.rawValue)",
+                        "position": "\(event.position)", "reason": "\(refusal)",
+                    ])
+                break
+            } catch {
+                logger.warning(
+                    "A policy's command failed; retrying",
+                    metadata: ["command_id": "\(reaction.commandID)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
         return true
