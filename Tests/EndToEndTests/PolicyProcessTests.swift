@@ -86,17 +86,18 @@ import Testing
             let orders = 6
             for n in 1...orders {
                 let through = n % 2 == 0 ? one : two
-                try await Self.approveOrder("PO-\(n)", items: 3, through: Dealer(through.commandEndpoint), supplier: n == 1)
+                try await Self.approveOrder(
+                    "PO-\(n)", items: 3, through: Dealer(through.commandEndpoint), supplier: n == 1)
             }
-            let head = try await one.publishedHead()
-            // Both reactors have gone past every event (and the reactions' own events).
+            // Every batch is there, and both reactors have gone past every event, their own included.
             _ = try await eventually("both reactors are done", timeout: .seconds(60)) { () async throws -> Bool? in
-                let current = try await one.publishedHead()
+                let head = try await one.publishedHead()
                 let positions = [
                     try await one.health()["policy_position"] as? Int ?? 0,
                     try await two.health()["policy_position"] as? Int ?? 0,
                 ]
-                return current > head && positions.allSatisfy { $0 >= current } ? true : nil
+                let created = try await Self.createdBatches(one).count
+                return created >= orders * 3 && positions.allSatisfy { $0 >= head } ? true : nil
             }
             let created = try await Self.createdBatches(one)
             #expect(created.count == orders * 3)

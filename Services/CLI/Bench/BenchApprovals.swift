@@ -66,7 +66,8 @@ struct BenchApprovals: AsyncParsableCommand {
                 all[0],
                 request(
                     "supplier",
-                    .createSupplier(CreateSupplierPayload(supplier: supplier, name: "Bench", currency: "EUR", termsDays: 30))
+                    .createSupplier(
+                        CreateSupplierPayload(supplier: supplier, name: "Bench", currency: "EUR", termsDays: 30))
                 ))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, client) in all.enumerated() {
@@ -86,7 +87,8 @@ struct BenchApprovals: AsyncParsableCommand {
                                     "add-\(n)",
                                     .addPurchaseOrderItem(
                                         AddPurchaseOrderItemPayload(
-                                            number: order(n), sku: "\(run)-SKU-\(n % 50)", quantity: 10, unitPrice: 100))))
+                                            number: order(n), sku: "\(run)-SKU-\(n % 50)", quantity: 10, unitPrice: 100)
+                                    )))
                             try await decide(
                                 client,
                                 request(
@@ -153,7 +155,8 @@ struct BenchApprovals: AsyncParsableCommand {
                     // policy:stock-on-order:<event id>:<line>
                     let parts = (event.commandID ?? "").split(separator: ":")
                     if parts.count == 4, parts[1] == "stock-on-order", let approvedAt = approvals[String(parts[2])] {
-                        lags.record(.milliseconds(Int64((event.occurredAt.timeIntervalSince(approvedAt) * 1000).rounded())))
+                        lags.record(
+                            .milliseconds(Int64((event.occurredAt.timeIntervalSince(approvedAt) * 1000).rounded())))
                     }
                 default:
                     break
@@ -170,7 +173,9 @@ struct BenchApprovals: AsyncParsableCommand {
         let lines = [
             "approvals: \(count) at \(String(format: "%.1f", achieved))/s (target \(rate)/s)",
             "policy lag (approval → its batch), ms: "
-                + (summary.map { String(format: "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", $0.p50, $0.p90, $0.p99, $0.max) }
+                + (summary.map {
+                    String(format: "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", $0.p50, $0.p90, $0.p99, $0.max)
+                }
                     ?? "none"),
         ]
         ReportText.print(lines: lines, json: .object(json), jsonOnly: options.json)
