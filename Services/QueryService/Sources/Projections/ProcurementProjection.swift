@@ -456,7 +456,7 @@ enum ProcurementProjection: Projection {
     }
 }
 
-/// What one event adds to its day's bucket in `procurement_days`.
+/// What one event adds to its day's bucket in `procurement_days` (and its month's in `procurement_months`).
 struct DayFigures {
     var ordersCreated = 0
     var ordersCreatedValue = 0
@@ -475,7 +475,8 @@ struct DayFigures {
     var payments = 0
     var paymentsValue = 0
 
-    /// Adds these figures to the bucket of `day` and `currency` (one upsert, whatever they are).
+    /// Adds these figures to the buckets of `day` (`YYYY-MM-DD`) and of its month, for `currency`
+    /// (one upsert each, whatever the figures are).
     func write(_ day: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
         try batch.run(
             """
@@ -503,6 +504,37 @@ struct DayFigures {
                 payments = payments + excluded.payments,
                 payments_value = payments_value + excluded.payments_value
             """, day, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue, approvalCycles,
+            approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
+            invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
+            paymentsValue)
+        let month = String(day.prefix(7))
+        try batch.run(
+            """
+            INSERT INTO procurement_months (
+                month, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
+                approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
+                receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
+                invoices_approved_value, payments, payments_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (month, currency) DO UPDATE SET
+                orders_created = orders_created + excluded.orders_created,
+                orders_created_value = orders_created_value + excluded.orders_created_value,
+                orders_approved = orders_approved + excluded.orders_approved,
+                orders_approved_value = orders_approved_value + excluded.orders_approved_value,
+                approval_cycles = approval_cycles + excluded.approval_cycles,
+                approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
+                orders_rejected = orders_rejected + excluded.orders_rejected,
+                orders_cancelled = orders_cancelled + excluded.orders_cancelled,
+                receipt_lines = receipt_lines + excluded.receipt_lines,
+                receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
+                invoices_registered = invoices_registered + excluded.invoices_registered,
+                invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
+                invoices_approved = invoices_approved + excluded.invoices_approved,
+                invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
+                payments = payments + excluded.payments,
+                payments_value = payments_value + excluded.payments_value
+            """, month, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
+            approvalCycles,
             approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
             invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
             paymentsValue)

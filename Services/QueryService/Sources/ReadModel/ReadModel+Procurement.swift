@@ -3,6 +3,7 @@ import GRDB
 
 /// Procurement's queries. Documents are read by primary key; the KPIs add up day buckets (a few
 /// thousand rows at most for any range) and present-moment counters, never the orders or invoices.
+/// The KPIs' statements come from the connection's cache: parsing them cost more than running them.
 extension ReadModel {
     /// Longest lists of the procurement dashboard and the reorder list.
     static let procurementListLimit = 20
@@ -183,24 +184,34 @@ extension ReadModel {
     static func procurementKPIs(_ db: Database, from: CalendarDay?, to: CalendarDay?, today: CalendarDay) throws
         -> ProcurementKPIs
     {
-        let first = (from ?? .earliest).description
-        let last = (to ?? .latest).description
-        // The day buckets of the range, per currency (thousands of rows at most: days × currencies).
+        // The range's buckets, per currency: its whole months, and the days of its partial months
+        // at each end (a hundred rows at most per currency, however long the range).
+        let cover = DayRangeCover((from ?? .earliest)...(to ?? .latest))
+        let none = ("1", "0")  // an empty range
+        let head = cover.headDays.map { ($0.lowerBound.description, $0.upperBound.description) } ?? none
+        let tail = cover.tailDays.map { ($0.lowerBound.description, $0.upperBound.description) } ?? none
+        let months = cover.months.map { ($0.lowerBound, $0.upperBound) } ?? none
         let days = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT currency,
-                    SUM(orders_created) AS orders_created, SUM(orders_created_value) AS orders_created_value,
-                    SUM(orders_approved) AS orders_approved, SUM(orders_approved_value) AS orders_approved_value,
-                    SUM(approval_cycles) AS approval_cycles, SUM(approval_cycle_ms) AS approval_cycle_ms,
-                    SUM(orders_rejected) AS orders_rejected, SUM(orders_cancelled) AS orders_cancelled,
-                    SUM(receipt_lines) AS receipt_lines, SUM(receipt_lines_on_time) AS receipt_lines_on_time,
-                    SUM(invoices_registered) AS invoices_registered,
-                    SUM(invoices_first_pass_matched) AS invoices_first_pass_matched,
-                    SUM(invoices_approved) AS invoices_approved, SUM(invoices_approved_value) AS invoices_approved_value,
-                    SUM(payments) AS payments, SUM(payments_value) AS payments_value
-                FROM procurement_days WHERE day BETWEEN ? AND ? GROUP BY currency ORDER BY currency
-                """, arguments: [first, last])
+            db.cachedStatement(
+                sql: """
+                    SELECT currency,
+                        SUM(orders_created) AS orders_created, SUM(orders_created_value) AS orders_created_value,
+                        SUM(orders_approved) AS orders_approved, SUM(orders_approved_value) AS orders_approved_value,
+                        SUM(approval_cycles) AS approval_cycles, SUM(approval_cycle_ms) AS approval_cycle_ms,
+                        SUM(orders_rejected) AS orders_rejected, SUM(orders_cancelled) AS orders_cancelled,
+                        SUM(receipt_lines) AS receipt_lines, SUM(receipt_lines_on_time) AS receipt_lines_on_time,
+                        SUM(invoices_registered) AS invoices_registered,
+                        SUM(invoices_first_pass_matched) AS invoices_first_pass_matched,
+                        SUM(invoices_approved) AS invoices_approved, SUM(invoices_approved_value) AS invoices_approved_value,
+                        SUM(payments) AS payments, SUM(payments_value) AS payments_value
+                    FROM (
+                        SELECT * FROM procurement_days WHERE day BETWEEN ? AND ?
+                        UNION ALL
+                        SELECT * FROM procurement_days WHERE day BETWEEN ? AND ?
+                        UNION ALL
+                        SELECT * FROM procurement_months WHERE month BETWEEN ? AND ?)
+                    GROUP BY currency ORDER BY currency
+                    """), arguments: [head.0, head.1, tail.0, tail.1, months.0, months.1])
         func count(_ column: String) -> Int { days.reduce(0) { $0 + ($1[column] as Int) } }
         func money(_ column: String) -> [MoneyAmount] {
             perCurrency(days.map { ($0["currency"] as String, $0[column] as Int) })
@@ -216,18 +227,18 @@ extension ReadModel {
 
         // Now: the counters of what is open, and the payments due by day.
         let awaiting = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT currency, invoices_awaiting, invoices_awaiting_value FROM procurement_open
-                WHERE invoices_awaiting <> 0 ORDER BY currency
-                """)
+            db.cachedStatement(
+                sql: """
+                    SELECT currency, invoices_awaiting, invoices_awaiting_value FROM procurement_open
+                    WHERE invoices_awaiting <> 0 ORDER BY currency
+                    """))
         let dueUntil = today.adding(days: 7)
         let due = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT currency, SUM(invoices) AS invoices, SUM(balance) AS balance FROM payments_due_days
-                WHERE due BETWEEN ? AND ? GROUP BY currency ORDER BY currency
-                """, arguments: [today.description, dueUntil.description])
+            db.cachedStatement(
+                sql: """
+                    SELECT currency, SUM(invoices) AS invoices, SUM(balance) AS balance FROM payments_due_days
+                    WHERE due BETWEEN ? AND ? GROUP BY currency ORDER BY currency
+                    """), arguments: [today.description, dueUntil.description])
 
         return ProcurementKPIs(
             from: from?.description, to: to?.description, today: today.description,
@@ -254,11 +265,11 @@ extension ReadModel {
                 value: perCurrency(due.map { ($0["currency"] as String, $0["balance"] as Int) })),
             spendBySupplier: try spendBySupplier(db, from: from, to: to),
             reorderList: try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT sku, out_of_stock, units_short, last_out_of_stock_at FROM reorder_skus
-                    WHERE out_of_stock > 0 AND open_order_lines = 0 ORDER BY sku LIMIT ?
-                    """, arguments: [reorderListLimit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT sku, out_of_stock, units_short, last_out_of_stock_at FROM reorder_skus
+                        WHERE out_of_stock > 0 AND open_order_lines = 0 ORDER BY sku LIMIT ?
+                        """), arguments: [reorderListLimit]
             ).map {
                 ReorderItem(
                     sku: $0["sku"], outOfStock: $0["out_of_stock"], unitsShort: $0["units_short"],
@@ -275,14 +286,16 @@ extension ReadModel {
         if from == nil && to == nil {
             // Suppliers are a catalogue: their currencies are few, each read top-down by the index.
             var all: [Row] = []
-            for currency in try String.fetchAll(db, sql: "SELECT DISTINCT currency FROM supplier_money ORDER BY 1") {
+            for currency in try String.fetchAll(
+                db.cachedStatement(sql: "SELECT DISTINCT currency FROM supplier_money ORDER BY 1"))
+            {
                 all += try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT m.currency, m.supplier, m.spend AS value, s.name
-                        FROM supplier_money m LEFT JOIN suppliers s ON s.supplier = m.supplier
-                        WHERE m.currency = ? AND m.spend > 0 ORDER BY m.spend DESC, m.supplier LIMIT ?
-                        """, arguments: [currency, top])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT m.currency, m.supplier, m.spend AS value, s.name
+                            FROM supplier_money m LEFT JOIN suppliers s ON s.supplier = m.supplier
+                            WHERE m.currency = ? AND m.spend > 0 ORDER BY m.spend DESC, m.supplier LIMIT ?
+                            """), arguments: [currency, top])
             }
             rows = all
         } else {
@@ -292,23 +305,23 @@ extension ReadModel {
             let tail = cover.tailDays.map { ($0.lowerBound.description, $0.upperBound.description) } ?? none
             let months = cover.months.map { ($0.lowerBound, $0.upperBound) } ?? none
             rows = try Row.fetchAll(
-                db,
-                sql: """
-                    WITH spend AS (
-                        SELECT supplier, currency, SUM(value) AS value FROM (
-                            SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
-                            UNION ALL
-                            SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
-                            UNION ALL
-                            SELECT supplier, currency, value FROM supplier_spend_months WHERE month BETWEEN ? AND ?)
-                        GROUP BY supplier, currency HAVING SUM(value) > 0),
-                    ranked AS (
-                        SELECT *, ROW_NUMBER() OVER (PARTITION BY currency ORDER BY value DESC, supplier) AS rank
-                        FROM spend)
-                    SELECT r.currency, r.supplier, r.value, s.name FROM ranked r
-                    LEFT JOIN suppliers s ON s.supplier = r.supplier
-                    WHERE r.rank <= ? ORDER BY r.currency, r.rank
-                    """, arguments: [head.0, head.1, tail.0, tail.1, months.0, months.1, top])
+                db.cachedStatement(
+                    sql: """
+                        WITH spend AS (
+                            SELECT supplier, currency, SUM(value) AS value FROM (
+                                SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
+                                UNION ALL
+                                SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
+                                UNION ALL
+                                SELECT supplier, currency, value FROM supplier_spend_months WHERE month BETWEEN ? AND ?)
+                            GROUP BY supplier, currency HAVING SUM(value) > 0),
+                        ranked AS (
+                            SELECT *, ROW_NUMBER() OVER (PARTITION BY currency ORDER BY value DESC, supplier) AS rank
+                            FROM spend)
+                        SELECT r.currency, r.supplier, r.value, s.name FROM ranked r
+                        LEFT JOIN suppliers s ON s.supplier = r.supplier
+                        WHERE r.rank <= ? ORDER BY r.currency, r.rank
+                        """), arguments: [head.0, head.1, tail.0, tail.1, months.0, months.1, top])
         }
         var result: [CurrencySpend] = []
         for row in rows {

@@ -2,14 +2,15 @@
 ///
 /// Documents (suppliers, orders and their lines, invoices and their lines, payments) answer the
 /// per-document endpoints by primary key. Everything the KPIs add up is kept as it happens, in
-/// buckets keyed by the event's UTC day (`procurement_days`, `supplier_spend_days`) or month
-/// (`supplier_spend_months`), or as figures of the present moment (`procurement_open`,
+/// buckets keyed by the event's UTC day (`procurement_days`, `supplier_spend_days`) and month
+/// (`procurement_months`, `supplier_spend_months`), or as figures of the present moment (`procurement_open`,
 /// `payments_due_days`, `reorder_skus`), so no read ever goes through all orders or invoices.
 /// Money is integer minor units beside its currency: no column adds two currencies together.
 enum ProcurementSchema {
     static let tables = [
         "suppliers", "supplier_documents", "supplier_money", "purchase_orders", "purchase_order_lines", "invoices",
-        "invoice_lines", "invoice_payments", "procurement_days", "supplier_spend_days", "supplier_spend_months",
+        "invoice_lines", "invoice_payments", "procurement_days", "procurement_months", "supplier_spend_days",
+        "supplier_spend_months",
         "procurement_open", "payments_due_days", "reorder_skus",
     ]
 
@@ -153,6 +154,30 @@ enum ProcurementSchema {
             payments INTEGER NOT NULL DEFAULT 0,
             payments_value INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (day, currency)
+        ) WITHOUT ROWID;
+
+        -- The same figures by month (YYYY-MM): a range reads its whole months here and only the
+        -- days of its partial months above, so a year is a dozen rows, not 365.
+        CREATE TABLE procurement_months (
+            month TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            orders_created INTEGER NOT NULL DEFAULT 0,
+            orders_created_value INTEGER NOT NULL DEFAULT 0,
+            orders_approved INTEGER NOT NULL DEFAULT 0,
+            orders_approved_value INTEGER NOT NULL DEFAULT 0,
+            approval_cycles INTEGER NOT NULL DEFAULT 0,
+            approval_cycle_ms INTEGER NOT NULL DEFAULT 0,
+            orders_rejected INTEGER NOT NULL DEFAULT 0,
+            orders_cancelled INTEGER NOT NULL DEFAULT 0,
+            receipt_lines INTEGER NOT NULL DEFAULT 0,
+            receipt_lines_on_time INTEGER NOT NULL DEFAULT 0,
+            invoices_registered INTEGER NOT NULL DEFAULT 0,
+            invoices_first_pass_matched INTEGER NOT NULL DEFAULT 0,
+            invoices_approved INTEGER NOT NULL DEFAULT 0,
+            invoices_approved_value INTEGER NOT NULL DEFAULT 0,
+            payments INTEGER NOT NULL DEFAULT 0,
+            payments_value INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (month, currency)
         ) WITHOUT ROWID;
 
         -- Approved invoice totals per supplier by UTC day and by month of approval: a date range
