@@ -20,7 +20,7 @@ struct Cosmic: AsyncParsableCommand {
         subcommands: [
             AddBatch.self, Allocate.self, Deallocate.self, ChangeQuantity.self,
             SupplierCommand.self, PurchaseOrderCommand.self, Receive.self, InvoiceCommand.self, Pay.self,
-            Allocations.self, Stock.self, Dashboard.self, Events.self, Health.self, Bench.self,
+            Allocations.self, Stock.self, Dashboard.self, KPIs.self, Events.self, Health.self, Bench.self,
         ])
 
     /// One example for every subcommand, in the order of `subcommands` (a test keeps it complete).
@@ -37,6 +37,7 @@ struct Cosmic: AsyncParsableCommand {
         ("cosmic allocations order-1 --min-position 3", "where an order is allocated"),
         ("cosmic stock LAMP", "a SKU's stock, batch by batch"),
         ("cosmic dashboard", "the dashboard's figures"),
+        ("cosmic kpis --from 2027-01-01", "procurement KPIs since 1 January 2027"),
         ("cosmic events --follow", "the event log, live"),
         ("cosmic health", "are both services up?"),
         ("cosmic bench allocate --duration 10", "load the command service"),

@@ -5,7 +5,8 @@ import Testing
 /// The dashboard page in a real browser: headless Chromium (Debian's `chromium`, installed by
 /// scripts/lib.sh) loads `GET /`, runs its script, follows the live stream, and the test reads
 /// the DOM it produced. Skipped only on a developer machine without Chromium; CI (CI=true) fails.
-@Suite(.enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["CI"] != nil))
+/// One browser at a time: each takes a core for seconds, and the other tests' answers wait meanwhile.
+@Suite(.enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["CI"] != nil), .serialized)
 struct DashboardBrowserTests {
     @Test func theDashboardShowsTheProjectionsInABrowser() async throws {
         try await withSandbox { sandbox in
@@ -40,6 +41,49 @@ struct DashboardBrowserTests {
                     if let folder = ProcessInfo.processInfo.environment["COSMIC_SCREENSHOT_DIR"] {
                         try await Chromium.screenshot(
                             url: "http://127.0.0.1:\(service.port)/", to: folder + "/dashboard.png", sandbox: sandbox)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theProcurementPageShowsTheKPIsAndListsInABrowser() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                upstream.append(timed: ProcurementHistory.steps)
+                let head = upstream.head
+                var configuration = testConfiguration(upstream, database: sandbox.path("p2p-browser.sqlite"))
+                configuration.streamLifetime = .seconds(1)
+                try await withService(configuration) { service in
+                    try await service.waitForCheckpoint(head)
+                    let dom = try await Chromium.dumpDOM(
+                        url: "http://127.0.0.1:\(service.port)/procurement", sandbox: sandbox)
+                    func tile(_ label: String, _ value: String, money: Bool = false) -> String {
+                        "<div class=\"tile\" data-metric=\"\(label)\"><div class=\"label\">\(label)</div>"
+                            + "<div class=\"value\(money ? " money" : "")\">\(value)</div></div>"
+                    }
+                    for expected in [
+                        tile("orders created", "5"),
+                        tile("orders created value", "EUR 2,550.00 · USD 1,150.00", money: true),
+                        tile("orders approved", "3"), tile("approval cycle", "8.8 h"), tile("on-time delivery", "75%"),
+                        tile("first-pass match", "20%"), tile("spend", "EUR 1,425.00 · USD 420.00", money: true),
+                        tile("awaiting approval", "1"), tile("awaiting value", "EUR 240.00", money: true),
+                        tile("to reorder", "4"),
+                    ] {
+                        #expect(dom.contains(expected), "\(expected)")
+                    }
+                    // The lists: the reorder list, spend by supplier, awaiting approval, payments due.
+                    for sku in ["CHAIR", "LAMP", "PLANK", "VASE"] { #expect(dom.contains("<tr data-sku=\"\(sku)\">")) }
+                    #expect(dom.contains("<td class=\"money\">EUR 1,425.00</td>"))
+                    #expect(dom.contains("<tr data-invoice=\"ACME/A-102\">"))
+                    #expect(dom.contains("<td>2027-01-26</td><td class=\"money\">USD 220.00</td>"))
+                    #expect(dom.contains("class=\"badge live\"") && dom.contains("data-checkpoint=\"\(head)\""))
+                    #expect(dom.range(of: #"data-stream-updates="[1-9]"#, options: .regularExpression) != nil)
+
+                    if let folder = ProcessInfo.processInfo.environment["COSMIC_SCREENSHOT_DIR"] {
+                        try await Chromium.screenshot(
+                            url: "http://127.0.0.1:\(service.port)/procurement", to: folder + "/procurement.png",
+                            sandbox: sandbox)
                     }
                 }
             }

@@ -151,6 +151,21 @@ final class FakeUpstream: Sendable {
         return envelopes
     }
 
+    /// Appends events that happened at the given times (positions follow on), publishing each one
+    /// unless `publish` says otherwise for its index.
+    @discardableResult
+    func append(timed steps: [ProcurementHistory.Step], publish: (Int) -> Bool = { _ in true }) -> [EventEnvelope] {
+        let envelopes = state.withLock { state in
+            steps.map { step in
+                let envelope = History.envelope(position: state.log.count + 1, payload: step.payload, at: step.at)
+                state.log.append(envelope)
+                return envelope
+            }
+        }
+        for (index, envelope) in envelopes.enumerated() where publish(index) { self.publish(envelope) }
+        return envelopes
+    }
+
     /// Publishes an event (again): redelivery is the subscriber's problem.
     func publish(_ envelope: EventEnvelope) {
         let publisher = state.withLock { $0.publisher }

@@ -6,11 +6,11 @@ enum History {
     /// Event time starts here and advances 20 s per position, so a history spans several minutes.
     static let epoch = Date(timeIntervalSince1970: 1_795_654_800)  // 2026-11-26T01:00:00Z
 
-    static func envelope(position: Int, payload: EventPayload) -> EventEnvelope {
+    static func envelope(position: Int, payload: EventPayload, at time: Date? = nil) -> EventEnvelope {
         EventEnvelope(
             position: position,
             eventID: UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", position))!,
-            occurredAt: epoch.addingTimeInterval(Double(position) * 20), aggregateID: payload.aggregateID,
+            occurredAt: time ?? epoch.addingTimeInterval(Double(position) * 20), aggregateID: payload.aggregateID,
             aggregateVersion: position, commandID: "command-\(position)", payload: payload)
     }
 

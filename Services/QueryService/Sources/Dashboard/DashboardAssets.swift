@@ -23,6 +23,7 @@ enum DashboardAssets {
         <body>
         <header>
           <h1>Cosmic <span class="subtitle">allocation read model</span></h1>
+          <nav class="nav"><a class="here" href="/">allocation</a><a href="/procurement">procurement</a></nav>
           <div id="sync" class="sync">
             <span id="state" class="badge">loading…</span>
             <span>checkpoint <b id="checkpoint">–</b></span>
@@ -72,6 +73,7 @@ enum DashboardAssets {
           padding: 14px 24px; border-bottom: 1px solid var(--line); }
         h1 { margin: 0; font-size: 20px; } .subtitle { color: var(--muted); font-weight: 400; font-size: 14px; }
         h2 { margin: 0 0 10px; font-size: 15px; } .hint { color: var(--muted); font-weight: 400; font-size: 12px; }
+        .nav a { color: var(--muted); margin-right: 12px; } .nav a.here { color: var(--text); font-weight: 600; }
         .sync { display: flex; gap: 16px; align-items: center; color: var(--muted); }
         .sync b { color: var(--text); }
         .badge { padding: 2px 10px; border-radius: 999px; background: var(--line); color: var(--text);

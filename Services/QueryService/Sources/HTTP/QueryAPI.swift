@@ -26,6 +26,13 @@ struct QueryAPI: Sendable {
             DashboardAssets.response(DashboardAssets.style, type: "text/css; charset=utf-8")
         }
 
+        router.get("/procurement") { _, _ in
+            DashboardAssets.response(ProcurementAssets.html, type: "text/html; charset=utf-8")
+        }
+        router.get("/procurement.js") { _, _ in
+            DashboardAssets.response(ProcurementAssets.script, type: "text/javascript; charset=utf-8")
+        }
+
         router.get("/allocations/:orderid") { request, context in
             let orderid = try Self.identifier(context.parameters.require("orderid"), name: "orderid")
             try await readYourWrites.awaitMinimumPosition(of: request)
@@ -46,6 +53,55 @@ struct QueryAPI: Sendable {
             return try APIJSON.response(stock, checkpoint: checkpoint)
         }
 
+        router.get("/purchase-orders/:number") { request, context in
+            let number = try Self.identifier(context.parameters.require("number"), name: "number")
+            try await readYourWrites.awaitMinimumPosition(of: request)
+            let (checkpoint, order) = try await readModel.purchaseOrder(number)
+            guard let order else {
+                throw APIError.notFound("no purchase order \(number) is known (as of position \(checkpoint))")
+            }
+            return try APIJSON.response(order, checkpoint: checkpoint)
+        }
+
+        router.get("/invoices/:supplier/:number") { request, context in
+            let supplier = try Self.identifier(context.parameters.require("supplier"), name: "supplier")
+            let number = try Self.identifier(context.parameters.require("number"), name: "number")
+            try await readYourWrites.awaitMinimumPosition(of: request)
+            let (checkpoint, invoice) = try await readModel.invoice(supplier: supplier, number: number)
+            guard let invoice else {
+                throw APIError.notFound(
+                    "no invoice \(number) of supplier \(supplier) is known (as of position \(checkpoint))")
+            }
+            return try APIJSON.response(invoice, checkpoint: checkpoint)
+        }
+
+        router.get("/suppliers/:id") { request, context in
+            let id = try Self.identifier(context.parameters.require("id"), name: "id")
+            try await readYourWrites.awaitMinimumPosition(of: request)
+            let (checkpoint, supplier) = try await readModel.supplier(id)
+            guard let supplier else {
+                throw APIError.notFound("no supplier \(id) is known (as of position \(checkpoint))")
+            }
+            return try APIJSON.response(supplier, checkpoint: checkpoint)
+        }
+
+        router.get("/api/procurement/kpis") { request, _ in
+            let from = try Self.day(request, "from")
+            let to = try Self.day(request, "to")
+            if let from, let to, to < from {
+                throw APIError.invalidParameter("to", "to (\(to)) is before from (\(from))")
+            }
+            try await readYourWrites.awaitMinimumPosition(of: request)
+            let (checkpoint, kpis) = try await readModel.procurementKPIs(from: from, to: to, today: Self.today())
+            return try APIJSON.response(kpis, checkpoint: checkpoint)
+        }
+
+        router.get("/api/procurement/dashboard") { request, _ in
+            try await readYourWrites.awaitMinimumPosition(of: request)
+            let (checkpoint, json) = try await procurementDashboard()
+            return APIJSON.response(json: json, checkpoint: checkpoint)
+        }
+
         router.get("/api/dashboard") { request, _ in
             try await readYourWrites.awaitMinimumPosition(of: request)
             let (checkpoint, json) = try await dashboard()
@@ -64,11 +120,19 @@ struct QueryAPI: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
 
-        router.get("/events/stream") { _, _ in
-            Response(
+        router.get("/events/stream") { request, _ in
+            let view = request.uri.queryParameters.get("view") ?? "allocation"
+            let source: (event: String, document: @Sendable () async throws -> (Int, Data))
+            switch view {
+            case "allocation": source = ("dashboard", { try await dashboard() })
+            case "procurement": source = ("procurement", { try await procurementDashboard() })
+            default:
+                throw APIError.invalidParameter("view", "view must be allocation or procurement, got \"\(view)\"")
+            }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                body: ResponseBody { writer in try await stream(to: &writer) })
+                body: ResponseBody { writer in try await stream(source.event, source.document, to: &writer) })
         }
         return router
     }
@@ -95,19 +159,34 @@ struct QueryAPI: Sendable {
         return (body.checkpoint, body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint)))
     }
 
-    /// Server-sent events: a `dashboard` message now and after every change (at most four a second),
-    /// and at least every 15 s as a keep-alive. Ends when the client goes, the service stops, or the
-    /// stream's lifetime is over (the `retry` field tells the browser to reconnect 2 s later).
-    private func stream(to writer: inout any ResponseBodyWriter) async throws {
+    /// The `ProcurementDashboardView` as JSON, and the checkpoint its data is as of.
+    func procurementDashboard() async throws -> (checkpoint: Int, json: Data) {
+        var status = sync.status
+        let (checkpoint, body) = try await readModel.procurementDashboard(today: Self.today())
+        status.checkpoint = max(status.checkpoint, checkpoint)
+        status.head = max(status.head, checkpoint)
+        let view = ProcurementDashboardView(
+            sync: syncView(status), checkpoint: checkpoint, head: status.head, lag: max(0, status.head - checkpoint),
+            kpis: body.kpis, awaitingApproval: body.awaitingApproval, paymentsDue: body.paymentsDue)
+        return (checkpoint, try APIJSON.data(view))
+    }
+
+    /// Server-sent events: an `event` message (the allocation `dashboard` or the `procurement` page's
+    /// document) now and after every change (at most four a second), and at least every 15 s as a
+    /// keep-alive. Ends when the client goes, the service stops, or the stream's lifetime is over
+    /// (the `retry` field tells the browser to reconnect 2 s later).
+    private func stream(
+        _ event: String, _ document: () async throws -> (Int, Data), to writer: inout any ResponseBodyWriter
+    ) async throws {
         let end = ContinuousClock.now + streamLifetime
         var lastSent = ContinuousClock.now
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
         while !Task.isCancelled && !Task.isShuttingDownGracefully && ContinuousClock.now < end {
             let generation = sync.versioned.generation
-            let (checkpoint, json) = try await dashboard()
+            let (checkpoint, json) = try await document()
             try await writer.write(
                 ByteBuffer(
-                    string: "event: dashboard\nid: \(checkpoint)\ndata: \(String(decoding: json, as: UTF8.self))\n\n"))
+                    string: "event: \(event)\nid: \(checkpoint)\ndata: \(String(decoding: json, as: UTF8.self))\n\n"))
             lastSent = .now
             // Throttle, then wait for a change; wake at least once a second to notice shutdown.
             try? await Task.sleep(until: lastSent + .milliseconds(250))
@@ -118,6 +197,20 @@ struct QueryAPI: Sendable {
             }
         }
         try await writer.finish(nil)
+    }
+
+    /// The UTC day of now: where "payments due in the next 7 days" starts.
+    static func today() -> CalendarDay { CalendarDay(of: Date()) }
+
+    /// An optional `YYYY-MM-DD` query parameter; 400 `invalid_parameter` for anything else.
+    static func day(_ request: Request, _ name: String) throws -> CalendarDay? {
+        let values = request.uri.queryParameters.getAll(name)
+        guard let text = values.last else { return nil }
+        guard values.count == 1, let day = CalendarDay(text) else {
+            throw APIError.invalidParameter(
+                name, "\(name) must be one calendar day written YYYY-MM-DD, got \"\(text)\"")
+        }
+        return day
     }
 
     /// A path identifier (orderid, sku): percent-decoded, 1 to 100 characters, no control characters,

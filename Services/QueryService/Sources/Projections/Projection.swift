@@ -18,6 +18,7 @@ enum Projector {
         try ActivityFeedProjection.apply(event, in: &batch)
         try EventCountsProjection.apply(event, in: &batch)
         try TotalsProjection.apply(event, in: &batch)
+        try ProcurementProjection.apply(event, in: &batch)
     }
 
     /// Writes what the projections added up over a batch, once, before it commits.

@@ -107,11 +107,15 @@ enum Schema {
                     DROP INDEX allocations_by_batch;
                     """)
         }
+        migrator.registerMigration("v3: procurement") { db in
+            try db.execute(sql: ProcurementSchema.v3)
+        }
         return migrator
     }
 
     /// The projection tables, in a stable order (for dumps and equality checks); `checkpoint` is not one.
-    static let projectionTables = [
-        "allocations", "batches", "skus", "out_of_stock", "activity", "event_counts", "totals",
-    ]
+    static let projectionTables =
+        [
+            "allocations", "batches", "skus", "out_of_stock", "activity", "event_counts", "totals",
+        ] + ProcurementSchema.tables
 }

@@ -1,0 +1,564 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// Procurement's read model (see `ProcurementSchema`): the documents, and the KPIs' buckets kept
+/// as the events happen.
+///
+/// Everything derives from event fields (times from the envelope's `occurred_at`, days as its UTC
+/// day), never from the clock, so a rebuild gives the same rows. Procurement's events are a small
+/// share of the log, so each is written as it is applied, in the caller's transaction; only the
+/// read of "now" (payments due in the next days) uses the clock, at query time.
+enum ProcurementProjection: Projection {
+    static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
+        var context = Context(event: event)
+        switch event.payload {
+        case .supplierCreated(let p): try supplierCreated(p, &context, &batch)
+        case .purchaseOrderCreated(let p): try orderCreated(p, &context, &batch)
+        case .purchaseOrderItemAdded(let p):
+            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            try batch.run(
+                """
+                INSERT INTO purchase_order_lines (po, line, sku, ordered, unit_price) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (po, line) DO UPDATE SET
+                    sku = excluded.sku, ordered = excluded.ordered, unit_price = excluded.unit_price
+                """, p.number, p.line, p.sku, p.quantity, p.unitPrice)
+            try totalChanged(order, to: p.total, &context, &batch)
+        case .purchaseOrderItemRemoved(let p):
+            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            try batch.run("DELETE FROM purchase_order_lines WHERE po = ? AND line = ?", p.number, p.line)
+            try totalChanged(order, to: p.total, &context, &batch)
+        case .purchaseOrderSubmitted(let p):
+            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            try batch.run(
+                "UPDATE purchase_orders SET status = 'submitted', submitted_at = ?, last_position = ? WHERE po = ?",
+                context.time, event.position, p.number)
+            try moveDocument(
+                .order, order.supplier, from: order.status, to: "submitted", order.currency, order.total, &batch)
+        case .purchaseOrderApproved(let p): try orderApproved(p, &context, &batch)
+        case .purchaseOrderRejected(let p):
+            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            try close(order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
+            context.day.ordersRejected = 1
+            try context.day.write(context.dayKey, order.currency, &batch)
+        case .purchaseOrderCancelled(let p):
+            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            if order.isOpen {
+                // What was still to come is no longer on order.
+                for line in try Order.lines(p.number, batch.db) where line.outstanding > 0 {
+                    try changeCover(of: line.sku, by: -1, &batch)
+                }
+            }
+            try close(order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
+            context.day.ordersCancelled = 1
+            try context.day.write(context.dayKey, order.currency, &batch)
+        case .goodsReceived(let p): try goodsReceived(p, &context, &batch)
+        case .invoiceRegistered(let p): try invoiceRegistered(p, &context, &batch)
+        case .invoiceRematched(let p):
+            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+            let status = p.discrepancies.isEmpty ? "matched" : "mismatched"
+            try batch.run(
+                "UPDATE invoices SET status = ?, discrepancies = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
+                status, try DiscrepancyJSON.encode(p.discrepancies), event.position, p.supplier, p.number)
+            try moveDocument(
+                .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total, &batch)
+        case .invoiceApproved(let p): try invoiceApproved(p, &context, &batch)
+        case .invoiceRejected(let p):
+            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+            try batch.run(
+                """
+                UPDATE invoices SET status = 'rejected', rejected_by = ?, reject_reason = ?, rejected_at = ?,
+                    last_position = ?
+                WHERE supplier = ? AND invoice = ?
+                """, p.by, p.reason, context.time, event.position, p.supplier, p.number)
+            if invoice.isAwaitingApproval {
+                try changeAwaiting(invoice.currency, count: -1, value: -invoice.total, &batch)
+            }
+            try moveDocument(
+                .invoice, p.supplier, from: invoice.status, to: "rejected", invoice.currency, invoice.total, &batch)
+        case .paymentScheduled(let p):
+            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db), !invoice.scheduled else { return }
+            try batch.run(
+                """
+                UPDATE invoices SET scheduled = 1, payment_due = ?, last_position = ? WHERE supplier = ? AND invoice = ?
+                """, p.due, event.position, p.supplier, p.number)
+            if invoice.balance > 0 {
+                try changeDue(p.due, invoice.currency, invoices: 1, balance: invoice.balance, &batch)
+            }
+        case .paymentMade(let p): try paymentMade(p, &context, &batch)
+        case .outOfStock(let p):
+            try batch.run(
+                """
+                INSERT INTO reorder_skus (sku, out_of_stock, units_short, last_out_of_stock_at) VALUES (?, 1, ?, ?)
+                ON CONFLICT (sku) DO UPDATE SET
+                    out_of_stock = out_of_stock + 1, units_short = units_short + excluded.units_short,
+                    last_out_of_stock_at = excluded.last_out_of_stock_at
+                """, p.sku, p.quantity, context.time)
+        default:
+            break  // allocation's events: its own projections
+        }
+    }
+
+    // MARK: Suppliers and orders
+
+    private static func supplierCreated(
+        _ p: SupplierCreatedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            """
+            INSERT INTO suppliers (supplier, name, currency, terms_days, created_at, position) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (supplier) DO NOTHING
+            """, p.supplier, p.name, p.currency, p.termsDays, context.time, context.event.position)
+    }
+
+    private static func orderCreated(
+        _ p: PurchaseOrderCreatedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        let inserted = try batch.run(
+            """
+            INSERT INTO purchase_orders (
+                po, supplier, currency, requester, expected_delivery, status, total, created_at, last_position)
+            VALUES (?, ?, ?, ?, ?, 'draft', 0, ?, ?)
+            ON CONFLICT (po) DO NOTHING
+            """, p.number, p.supplier, p.currency, p.requester, p.expectedDelivery, context.time, context.event.position
+        )
+        guard inserted == 1 else { return }
+        context.day.ordersCreated = 1
+        try context.day.write(context.dayKey, p.currency, &batch)
+        try changeDocuments(.order, p.supplier, "draft", p.currency, count: 1, value: 0, &batch)
+    }
+
+    /// An item was added or removed in draft: the order's total, its creation day's value and its
+    /// supplier's draft value follow.
+    private static func totalChanged(
+        _ order: Order, to total: Int, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            "UPDATE purchase_orders SET total = ?, last_position = ? WHERE po = ?", total, context.event.position,
+            order.number)
+        let delta = total - order.total
+        guard delta != 0 else { return }
+        var created = DayFigures()
+        created.ordersCreatedValue = delta
+        try created.write(order.createdDay, order.currency, &batch)
+        try changeDocuments(.order, order.supplier, order.status, order.currency, count: 0, value: delta, &batch)
+    }
+
+    private static func orderApproved(
+        _ p: PurchaseOrderApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        guard let order = try Order.fetch(p.number, batch.db) else { return }
+        try batch.run(
+            "UPDATE purchase_orders SET status = 'approved', approver = ?, approved_at = ?, last_position = ? WHERE po = ?",
+            p.by, context.time, context.event.position, p.number)
+        context.day.ordersApproved = 1
+        context.day.ordersApprovedValue = p.total
+        if let submitted = order.submittedAt.flatMap(WireTimestamp.parse) {
+            context.day.approvalCycles = 1
+            context.day.approvalCycleMilliseconds = Int(
+                ((context.event.occurredAt.timeIntervalSince1970 - submitted.timeIntervalSince1970) * 1000).rounded())
+        }
+        try context.day.write(context.dayKey, order.currency, &batch)
+        try moveDocument(
+            .order, order.supplier, from: order.status, to: "approved", order.currency, order.total, &batch)
+        // Every item is on order now: its SKU is covered.
+        for item in p.items where item.quantity > 0 {
+            try changeCover(of: item.sku, by: 1, &batch)
+        }
+    }
+
+    private static func close(
+        _ order: Order, status: String, by: String, reason: String, _ context: inout Context,
+        _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            """
+            UPDATE purchase_orders SET status = ?, closed_by = ?, close_reason = ?, closed_at = ?, last_position = ?
+            WHERE po = ?
+            """, status, by, reason, context.time, context.event.position, order.number)
+        try moveDocument(.order, order.supplier, from: order.status, to: status, order.currency, order.total, &batch)
+    }
+
+    private static func goodsReceived(
+        _ p: GoodsReceivedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        guard let order = try Order.fetch(p.number, batch.db) else { return }
+        let before = Dictionary(
+            try Order.lines(p.number, batch.db).map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
+        for line in p.lines {
+            try batch.run(
+                "UPDATE purchase_order_lines SET received = ?, closed_short = ? WHERE po = ? AND line = ?",
+                line.received, line.closedShort ? 1 : 0, p.number, line.line)
+            // A line that had units outstanding and has none now no longer covers its SKU.
+            if line.complete, order.isOpen, let was = before[line.line], was.outstanding > 0 {
+                try changeCover(of: line.sku, by: -1, &batch)
+            }
+            // A delivery line: one that brought goods (closing a line short with nothing is no delivery).
+            if line.quantity > 0 {
+                context.day.receiptLines += 1
+                if p.receivedOn <= p.expectedDelivery { context.day.receiptLinesOnTime += 1 }
+            }
+        }
+        try context.day.write(context.dayKey, order.currency, &batch)
+        try batch.run(
+            "UPDATE purchase_orders SET status = ?, last_position = ? WHERE po = ?", p.status, context.event.position,
+            p.number)
+        try moveDocument(.order, order.supplier, from: order.status, to: p.status, order.currency, order.total, &batch)
+    }
+
+    // MARK: Invoices and payments
+
+    private static func invoiceRegistered(
+        _ p: InvoiceRegisteredPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        let matched = p.discrepancies.isEmpty
+        let status = matched ? "matched" : "mismatched"
+        let inserted = try batch.run(
+            """
+            INSERT INTO invoices (
+                supplier, invoice, po, status, invoice_date, currency, total, discrepancies, first_pass_matched,
+                registered_at, registered_position, last_position)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (supplier, invoice) DO NOTHING
+            """, p.supplier, p.number, p.purchaseOrder, status, p.invoiceDate, p.currency, p.total,
+            try DiscrepancyJSON.encode(p.discrepancies), matched ? 1 : 0, context.time, context.event.position,
+            context.event.position)
+        guard inserted == 1 else { return }
+        for (index, line) in p.lines.enumerated() {
+            try batch.run(
+                "INSERT INTO invoice_lines (supplier, invoice, idx, sku, qty, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
+                p.supplier, p.number, index, line.sku, line.quantity, line.unitPrice)
+        }
+        context.day.invoicesRegistered = 1
+        context.day.invoicesFirstPassMatched = matched ? 1 : 0
+        try context.day.write(context.dayKey, p.currency, &batch)
+        try changeAwaiting(p.currency, count: 1, value: p.total, &batch)
+        try changeDocuments(.invoice, p.supplier, status, p.currency, count: 1, value: p.total, &batch)
+    }
+
+    private static func invoiceApproved(
+        _ p: InvoiceApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+        try batch.run(
+            """
+            UPDATE invoices SET status = 'approved', approved_by = ?, override_reason = ?, payment_due = ?,
+                approved_at = ?, last_position = ?
+            WHERE supplier = ? AND invoice = ?
+            """, p.by, p.overrideReason, p.paymentDue, context.time, context.event.position, p.supplier, p.number)
+        if invoice.isAwaitingApproval { try changeAwaiting(invoice.currency, count: -1, value: -invoice.total, &batch) }
+        try moveDocument(
+            .invoice, p.supplier, from: invoice.status, to: "approved", invoice.currency, invoice.total, &batch)
+        // The goods it bills are invoiced on the order, line by SKU (a SKU not ordered bills no line).
+        let lines = try Row.fetchAll(
+            batch.db.cachedStatement(sql: "SELECT sku, qty FROM invoice_lines WHERE supplier = ? AND invoice = ?"),
+            arguments: [p.supplier, p.number])
+        for line in lines {
+            try batch.run(
+                "UPDATE purchase_order_lines SET invoiced = invoiced + ? WHERE po = ? AND sku = ?",
+                line["qty"] as Int, invoice.purchaseOrder, line["sku"] as String)
+        }
+        // Spend: the approved total, on the day of approval.
+        try changeMoney(p.supplier, invoice.currency, spend: invoice.total, paid: 0, &batch)
+        context.day.invoicesApproved = 1
+        context.day.invoicesApprovedValue = invoice.total
+        try context.day.write(context.dayKey, invoice.currency, &batch)
+        try batch.run(
+            """
+            INSERT INTO supplier_spend_days (day, supplier, currency, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (day, supplier, currency) DO UPDATE SET value = value + excluded.value
+            """, context.dayKey, p.supplier, invoice.currency, invoice.total)
+        try batch.run(
+            """
+            INSERT INTO supplier_spend_months (month, supplier, currency, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (month, supplier, currency) DO UPDATE SET value = value + excluded.value
+            """, String(context.dayKey.prefix(7)), p.supplier, invoice.currency, invoice.total)
+    }
+
+    private static func paymentMade(
+        _ p: PaymentMadePayload, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) throws {
+        guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+        try batch.run(
+            """
+            INSERT INTO invoice_payments (position, supplier, invoice, amount, currency, paid_on, reference, occurred_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, context.event.position, p.supplier, p.number, p.amount, p.currency, p.paidOn, p.reference,
+            context.time)
+        let balance = invoice.balance - p.amount
+        let status = balance == 0 ? "paid" : invoice.status
+        try batch.run(
+            "UPDATE invoices SET paid = paid + ?, status = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
+            p.amount, status, context.event.position, p.supplier, p.number)
+        try moveDocument(
+            .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total, &batch)
+        try changeMoney(p.supplier, invoice.currency, spend: 0, paid: p.amount, &batch)
+        if invoice.scheduled, let due = invoice.paymentDue, invoice.balance > 0 {
+            try changeDue(due, invoice.currency, invoices: balance == 0 ? -1 : 0, balance: -p.amount, &batch)
+        }
+        context.day.payments = 1
+        context.day.paymentsValue = p.amount
+        try context.day.write(context.dayKey, invoice.currency, &batch)
+    }
+
+    // MARK: Counters
+
+    enum DocumentKind: String { case order, invoice }
+
+    private static func moveDocument(
+        _ kind: DocumentKind, _ supplier: String, from old: String, to new: String, _ currency: String, _ value: Int,
+        _ batch: inout ProjectionBatch
+    ) throws {
+        guard old != new else { return }
+        try changeDocuments(kind, supplier, old, currency, count: -1, value: -value, &batch)
+        try changeDocuments(kind, supplier, new, currency, count: 1, value: value, &batch)
+    }
+
+    private static func changeDocuments(
+        _ kind: DocumentKind, _ supplier: String, _ status: String, _ currency: String, count: Int, value: Int,
+        _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            """
+            INSERT INTO supplier_documents (supplier, kind, status, currency, count, value) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (supplier, kind, status, currency) DO UPDATE SET
+                count = count + excluded.count, value = value + excluded.value
+            """, supplier, kind.rawValue, status, currency, count, value)
+    }
+
+    private static func changeMoney(
+        _ supplier: String, _ currency: String, spend: Int, paid: Int, _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            """
+            INSERT INTO supplier_money (supplier, currency, spend, paid) VALUES (?, ?, ?, ?)
+            ON CONFLICT (supplier, currency) DO UPDATE SET spend = spend + excluded.spend, paid = paid + excluded.paid
+            """, supplier, currency, spend, paid)
+    }
+
+    private static func changeAwaiting(_ currency: String, count: Int, value: Int, _ batch: inout ProjectionBatch)
+        throws
+    {
+        try batch.run(
+            """
+            INSERT INTO procurement_open (currency, invoices_awaiting, invoices_awaiting_value) VALUES (?, ?, ?)
+            ON CONFLICT (currency) DO UPDATE SET
+                invoices_awaiting = invoices_awaiting + excluded.invoices_awaiting,
+                invoices_awaiting_value = invoices_awaiting_value + excluded.invoices_awaiting_value
+            """, currency, count, value)
+    }
+
+    private static func changeDue(
+        _ due: String, _ currency: String, invoices: Int, balance: Int, _ batch: inout ProjectionBatch
+    ) throws {
+        try batch.run(
+            """
+            INSERT INTO payments_due_days (due, currency, invoices, balance) VALUES (?, ?, ?, ?)
+            ON CONFLICT (due, currency) DO UPDATE SET
+                invoices = invoices + excluded.invoices, balance = balance + excluded.balance
+            """, due, currency, invoices, balance)
+    }
+
+    /// Order lines with units outstanding on open orders, per SKU: what keeps it off the reorder list.
+    private static func changeCover(of sku: String, by lines: Int, _ batch: inout ProjectionBatch) throws {
+        try batch.run(
+            """
+            INSERT INTO reorder_skus (sku, open_order_lines) VALUES (?, ?)
+            ON CONFLICT (sku) DO UPDATE SET open_order_lines = open_order_lines + excluded.open_order_lines
+            """, sku, lines)
+    }
+
+    // MARK: Rows read back
+
+    /// The event being applied, its time as text and its UTC day, and what it adds to that day.
+    struct Context {
+        let event: EventEnvelope
+        let time: String
+        let dayKey: String
+        var day = DayFigures()
+
+        init(event: EventEnvelope) {
+            self.event = event
+            time = Timestamps.format(event.occurredAt)
+            dayKey = String(time.prefix(10))
+        }
+    }
+
+    struct Order {
+        let number: String
+        let supplier: String
+        let currency: String
+        let status: String
+        let total: Int
+        let createdDay: String
+        let submittedAt: String?
+
+        /// Approved or partially received: its outstanding lines are stock on order.
+        var isOpen: Bool { status == "approved" || status == "partially_received" }
+
+        static func fetch(_ number: String, _ db: Database) throws -> Order? {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT supplier, currency, status, total, created_at, submitted_at FROM purchase_orders
+                            WHERE po = ?
+                            """), arguments: [number])
+            else { return nil }
+            let created: String = row["created_at"]
+            return Order(
+                number: number, supplier: row["supplier"], currency: row["currency"], status: row["status"],
+                total: row["total"], createdDay: String(created.prefix(10)), submittedAt: row["submitted_at"])
+        }
+
+        struct Line {
+            let line: Int
+            let sku: String
+            let outstanding: Int
+        }
+
+        static func lines(_ number: String, _ db: Database) throws -> [Line] {
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT line, sku, CASE WHEN closed_short = 1 THEN 0 ELSE ordered - received END AS outstanding
+                        FROM purchase_order_lines WHERE po = ?
+                        """), arguments: [number]
+            ).map { Line(line: $0["line"], sku: $0["sku"], outstanding: $0["outstanding"]) }
+        }
+    }
+
+    struct Invoice {
+        let purchaseOrder: String
+        let status: String
+        let currency: String
+        let total: Int
+        let paid: Int
+        let scheduled: Bool
+        let paymentDue: String?
+
+        var balance: Int { total - paid }
+        var isAwaitingApproval: Bool { status == "matched" || status == "mismatched" }
+
+        static func fetch(_ supplier: String, _ number: String, _ db: Database) throws -> Invoice? {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT po, status, currency, total, paid, scheduled, payment_due FROM invoices
+                            WHERE supplier = ? AND invoice = ?
+                            """), arguments: [supplier, number])
+            else { return nil }
+            return Invoice(
+                purchaseOrder: row["po"], status: row["status"], currency: row["currency"], total: row["total"],
+                paid: row["paid"], scheduled: row["scheduled"] as Int == 1, paymentDue: row["payment_due"])
+        }
+    }
+}
+
+/// What one event adds to its day's bucket in `procurement_days` (and its month's in `procurement_months`).
+struct DayFigures {
+    var ordersCreated = 0
+    var ordersCreatedValue = 0
+    var ordersApproved = 0
+    var ordersApprovedValue = 0
+    var approvalCycles = 0
+    var approvalCycleMilliseconds = 0
+    var ordersRejected = 0
+    var ordersCancelled = 0
+    var receiptLines = 0
+    var receiptLinesOnTime = 0
+    var invoicesRegistered = 0
+    var invoicesFirstPassMatched = 0
+    var invoicesApproved = 0
+    var invoicesApprovedValue = 0
+    var payments = 0
+    var paymentsValue = 0
+
+    /// Adds these figures to the buckets of `day` (`YYYY-MM-DD`) and of its month, for `currency`
+    /// (one upsert each, whatever the figures are).
+    func write(_ day: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
+        try batch.run(
+            """
+            INSERT INTO procurement_days (
+                day, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
+                approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
+                receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
+                invoices_approved_value, payments, payments_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day, currency) DO UPDATE SET
+                orders_created = orders_created + excluded.orders_created,
+                orders_created_value = orders_created_value + excluded.orders_created_value,
+                orders_approved = orders_approved + excluded.orders_approved,
+                orders_approved_value = orders_approved_value + excluded.orders_approved_value,
+                approval_cycles = approval_cycles + excluded.approval_cycles,
+                approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
+                orders_rejected = orders_rejected + excluded.orders_rejected,
+                orders_cancelled = orders_cancelled + excluded.orders_cancelled,
+                receipt_lines = receipt_lines + excluded.receipt_lines,
+                receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
+                invoices_registered = invoices_registered + excluded.invoices_registered,
+                invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
+                invoices_approved = invoices_approved + excluded.invoices_approved,
+                invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
+                payments = payments + excluded.payments,
+                payments_value = payments_value + excluded.payments_value
+            """, day, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue, approvalCycles,
+            approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
+            invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
+            paymentsValue)
+        let month = String(day.prefix(7))
+        try batch.run(
+            """
+            INSERT INTO procurement_months (
+                month, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
+                approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
+                receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
+                invoices_approved_value, payments, payments_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (month, currency) DO UPDATE SET
+                orders_created = orders_created + excluded.orders_created,
+                orders_created_value = orders_created_value + excluded.orders_created_value,
+                orders_approved = orders_approved + excluded.orders_approved,
+                orders_approved_value = orders_approved_value + excluded.orders_approved_value,
+                approval_cycles = approval_cycles + excluded.approval_cycles,
+                approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
+                orders_rejected = orders_rejected + excluded.orders_rejected,
+                orders_cancelled = orders_cancelled + excluded.orders_cancelled,
+                receipt_lines = receipt_lines + excluded.receipt_lines,
+                receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
+                invoices_registered = invoices_registered + excluded.invoices_registered,
+                invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
+                invoices_approved = invoices_approved + excluded.invoices_approved,
+                invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
+                payments = payments + excluded.payments,
+                payments_value = payments_value + excluded.payments_value
+            """, month, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
+            approvalCycles,
+            approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
+            invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
+            paymentsValue)
+    }
+}
+
+/// An invoice's discrepancies as the JSON array the events carry, in a canonical form (keys sorted,
+/// compact) so a rebuild writes the same text.
+enum DiscrepancyJSON {
+    struct Item: Codable, Sendable, Equatable {
+        var sku: String
+        var kind: String
+        var invoiced: Int
+        var expected: Int
+    }
+
+    static func encode(_ discrepancies: [DiscrepancyPayload]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let items = discrepancies.map { Item(sku: $0.sku, kind: $0.kind, invoiced: $0.invoiced, expected: $0.expected) }
+        return String(decoding: try encoder.encode(items), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> [Item] {
+        try JSONDecoder().decode([Item].self, from: Data(text.utf8))
+    }
+}
