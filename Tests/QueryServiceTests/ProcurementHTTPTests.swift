@@ -7,8 +7,9 @@ import Testing
 @testable import QueryService
 
 /// Procurement's endpoints against the real server: the JSON is the read model's, nullable fields
-/// are present as `null`, errors have their stable codes, reads wait for `min_position`.
-@Suite struct ProcurementHTTPTests {
+/// are present as `null`, errors have their stable codes, reads wait for `min_position`. One test
+/// at a time: each runs a service, and too many at once on two cores starve the other suites'.
+@Suite(.serialized) struct ProcurementHTTPTests {
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
