@@ -75,7 +75,8 @@ public final class CommandServiceApp: Sendable {
         let reactor =
             configuration.runsPolicies
             ? PolicyReactor(
-                log: PostgresPolicyLog(client: client, logger: logger), bus: bus, logger: logger,
+                log: PostgresPolicyLog(client: client, logger: logger), bus: bus,
+                heads: { await sequencer.heads() }, logger: logger,
                 onLag: metrics.policyReacted)
             : nil
         let relay = OutboxRelay(

@@ -18,21 +18,30 @@ public final class PolicyReactor: Service, Sendable {
     private let bus: MessageBus
     private let logger: Logger
     private let pollInterval: Duration
+    private let heads: (@Sendable () async -> AsyncStream<Int>)?
+    private let wakeUp = WakeUp()
     private let concurrency: Int
     private let onLag: @Sendable (Double) -> Void
     private let progress = Mutex<(position: Int, lastLag: Double?)>((0, nil))
+    /// Whether the stored checkpoint has been read (once: afterwards the reactor's own position is newer).
+    private let checkpointRead = Mutex(false)
 
     /// - Parameters:
-    ///   - pollInterval: how long to wait when the log has nothing new.
+    ///   - heads: the log's head each time this instance numbers events (`Sequencer.heads()`): the
+    ///     reactor reads the log when it moves, instead of polling the database often.
+    ///   - pollInterval: how long to wait, when the log has nothing new, before reading it anyway
+    ///     (for events other instances committed).
     ///   - concurrency: reactions sent at once; those on one key (one batch, one invoice) keep their order.
     ///   - onLag: told, for each reaction, the seconds from its event's commit to its command's.
     public init(
-        log: any PolicyLog, bus: MessageBus, pollInterval: Duration = .milliseconds(10), concurrency: Int = 16,
-        logger: Logger, onLag: @escaping @Sendable (Double) -> Void = { _ in }
+        log: any PolicyLog, bus: MessageBus, heads: (@Sendable () async -> AsyncStream<Int>)? = nil,
+        pollInterval: Duration = .milliseconds(250),
+        concurrency: Int = 16, logger: Logger, onLag: @escaping @Sendable (Double) -> Void = { _ in }
     ) {
         precondition(concurrency >= 1)
         self.log = log
         self.bus = bus
+        self.heads = heads
         self.pollInterval = pollInterval
         self.concurrency = concurrency
         self.logger = logger
@@ -44,10 +53,19 @@ public final class PolicyReactor: Service, Sendable {
 
     public func run() async throws {
         // Stops between reactions when the service shuts down; a reaction under way finishes.
-        try await cancelWhenGracefulShutdown { try await self.follow() }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                if let heads = self.heads {
+                    group.addTask { for await _ in await heads() { self.wakeUp.signal() } }
+                }
+                group.addTask { await self.follow() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
     }
 
-    private func follow() async throws {
+    private func follow() async {
         while !Task.isCancelled {
             let reacted: Int
             do {
@@ -59,7 +77,7 @@ public final class PolicyReactor: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(200))
                 continue
             }
-            if reacted == 0 { try? await Task.sleep(for: pollInterval) }
+            if reacted == 0 { await wakeUp.wait(upTo: pollInterval) }
         }
     }
 
@@ -68,9 +86,10 @@ public final class PolicyReactor: Service, Sendable {
     @discardableResult
     public func catchUp() async throws -> Int {
         var position = progress.withLock { $0.position }
-        if position == 0 {
-            position = try await log.checkpoint()
+        if !checkpointRead.withLock({ $0 }) {
+            position = max(position, try await log.checkpoint())
             progress.withLock { $0.position = max($0.position, position) }
+            checkpointRead.withLock { $0 = true }
         }
         var count = 0
         while true {

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Lets the policy reactor sleep until there may be something new in the log: woken by `signal()`
+/// (the sequencer numbered events), or after a timeout (events another instance committed).
+///
+/// A signal that comes while nobody waits is kept, so the next wait returns at once.
+final class WakeUp: Sendable {
+    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.pending = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next signal (or at once for one already given), after `timeout`, or when
+    /// the task is cancelled.
+    func wait(upTo timeout: Duration) async {
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.signal()
+        }
+        defer { timer.cancel() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    if state.pending {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            self.signal()
+        }
+        state.withLock { $0.pending = false }
+    }
+}
