@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func twoReactorsOnOneDatabaseRunEachReactionOnce() async throws {
-        try await withMigratedDatabase(maximumConnections: 30) { client in
+        try await withMigratedDatabase { client in
             let bus = Self.bus(client)
             for n in 1...8 { try await Self.approvedOrder("PO-\(n)", [("LAMP", 5), ("DESK-\(n)", 3)], on: bus) }
             _ = try await PostgresEventLog(client: client, logger: Logger(label: "test")).sequence()
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func concurrentReceiptsAndInvoicesNeverOverReceiveNorApproveADuplicate() async throws {
-        try await withMigratedDatabase(maximumConnections: 40) { client in
+        try await withMigratedDatabase(maximumConnections: 16) { client in
             let bus = Self.bus(client, attempts: 200)
             let failures = Failures()
             try await Self.approvedOrder("PO-1", [("LAMP", 40), ("DESK", 40)], on: bus)
