@@ -22,11 +22,13 @@ final class WakeUp: Sendable {
     /// Returns at the next signal (or at once for one already given), after `timeout`, or when
     /// the task is cancelled.
     func wait(upTo timeout: Duration) async {
+        // A timer cancelled because the wait ended otherwise must not signal: that signal would be
+        // kept for the next wait, which would return at once and start another timer, and the
+        // reactor would read the log in a loop, a core busy while nothing happens.
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self.signal()
         }
-        defer { timer.cancel() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now = state.withLock { state -> Bool in
@@ -42,6 +44,12 @@ final class WakeUp: Sendable {
         } onCancel: {
             self.signal()
         }
+        timer.cancel()
+        await timer.value
+        // A timer that fired as a signal came left one pending: the caller reads the log next anyway.
         state.withLock { $0.pending = false }
     }
+
+    /// A signal is kept for the next wait (for tests).
+    var isPending: Bool { state.withLock { $0.pending } }
 }
