@@ -31,10 +31,12 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_postgres DIR [fsync on|off]: a new cluster in DIR on a free loopback port; sets PG_URL and PG_DIR.
+# start_postgres DIR [fsync on|off] [max_connections]: a new cluster in DIR on a free loopback port;
+# sets PG_URL and PG_DIR. The test suite runs dozens of services side by side, each with a pool of
+# its own, and asks for more connections than the default 200.
 # initdb refuses to run as root, so the cluster belongs to the postgres user when we are root.
 start_postgres() {
-    local dir=$1 fsync=${2:-on} bin port as=()
+    local dir=$1 fsync=${2:-on} connections=${3:-200} bin port as=()
     bin=$(pg_bin)
     port=$(free_port)
     mkdir -p "$dir"
@@ -46,7 +48,7 @@ start_postgres() {
     "${as[@]}" "$bin/initdb" -D "$dir/data" -U cosmic --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; return 1; }
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" >/dev/null \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=$connections" >/dev/null \
         || { cat "$dir/postgres.log" >&2; return 1; }
     local psql; psql=$(command -v psql || echo "$bin/psql")
     "$psql" -h 127.0.0.1 -p "$port" -U cosmic -d postgres -qc "CREATE DATABASE cosmic" >/dev/null
