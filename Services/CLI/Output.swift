@@ -40,13 +40,15 @@ enum Output {
 
     static func table(_ rows: [[String: JSONValue]]) -> String {
         guard !rows.isEmpty else { return "(none)" }
-        var columns: [String] = []
-        for row in rows {
-            for key in row.keys.sorted() where !columns.contains(key) { columns.append(key) }
-        }
-        let cells = rows.map { row in columns.map { row[$0]?.text ?? "" } }
-        let widths = columns.indices.map { index in
-            max(columns[index].count, cells.map { $0[index].count }.max() ?? 0)
+        // Every row's keys, in one order: a null the service left out is an empty cell.
+        let columns = Set(rows.flatMap(\.keys)).sorted()
+        return self.columns(columns.map { $0.uppercased() }, rows.map { row in columns.map { row[$0]?.text ?? "" } })
+    }
+
+    /// An aligned table: the header, then one line per row, columns two spaces apart.
+    static func columns(_ header: [String], _ rows: [[String]]) -> String {
+        let widths = header.indices.map { index in
+            max(header[index].count, rows.map { $0[index].count }.max() ?? 0)
         }
         func line(_ values: [String]) -> String {
             var text = ""
@@ -55,6 +57,6 @@ enum Output {
             }
             return String(text.reversed().drop(while: { $0 == " " }).reversed())
         }
-        return ([line(columns.map { $0.uppercased() })] + cells.map(line)).joined(separator: "\n")
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }

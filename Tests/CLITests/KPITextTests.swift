@@ -13,6 +13,14 @@ import Testing
         #expect(KPIText.money(minor: minor, currency: currency) == text)
     }
 
+    @Test(arguments: [
+        (0.4, "0 s"), (59.0, "59 s"), (61.0, "1 min 1 s"), (3_600.0, "1 h 0 min"), (31_800.0, "8 h 50 min"),
+        (90_000.0, "1 d 1 h"),
+    ])
+    func aCycleTimeReadsInItsLargestUnits(_ seconds: Double, _ text: String) {
+        #expect(KPIText.duration(seconds) == text)
+    }
+
     @Test func theKPIsReadAsLines() throws {
         let json = """
             {"from":"2027-01-01","to":null,"today":"2027-01-20",
@@ -35,12 +43,12 @@ import Testing
         for line in [
             "Procurement KPIs, 2027-01-01 to now (UTC days; today 2027-01-20)",
             "orders created                5       EUR 2,550.00, USD 1,150.00",
-            "average approval cycle        31800 s",
+            "average approval cycle        8 h 50 min",
             "on-time delivery              75.0%   3 of 4 receipt lines",
             "first-pass match              20.0%   1 of 5 invoices",
             "due 2027-01-20..2027-01-27    1       USD 220.00",
             "  ACME                                EUR 1,425.00",
-            "  CHAIR                               1 out-of-stock events, 2 units short",
+            "  CHAIR                               1 out-of-stock event, 2 units short",
         ] {
             #expect(text.contains(line), "\(line)\n\(text)")
         }

@@ -7,7 +7,7 @@ import Foundation
 
 struct SupplierCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "supplier", abstract: "Register suppliers.", subcommands: [Create.self])
+        commandName: "supplier", abstract: "Register and show suppliers.", subcommands: [Create.self, Show.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a supplier.")
@@ -32,6 +32,7 @@ struct PurchaseOrderCommand: AsyncParsableCommand {
         commandName: "po", abstract: "Draft, submit and decide purchase orders.",
         subcommands: [
             Create.self, AddItem.self, RemoveItem.self, Submit.self, Approve.self, Reject.self, Cancel.self,
+            Show.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -159,8 +160,8 @@ struct Receive: AsyncParsableCommand {
 
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "invoice", abstract: "Register, approve and reject suppliers' invoices.",
-        subcommands: [Register.self, Approve.self, Reject.self])
+        commandName: "invoice", abstract: "Register, approve, reject and show suppliers' invoices.",
+        subcommands: [Register.self, Approve.self, Reject.self, Show.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -134,9 +134,11 @@ enum KPIText {
         let range = k.from == nil && k.to == nil ? "all time" : "\(k.from ?? "the beginning") to \(k.to ?? "now")"
         var lines = ["Procurement KPIs, \(range) (UTC days; today \(k.today))", ""]
         func line(_ label: String, _ value: String, _ detail: String = "") {
-            let text =
-                label.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + value.padding(toLength: 8, withPad: " ", startingAt: 0) + detail
+            // Padded, never cut: a value wider than its column pushes the detail along.
+            func pad(_ text: String, _ width: Int) -> String {
+                text + String(repeating: " ", count: max(1, width - text.count))
+            }
+            let text = pad(label, 30) + pad(value, 8) + detail
             lines.append(String(text.reversed().drop(while: { $0 == " " }).reversed()))
         }
         func amounts(_ list: [Money]) -> String {
@@ -147,7 +149,7 @@ enum KPIText {
         line("orders approved", "\(k.ordersApproved.count)", amounts(k.ordersApproved.value))
         line("orders rejected", "\(k.ordersRejected)")
         line("orders cancelled", "\(k.ordersCancelled)")
-        line("average approval cycle", k.approvalCycle.averageSeconds.map { String(format: "%.0f s", $0) } ?? "–")
+        line("average approval cycle", k.approvalCycle.averageSeconds.map(duration) ?? "–")
         line(
             "on-time delivery", percent(k.onTimeDelivery.rate),
             "\(k.onTimeDelivery.onTime) of \(k.onTimeDelivery.receiptLines) receipt lines")
@@ -169,9 +171,23 @@ enum KPIText {
         }
         lines += ["", "reorder list (now)" + (k.reorderList.isEmpty ? ": nothing to reorder" : "")]
         for item in k.reorderList {
-            line("  " + item.sku, "", "\(item.outOfStock) out-of-stock events, \(item.unitsShort) units short")
+            line(
+                "  " + item.sku, "",
+                "\(item.outOfStock) out-of-stock event\(item.outOfStock == 1 ? "" : "s"), \(item.unitsShort) units short"
+            )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Seconds in the two largest units that apply: `45 s`, `3 min 20 s`, `8 h 50 min`, `2 d 4 h`.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        switch whole {
+        case ..<60: return "\(whole) s"
+        case ..<3_600: return "\(whole / 60) min \(whole % 60) s"
+        case ..<86_400: return "\(whole / 3_600) h \(whole % 3_600 / 60) min"
+        default: return "\(whole / 86_400) d \(whole % 86_400 / 3_600) h"
+        }
     }
 
     /// Minor units as major ones, by string arithmetic (no float): `EUR 1,234.50`, `JPY 1,234`.
