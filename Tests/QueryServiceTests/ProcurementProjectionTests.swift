@@ -297,6 +297,87 @@ import Testing
         }
     }
 
+    /// Spend by supplier over any range of days is what the approvals of those days add up to, also
+    /// when approvals arrive out of their days' order (instances' clocks differ: a later position
+    /// may carry an earlier time). The reference is counted from the invoices themselves.
+    @Test func spendOverAnyRangeIsWhatTheApprovalsOfItsDaysAddUpTo() async throws {
+        try await withSandbox { sandbox in
+            var steps = ProcurementHistory.steps
+            let approvals = steps.indices.filter {
+                if case .invoiceApproved = steps[$0].payload { true } else { false }
+            }
+            #expect(approvals.count >= 3)
+            for (index, time) in zip(approvals, approvals.map { steps[$0].at }.reversed()) {
+                steps[index] = ProcurementHistory.Step(at: time, payload: steps[index].payload)
+            }
+            let store = try await Self.store(sandbox, steps)
+            let model = ReadModel(store: store)
+            let days = [
+                "2026-12-31", "2027-01-05", "2027-01-11", "2027-01-12", "2027-01-13", "2027-02-01", "2027-03-01",
+            ]
+            var ranges: [(String?, String?)] = [(nil, nil)]
+            for first in days {
+                ranges += [(first, nil), (nil, first)]
+                ranges += days.filter { $0 >= first }.map { (first, $0) }
+            }
+            for (from, to) in ranges {
+                let kept = try await model.procurementKPIs(
+                    from: from.map(Self.day), to: to.map(Self.day), today: Self.day("2027-01-20")
+                ).kpis.spendBySupplier
+                let counted = try await store.read { db in
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT currency, supplier, SUM(total) AS value FROM invoices
+                            WHERE approved_at IS NOT NULL AND substr(approved_at, 1, 10) BETWEEN ? AND ?
+                            GROUP BY currency, supplier ORDER BY currency, value DESC, supplier
+                            """, arguments: [from ?? "0000-01-01", to ?? "9999-12-31"]
+                    ).map { "\($0["currency"] as String) \($0["supplier"] as String) \($0["value"] as Int)" }
+                }
+                let shown = kept.flatMap { currency in
+                    currency.suppliers.map { "\(currency.currency) \($0.supplier) \($0.value)" }
+                }
+                #expect(shown == counted, "\(from ?? "…") to \(to ?? "…")")
+            }
+        }
+    }
+
+    /// A database made before spend was kept as running totals (v3's day and month buckets) gets
+    /// them from its buckets when it is opened, and answers as a fresh one does.
+    @Test func spendBucketsOfAnOlderDatabaseBecomeRunningTotals() async throws {
+        try await withSandbox { sandbox in
+            let reference = try await Self.store(sandbox).dump()
+            let path = sandbox.path("older.sqlite")
+            do {
+                let older = try ProjectionStore(path: path)
+                try await older.apply(ProcurementHistory.envelopes())
+            }
+            // Back to v3: the buckets, from the running totals; the running totals gone.
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE supplier_spend_days (
+                            day TEXT NOT NULL, supplier TEXT NOT NULL, currency TEXT NOT NULL, value INTEGER NOT NULL,
+                            PRIMARY KEY (day, supplier, currency)) WITHOUT ROWID;
+                        CREATE TABLE supplier_spend_months (
+                            month TEXT NOT NULL, supplier TEXT NOT NULL, currency TEXT NOT NULL, value INTEGER NOT NULL,
+                            PRIMARY KEY (month, supplier, currency)) WITHOUT ROWID;
+                        INSERT INTO supplier_spend_days (day, supplier, currency, value)
+                        SELECT day, supplier, currency,
+                            total - COALESCE(LAG(total) OVER (PARTITION BY supplier, currency ORDER BY day), 0)
+                        FROM supplier_spend_running;
+                        INSERT INTO supplier_spend_months (month, supplier, currency, value)
+                        SELECT substr(day, 1, 7), supplier, currency, SUM(value) FROM supplier_spend_days GROUP BY 1, 2, 3;
+                        DROP TABLE supplier_spend_running;
+                        DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%';
+                        """)
+            }
+            try queue.close()
+            #expect(try await ProjectionStore(path: path).dump() == reference)
+        }
+    }
+
     /// DESIGN.md invariant 5 for procurement: however the log is cut into transactions, the rows
     /// are the same.
     @Test func batchBoundariesNeverChangeTheRows() async throws {

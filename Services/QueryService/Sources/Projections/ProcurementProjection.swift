@@ -263,16 +263,19 @@ enum ProcurementProjection: Projection {
         context.day.invoicesApproved = 1
         context.day.invoicesApprovedValue = invoice.total
         try context.day.write(context.dayKey, invoice.currency, &batch)
+        // Its supplier's running total grows from that day on (a later day already written is an
+        // event of another instance's clock that committed first: it grows too).
         try batch.run(
             """
-            INSERT INTO supplier_spend_days (day, supplier, currency, value) VALUES (?, ?, ?, ?)
-            ON CONFLICT (day, supplier, currency) DO UPDATE SET value = value + excluded.value
-            """, context.dayKey, p.supplier, invoice.currency, invoice.total)
+            INSERT INTO supplier_spend_running (supplier, currency, day, total)
+            VALUES (?1, ?2, ?3, ?4 + COALESCE((
+                SELECT total FROM supplier_spend_running WHERE supplier = ?1 AND currency = ?2 AND day < ?3
+                ORDER BY day DESC LIMIT 1), 0))
+            ON CONFLICT (supplier, currency, day) DO UPDATE SET total = total + ?4
+            """, p.supplier, invoice.currency, context.dayKey, invoice.total)
         try batch.run(
-            """
-            INSERT INTO supplier_spend_months (month, supplier, currency, value) VALUES (?, ?, ?, ?)
-            ON CONFLICT (month, supplier, currency) DO UPDATE SET value = value + excluded.value
-            """, String(context.dayKey.prefix(7)), p.supplier, invoice.currency, invoice.total)
+            "UPDATE supplier_spend_running SET total = total + ? WHERE supplier = ? AND currency = ? AND day > ?",
+            invoice.total, p.supplier, invoice.currency, context.dayKey)
     }
 
     private static func paymentMade(

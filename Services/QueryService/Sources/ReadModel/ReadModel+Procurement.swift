@@ -278,8 +278,8 @@ extension ReadModel {
     }
 
     /// Top ten suppliers per currency by approved invoice value. All time reads each supplier's
-    /// running total by an index in spend order; a range reads the month buckets of its whole months
-    /// and the day buckets of the partial months at its ends.
+    /// running total by an index in spend order; a range, each supplier's running totals by day at
+    /// its two ends.
     static func spendBySupplier(_ db: Database, from: CalendarDay?, to: CalendarDay?) throws -> [CurrencySpend] {
         let top = 10
         let rows: [Row]
@@ -299,29 +299,29 @@ extension ReadModel {
             }
             rows = all
         } else {
-            let cover = DayRangeCover((from ?? .earliest)...(to ?? .latest))
-            let none = ("1", "0")  // an empty range
-            let head = cover.headDays.map { ($0.lowerBound.description, $0.upperBound.description) } ?? none
-            let tail = cover.tailDays.map { ($0.lowerBound.description, $0.upperBound.description) } ?? none
-            let months = cover.months.map { ($0.lowerBound, $0.upperBound) } ?? none
+            // Spend over [from, to] is the running total at `to` less the one before `from`: two
+            // lookups by the primary key per supplier, at any range.
+            let first = (from ?? .earliest).description
+            let last = (to ?? .latest).description
             rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         WITH spend AS (
-                            SELECT supplier, currency, SUM(value) AS value FROM (
-                                SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
-                                UNION ALL
-                                SELECT supplier, currency, value FROM supplier_spend_days WHERE day BETWEEN ? AND ?
-                                UNION ALL
-                                SELECT supplier, currency, value FROM supplier_spend_months WHERE month BETWEEN ? AND ?)
-                            GROUP BY supplier, currency HAVING SUM(value) > 0),
+                            SELECT m.supplier, m.currency,
+                                COALESCE((SELECT total FROM supplier_spend_running r
+                                    WHERE r.supplier = m.supplier AND r.currency = m.currency AND r.day <= ?2
+                                    ORDER BY r.day DESC LIMIT 1), 0)
+                                - COALESCE((SELECT total FROM supplier_spend_running r
+                                    WHERE r.supplier = m.supplier AND r.currency = m.currency AND r.day < ?1
+                                    ORDER BY r.day DESC LIMIT 1), 0) AS value
+                            FROM supplier_money m WHERE m.spend > 0),
                         ranked AS (
                             SELECT *, ROW_NUMBER() OVER (PARTITION BY currency ORDER BY value DESC, supplier) AS rank
-                            FROM spend)
+                            FROM spend WHERE value > 0)
                         SELECT r.currency, r.supplier, r.value, s.name FROM ranked r
                         LEFT JOIN suppliers s ON s.supplier = r.supplier
-                        WHERE r.rank <= ? ORDER BY r.currency, r.rank
-                        """), arguments: [head.0, head.1, tail.0, tail.1, months.0, months.1, top])
+                        WHERE r.rank <= ?3 ORDER BY r.currency, r.rank
+                        """), arguments: [first, last, top])
         }
         var result: [CurrencySpend] = []
         for row in rows {

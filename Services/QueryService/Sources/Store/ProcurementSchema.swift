@@ -2,15 +2,15 @@
 ///
 /// Documents (suppliers, orders and their lines, invoices and their lines, payments) answer the
 /// per-document endpoints by primary key. Everything the KPIs add up is kept as it happens, in
-/// buckets keyed by the event's UTC day (`procurement_days`, `supplier_spend_days`) and month
-/// (`procurement_months`, `supplier_spend_months`), or as figures of the present moment (`procurement_open`,
-/// `payments_due_days`, `reorder_skus`), so no read ever goes through all orders or invoices.
+/// buckets keyed by the event's UTC day (`procurement_days`) and month (`procurement_months`), as
+/// running totals by day (`supplier_spend_running`, v4), or as figures of the present moment
+/// (`procurement_open`, `payments_due_days`, `reorder_skus`), so no read ever goes through all orders
+/// or invoices.
 /// Money is integer minor units beside its currency: no column adds two currencies together.
 enum ProcurementSchema {
     static let tables = [
         "suppliers", "supplier_documents", "supplier_money", "purchase_orders", "purchase_order_lines", "invoices",
-        "invoice_lines", "invoice_payments", "procurement_days", "procurement_months", "supplier_spend_days",
-        "supplier_spend_months",
+        "invoice_lines", "invoice_payments", "procurement_days", "procurement_months", "supplier_spend_running",
         "procurement_open", "payments_due_days", "reorder_skus",
     ]
 
@@ -224,5 +224,24 @@ enum ProcurementSchema {
             open_order_lines INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX reorder_list ON reorder_skus (sku) WHERE out_of_stock > 0 AND open_order_lines = 0;
+        """
+
+    /// Spend by supplier over a range of days was a sum of day and month buckets, one row per
+    /// supplier and day at a partial month; as a running total it is two lookups per supplier at any
+    /// range. The buckets' figures carry over.
+    static let v4 = """
+        CREATE TABLE supplier_spend_running (
+            supplier TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            day TEXT NOT NULL,
+            -- Approved invoice totals of the supplier in the currency, every UTC day up to this one.
+            total INTEGER NOT NULL,
+            PRIMARY KEY (supplier, currency, day)
+        ) WITHOUT ROWID;
+        INSERT INTO supplier_spend_running (supplier, currency, day, total)
+        SELECT supplier, currency, day, SUM(value) OVER (PARTITION BY supplier, currency ORDER BY day)
+        FROM supplier_spend_days;
+        DROP TABLE supplier_spend_days;
+        DROP TABLE supplier_spend_months;
         """
 }

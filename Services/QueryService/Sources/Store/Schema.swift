@@ -110,6 +110,9 @@ enum Schema {
         migrator.registerMigration("v3: procurement") { db in
             try db.execute(sql: ProcurementSchema.v3)
         }
+        migrator.registerMigration("v4: spend by supplier as running totals") { db in
+            try db.execute(sql: ProcurementSchema.v4)
+        }
         return migrator
     }
 
