@@ -62,8 +62,7 @@ protocol TextDocument: Decodable {
 
 extension GlobalOptions {
     func showDocument<Document: TextDocument>(_ path: String, minPosition: Int?, as: Document.Type) async throws {
-        let items = minPosition.map { [URLQueryItem(name: "min_position", value: String($0))] } ?? []
-        let body = try await QueryClient(baseURL: query, timeout: wait).get(path, query: items)
+        let body = try await read(path, minPosition: minPosition)
         guard !json else { return Output.json(body) }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

@@ -53,9 +53,14 @@ struct Dashboard: AsyncParsableCommand {
 
 extension GlobalOptions {
     func show(_ path: String, minPosition: Int?) async throws {
-        let items = minPosition.map { [URLQueryItem(name: "min_position", value: String($0))] } ?? []
-        let body = try await QueryClient(baseURL: query, timeout: wait).get(path, query: items)
+        let body = try await read(path, minPosition: minPosition)
         json ? Output.json(body) : Output.text(body)
+    }
+
+    /// The body of `path`, once the read side has applied `minPosition` (when given).
+    func read(_ path: String, minPosition: Int?) async throws -> Data {
+        let items = minPosition.map { [URLQueryItem(name: "min_position", value: String($0))] } ?? []
+        return try await QueryClient(baseURL: query, timeout: wait).get(path, query: items)
     }
 }
 
