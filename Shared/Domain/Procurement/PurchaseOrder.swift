@@ -155,7 +155,7 @@ public struct PurchaseOrder: Sendable {
     }
 
     /// Notes the units an approved invoice bills, so that no other invoice bills them again.
-    public mutating func recordInvoiced(_ lines: [InvoiceLine]) throws(ProcurementError) {
+    public mutating func recordInvoiced(_ lines: [InvoiceLine]) {
         for line in lines {
             guard let index = items.firstIndex(where: { $0.sku == line.sku }) else { continue }
             items[index].invoiced += line.quantity

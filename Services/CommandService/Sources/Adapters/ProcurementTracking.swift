@@ -107,43 +107,30 @@ extension ProcurementRepositoryAdapter {
     }
 
     func get(_ id: SupplierID) async throws -> Supplier? { try await document(.supplier(id))?.supplier }
-
-    func add(_ supplier: Supplier) async throws {
-        var supplier = supplier
-        let events = supplier.takeEvents()
-        try tracking.add(.supplier(supplier), events: events)
-    }
+    func add(_ supplier: Supplier) async throws { try track(new: supplier) }
 
     func get(_ number: PurchaseOrderNumber) async throws -> PurchaseOrder? {
         try await document(.order(number))?.order
     }
-
-    func add(_ order: PurchaseOrder) async throws {
-        var order = order
-        let events = order.takeEvents()
-        try tracking.add(.order(order), events: events)
-    }
-
-    func save(_ order: PurchaseOrder) async throws {
-        var order = order
-        let events = order.takeEvents()
-        tracking.save(.order(order), events: events)
-    }
+    func add(_ order: PurchaseOrder) async throws { try track(new: order) }
+    func save(_ order: PurchaseOrder) async throws { track(changed: order) }
 
     func get(_ supplier: SupplierID, _ number: InvoiceNumber) async throws -> Invoice? {
         try await document(.invoice(supplier, number))?.invoice
     }
+    func add(_ invoice: Invoice) async throws { try track(new: invoice) }
+    func save(_ invoice: Invoice) async throws { track(changed: invoice) }
 
-    func add(_ invoice: Invoice) async throws {
-        var invoice = invoice
-        let events = invoice.takeEvents()
-        try tracking.add(.invoice(invoice), events: events)
+    private func track(new aggregate: some TrackedAggregate) throws {
+        var aggregate = aggregate
+        let events = aggregate.takeEvents()
+        try tracking.add(aggregate.document, events: events)
     }
 
-    func save(_ invoice: Invoice) async throws {
-        var invoice = invoice
-        let events = invoice.takeEvents()
-        tracking.save(.invoice(invoice), events: events)
+    private func track(changed aggregate: some TrackedAggregate) {
+        var aggregate = aggregate
+        let events = aggregate.takeEvents()
+        tracking.save(aggregate.document, events: events)
     }
 
     func awaitingApproval(of order: PurchaseOrderNumber) async throws -> [Invoice] {
@@ -156,3 +143,13 @@ extension ProcurementRepositoryAdapter {
             .sorted { ($0.supplier.rawValue, $0.number.rawValue) < ($1.supplier.rawValue, $1.number.rawValue) }
     }
 }
+
+/// A procurement aggregate as the repositories hand it over: its events, then its document.
+protocol TrackedAggregate {
+    var document: ProcurementDocument { get }
+    mutating func takeEvents() -> [any ProcurementEvent]
+}
+
+extension Supplier: TrackedAggregate { var document: ProcurementDocument { .supplier(self) } }
+extension PurchaseOrder: TrackedAggregate { var document: ProcurementDocument { .order(self) } }
+extension Invoice: TrackedAggregate { var document: ProcurementDocument { .invoice(self) } }

@@ -136,7 +136,7 @@ public enum ProcurementHandlers {
         invoice.rematch(against: order, using: match)
         try invoice.approve(
             by: command.by, overrideReason: command.overrideReason, paymentTermsDays: supplier.paymentTermsDays)
-        try order.recordInvoiced(invoice.lines)
+        order.recordInvoiced(invoice.lines)
         try await uow.invoices.save(invoice)
         try await uow.purchaseOrders.save(order)
         return .invoiceApproved
