@@ -158,22 +158,6 @@ extension CommandPayload {
     }
 }
 
-extension CommandPayload {
-    /// The principal a Domain command names as issuing it, which travels as `issued_by`.
-    static func principal(of command: any Command) -> Principal? {
-        switch command {
-        case let c as CreatePurchaseOrder: c.requester
-        case let c as SubmitPurchaseOrder: c.by
-        case let c as ApprovePurchaseOrder: c.by
-        case let c as RejectPurchaseOrder: c.by
-        case let c as CancelPurchaseOrder: c.by
-        case let c as ApproveInvoice: c.by
-        case let c as RejectInvoice: c.by
-        default: nil
-        }
-    }
-}
-
 extension InvoiceLinePayload {
     init(_ line: InvoiceLine) {
         self.init(sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice.minorUnits)

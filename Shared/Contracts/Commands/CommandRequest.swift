@@ -27,7 +27,7 @@ public struct CommandRequest: Hashable, Sendable {
     public init(commandID: String, command: any Command) throws(UnmappedDomainType) {
         self.init(
             commandID: commandID, payload: try CommandPayload(command),
-            issuedBy: CommandPayload.principal(of: command)?.rawValue)
+            issuedBy: (command as? any AttributedCommand)?.issuedBy.rawValue)
     }
 
     /// The request without its command id, in canonical JSON (sorted keys, unknown fields gone,

@@ -7,3 +7,9 @@ public struct Principal: DomainIdentifier {
     public let rawValue: String
     public init(unchecked rawValue: String) { self.rawValue = rawValue }
 }
+
+/// A command whose meaning depends on who sent it (a request, an approval, a rejection): it names
+/// its principal, which travels on the wire as the request's `issued_by`, not in the payload.
+public protocol AttributedCommand: Command {
+    var issuedBy: Principal { get }
+}

@@ -227,3 +227,11 @@ public struct RecordPayment: Command, Hashable {
         self.reference = try Text.checked(reference, field: "reference", maximum: 100)
     }
 }
+
+extension CreatePurchaseOrder: AttributedCommand { public var issuedBy: Principal { requester } }
+extension SubmitPurchaseOrder: AttributedCommand { public var issuedBy: Principal { by } }
+extension ApprovePurchaseOrder: AttributedCommand { public var issuedBy: Principal { by } }
+extension RejectPurchaseOrder: AttributedCommand { public var issuedBy: Principal { by } }
+extension CancelPurchaseOrder: AttributedCommand { public var issuedBy: Principal { by } }
+extension ApproveInvoice: AttributedCommand { public var issuedBy: Principal { by } }
+extension RejectInvoice: AttributedCommand { public var issuedBy: Principal { by } }
