@@ -481,67 +481,72 @@ struct DayFigures {
     /// Adds these figures to the buckets of `day` (`YYYY-MM-DD`) and of its month, for `currency`
     /// (one upsert each, whatever the figures are).
     func write(_ day: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
-        try batch.run(
-            """
-            INSERT INTO procurement_days (
-                day, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
-                approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
-                receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
-                invoices_approved_value, payments, payments_value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (day, currency) DO UPDATE SET
-                orders_created = orders_created + excluded.orders_created,
-                orders_created_value = orders_created_value + excluded.orders_created_value,
-                orders_approved = orders_approved + excluded.orders_approved,
-                orders_approved_value = orders_approved_value + excluded.orders_approved_value,
-                approval_cycles = approval_cycles + excluded.approval_cycles,
-                approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
-                orders_rejected = orders_rejected + excluded.orders_rejected,
-                orders_cancelled = orders_cancelled + excluded.orders_cancelled,
-                receipt_lines = receipt_lines + excluded.receipt_lines,
-                receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
-                invoices_registered = invoices_registered + excluded.invoices_registered,
-                invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
-                invoices_approved = invoices_approved + excluded.invoices_approved,
-                invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
-                payments = payments + excluded.payments,
-                payments_value = payments_value + excluded.payments_value
-            """, day, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue, approvalCycles,
-            approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
-            invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
-            paymentsValue)
-        let month = String(day.prefix(7))
-        try batch.run(
-            """
-            INSERT INTO procurement_months (
-                month, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
-                approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
-                receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
-                invoices_approved_value, payments, payments_value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (month, currency) DO UPDATE SET
-                orders_created = orders_created + excluded.orders_created,
-                orders_created_value = orders_created_value + excluded.orders_created_value,
-                orders_approved = orders_approved + excluded.orders_approved,
-                orders_approved_value = orders_approved_value + excluded.orders_approved_value,
-                approval_cycles = approval_cycles + excluded.approval_cycles,
-                approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
-                orders_rejected = orders_rejected + excluded.orders_rejected,
-                orders_cancelled = orders_cancelled + excluded.orders_cancelled,
-                receipt_lines = receipt_lines + excluded.receipt_lines,
-                receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
-                invoices_registered = invoices_registered + excluded.invoices_registered,
-                invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
-                invoices_approved = invoices_approved + excluded.invoices_approved,
-                invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
-                payments = payments + excluded.payments,
-                payments_value = payments_value + excluded.payments_value
-            """, month, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
-            approvalCycles,
-            approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines, receiptLinesOnTime,
-            invoicesRegistered, invoicesFirstPassMatched, invoicesApproved, invoicesApprovedValue, payments,
-            paymentsValue)
+        try add(Self.toDay, bucket: day, currency, &batch)
+        try add(Self.toMonth, bucket: String(day.prefix(7)), currency, &batch)
     }
+
+    /// One upsert of these figures into a bucket: the day's statement or the month's, same columns.
+    private func add(_ sql: StaticString, bucket: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
+        try batch.run(
+            sql, bucket, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
+            approvalCycles, approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines,
+            receiptLinesOnTime, invoicesRegistered, invoicesFirstPassMatched, invoicesApproved,
+            invoicesApprovedValue, payments, paymentsValue)
+    }
+
+    private static let toDay: StaticString =
+        """
+        INSERT INTO procurement_days (
+            day, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
+            approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
+            receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
+            invoices_approved_value, payments, payments_value)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (day, currency) DO UPDATE SET
+            orders_created = orders_created + excluded.orders_created,
+            orders_created_value = orders_created_value + excluded.orders_created_value,
+            orders_approved = orders_approved + excluded.orders_approved,
+            orders_approved_value = orders_approved_value + excluded.orders_approved_value,
+            approval_cycles = approval_cycles + excluded.approval_cycles,
+            approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
+            orders_rejected = orders_rejected + excluded.orders_rejected,
+            orders_cancelled = orders_cancelled + excluded.orders_cancelled,
+            receipt_lines = receipt_lines + excluded.receipt_lines,
+            receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
+            invoices_registered = invoices_registered + excluded.invoices_registered,
+            invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
+            invoices_approved = invoices_approved + excluded.invoices_approved,
+            invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
+            payments = payments + excluded.payments,
+            payments_value = payments_value + excluded.payments_value
+        """
+
+    private static let toMonth: StaticString =
+        """
+        INSERT INTO procurement_months (
+            month, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
+            approval_cycles, approval_cycle_ms, orders_rejected, orders_cancelled, receipt_lines,
+            receipt_lines_on_time, invoices_registered, invoices_first_pass_matched, invoices_approved,
+            invoices_approved_value, payments, payments_value)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (month, currency) DO UPDATE SET
+            orders_created = orders_created + excluded.orders_created,
+            orders_created_value = orders_created_value + excluded.orders_created_value,
+            orders_approved = orders_approved + excluded.orders_approved,
+            orders_approved_value = orders_approved_value + excluded.orders_approved_value,
+            approval_cycles = approval_cycles + excluded.approval_cycles,
+            approval_cycle_ms = approval_cycle_ms + excluded.approval_cycle_ms,
+            orders_rejected = orders_rejected + excluded.orders_rejected,
+            orders_cancelled = orders_cancelled + excluded.orders_cancelled,
+            receipt_lines = receipt_lines + excluded.receipt_lines,
+            receipt_lines_on_time = receipt_lines_on_time + excluded.receipt_lines_on_time,
+            invoices_registered = invoices_registered + excluded.invoices_registered,
+            invoices_first_pass_matched = invoices_first_pass_matched + excluded.invoices_first_pass_matched,
+            invoices_approved = invoices_approved + excluded.invoices_approved,
+            invoices_approved_value = invoices_approved_value + excluded.invoices_approved_value,
+            payments = payments + excluded.payments,
+            payments_value = payments_value + excluded.payments_value
+        """
 }
 
 /// An invoice's discrepancies as the JSON array the events carry, in a canonical form (keys sorted,
