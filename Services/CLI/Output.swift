@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Turns the services' JSON into text for people: scalars as `key  value` lines, arrays of objects

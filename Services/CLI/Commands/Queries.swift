@@ -1,4 +1,5 @@
 import ArgumentParser
+import Contracts
 import Foundation
 
 // Reads from the query service's HTTP API, printed as text or, with --json, as the service sent it.
@@ -44,7 +45,7 @@ struct Dashboard: AsyncParsableCommand {
         else { return Output.text(body) }
         dashboard["events_per_minute"] = .array(
             minutes.filter { minute in
-                if case .object(let fields) = minute, fields["total"] == .number(0) { return false }
+                if case .object(let fields) = minute, fields["total"] == .integer(0) { return false }
                 return true
             })
         Output.render(.object(dashboard), title: nil)

@@ -1,8 +1,8 @@
-import Foundation
-
-/// Any JSON document as a comparable value, so fixtures are compared by content, not whitespace
-/// or key order.
-enum JSONValue: Equatable, Decodable, CustomStringConvertible {
+/// Any JSON document as a value, decoded without knowing its shape: what a client keeps of an
+/// answer whose fields it does not model. The CLI prints such answers (and keeps working when the
+/// services add fields); the contract tests compare documents by content, not by whitespace or key
+/// order. Integers stay exact (`integer`), since amounts are integer minor units.
+public enum JSONValue: Equatable, Sendable, Decodable, CustomStringConvertible {
     case null
     case bool(Bool)
     case integer(Int)
@@ -11,7 +11,7 @@ enum JSONValue: Equatable, Decodable, CustomStringConvertible {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -30,9 +30,8 @@ enum JSONValue: Equatable, Decodable, CustomStringConvertible {
         }
     }
 
-    init(_ data: Data) throws { self = try JSONDecoder().decode(JSONValue.self, from: data) }
-
-    var description: String {
+    /// The value in compact JSON-like text with sorted keys, for messages (strings are not escaped).
+    public var description: String {
         switch self {
         case .null: "null"
         case .bool(let value): "\(value)"
