@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "cosmic-query",
             dependencies: [
-                "QueryService",
+                "QueryService", "Contracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -76,7 +76,7 @@ struct CommandIdentity: ParsableArguments {
         help: "Who issues the command (env COSMIC_PRINCIPAL); procurement's decisions need one.")
     var principal: String?
 
-    var issuedBy: String? { principal ?? ProcessInfo.processInfo.environment["COSMIC_PRINCIPAL"] }
+    var issuedBy: String? { EnvironmentSettings().text(principal, "COSMIC_PRINCIPAL") }
 }
 
 extension GlobalOptions {

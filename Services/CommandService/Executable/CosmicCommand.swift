@@ -5,9 +5,12 @@ import Foundation
 import Logging
 
 /// `cosmic-command`: the write side. Every setting has a flag and an environment variable; a flag
-/// wins over the variable, which wins over the default.
+/// wins over the variable, which wins over the configuration's default (`EnvironmentSettings`).
 @main
 struct CosmicCommand: AsyncParsableCommand {
+    /// The defaults the help texts name: the configuration's own.
+    private static let defaults = CommandServiceConfiguration(databaseURL: "")
+
     static let configuration = CommandConfiguration(
         commandName: "cosmic-command",
         abstract: "Cosmic's write side: takes commands over ZeroMQ, keeps aggregates in PostgreSQL, publishes events.",
@@ -44,34 +47,40 @@ struct CosmicCommand: AsyncParsableCommand {
     @Option(
         help: """
             Seconds a command may take before it is answered unavailable, e.g. while the database is down \
-            (env COSMIC_COMMAND_TIMEOUT, default 5).
+            (env COSMIC_COMMAND_TIMEOUT, default \(CosmicCommand.defaults.commandTimeout.components.seconds)).
             """)
     var commandTimeout: Double?
 
     @Option(
         help: """
             Attempts at a command whose product other writers keep changing, before answering concurrency_conflict \
-            (env COSMIC_MAX_ATTEMPTS, default 5).
+            (env COSMIC_MAX_ATTEMPTS, default \(CosmicCommand.defaults.maximumAttempts)).
             """)
     var maxAttempts: Int?
 
-    @Option(help: "PostgreSQL connections in the pool; the relay uses one more (env COSMIC_POOL_SIZE, default 20).")
+    @Option(
+        help:
+            "PostgreSQL connections in the pool; the relay uses one more (env COSMIC_POOL_SIZE, default \(CosmicCommand.defaults.poolSize))."
+    )
     var poolSize: Int?
 
     @Option(
         help: """
             Most allocations committed in one transaction; 1 turns group commit off (env COSMIC_GROUP_SIZE, \
-            default 64).
+            default \(CosmicCommand.defaults.groupSize)).
             """)
     var groupSize: Int?
 
-    @Option(help: "Groups of allocations written at once (env COSMIC_GROUPS_IN_FLIGHT, default 1).")
+    @Option(
+        help:
+            "Groups of allocations written at once (env COSMIC_GROUPS_IN_FLIGHT, default \(CosmicCommand.defaults.groupsInFlight))."
+    )
     var groupsInFlight: Int?
 
     @Option(
         help: """
             How far an invoiced unit price may stray from the order's and still match, in basis points of \
-            the ordered price (env COSMIC_PRICE_TOLERANCE_BP, default 0: exactly the order's price).
+            the ordered price (env COSMIC_PRICE_TOLERANCE_BP, default \(CosmicCommand.defaults.priceToleranceBasisPoints): exactly the order's price).
             """)
     var priceToleranceBP: Int?
 
@@ -94,47 +103,45 @@ struct CosmicCommand: AsyncParsableCommand {
             print(try PgbenchScript.allocate(), terminator: "")
             return
         }
-        let environment = ProcessInfo.processInfo.environment
-        func setting(_ flag: String?, _ variable: String) -> String? {
-            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func number<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ name: String) throws -> T? {
-            if let flag { return flag }
-            guard let text = setting(nil, variable) else { return nil }
-            guard let value = T(text) else {
-                throw ValidationError("\(variable) must be a number for \(name), got \(text)")
-            }
-            return value
+        let settings = EnvironmentSettings()
+        func number<T: LosslessStringConvertible>(_ flag: T?, _ variable: String) throws -> T? {
+            do { return try settings.number(flag, variable) } catch { throw ValidationError(error.description) }
         }
 
-        guard let databaseURL = setting(databaseURL, "COSMIC_DATABASE_URL") else {
+        guard let databaseURL = settings.text(databaseURL, "COSMIC_DATABASE_URL") else {
             throw ValidationError("Give a database with --database-url or COSMIC_DATABASE_URL.")
         }
-        let levelName = setting(logLevel, "COSMIC_LOG_LEVEL") ?? "info"
+        let levelName = settings.text(logLevel, "COSMIC_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("Unknown log level \(levelName).")
         }
-        let timeout = try number(commandTimeout, "COSMIC_COMMAND_TIMEOUT", "--command-timeout") ?? 5
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("The command timeout must be positive.") }
-        let http = setting(httpAddress, "COSMIC_COMMAND_HTTP_ADDRESS") ?? CommandServiceConfiguration.defaultHTTPAddress
 
         var configuration = CommandServiceConfiguration(databaseURL: databaseURL, handlesSignals: true)
-        configuration.commandEndpoint = setting(commandEndpoint, "COSMIC_COMMAND_ENDPOINT") ?? DefaultEndpoint.commands
-        configuration.eventsEndpoint = setting(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? DefaultEndpoint.events
-        configuration.replayEndpoint = setting(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? DefaultEndpoint.replay
-        configuration.httpAddress = http.lowercased() == "off" ? nil : http
-        configuration.commandTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
-        configuration.maximumAttempts = try number(maxAttempts, "COSMIC_MAX_ATTEMPTS", "--max-attempts") ?? 5
-        configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE", "--pool-size") ?? 20
-        configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE", "--group-size") ?? 64
+        if let timeout = try number(commandTimeout, "COSMIC_COMMAND_TIMEOUT") {
+            guard timeout > 0, timeout.isFinite else { throw ValidationError("The command timeout must be positive.") }
+            configuration.commandTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
+        }
+        if let http = settings.text(httpAddress, "COSMIC_COMMAND_HTTP_ADDRESS") {
+            configuration.httpAddress = http.lowercased() == "off" ? nil : http
+        }
+        configuration.commandEndpoint =
+            settings.text(commandEndpoint, "COSMIC_COMMAND_ENDPOINT") ?? configuration.commandEndpoint
+        configuration.eventsEndpoint =
+            settings.text(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? configuration.eventsEndpoint
+        configuration.replayEndpoint =
+            settings.text(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? configuration.replayEndpoint
+        configuration.maximumAttempts = try number(maxAttempts, "COSMIC_MAX_ATTEMPTS") ?? configuration.maximumAttempts
+        configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE") ?? configuration.poolSize
+        configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE") ?? configuration.groupSize
         configuration.groupsInFlight =
-            try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT", "--groups-in-flight") ?? 1
+            try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT") ?? configuration.groupsInFlight
         configuration.priceToleranceBasisPoints =
-            try number(priceToleranceBP, "COSMIC_PRICE_TOLERANCE_BP", "--price-tolerance-bp") ?? 0
-        switch setting(policies, "COSMIC_POLICIES")?.lowercased() ?? "on" {
+            try number(priceToleranceBP, "COSMIC_PRICE_TOLERANCE_BP") ?? configuration.priceToleranceBasisPoints
+        switch settings.text(policies, "COSMIC_POLICIES")?.lowercased() {
+        case nil: break
         case "on": configuration.runsPolicies = true
         case "off": configuration.runsPolicies = false
-        case let other: throw ValidationError("--policies must be on or off, got \(other)")
+        case let other?: throw ValidationError("--policies must be on or off, got \(other)")
         }
 
         LoggingSystem.bootstrap { label in

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Contracts
 import Foundation
 import Logging
 import QueryService
 import ServiceLifecycle
 
-/// `cosmic-query`: the read side. Every setting has a flag and an environment variable; a flag wins.
+/// `cosmic-query`: the read side. Every setting has a flag and an environment variable; a flag wins
+/// over the variable, which wins over the configuration's default (`EnvironmentSettings`).
 @main
 struct CosmicQuery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,55 +18,73 @@ struct CosmicQuery: AsyncParsableCommand {
 
 /// Settings shared by `serve` and `rebuild`.
 struct Settings: ParsableArguments {
+    /// The defaults the help texts name: the configuration's own.
+    private static let defaults = QueryConfiguration()
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
     @Option(
         help:
-            "ZeroMQ endpoint of the command service's events; with several command instances, each one's, comma-separated (env COSMIC_EVENTS_ENDPOINT, default tcp://127.0.0.1:5556)."
+            "ZeroMQ endpoint of the command service's events; with several command instances, each one's, comma-separated (env COSMIC_EVENTS_ENDPOINT, default \(Settings.defaults.eventsEndpoint))."
     )
     var eventsEndpoint: String?
 
     @Option(
         help:
-            "ZeroMQ endpoint of the command service's replay; with several command instances, each one's, comma-separated (env COSMIC_REPLAY_ENDPOINT, default tcp://127.0.0.1:5557)."
+            "ZeroMQ endpoint of the command service's replay; with several command instances, each one's, comma-separated (env COSMIC_REPLAY_ENDPOINT, default \(Settings.defaults.replayEndpoint))."
     )
     var replayEndpoint: String?
 
-    @Option(help: "SQLite file of the projections (env COSMIC_QUERY_DATABASE, default cosmic-query.sqlite).")
+    @Option(
+        help: "SQLite file of the projections (env COSMIC_QUERY_DATABASE, default \(Settings.defaults.databasePath)).")
     var database: String?
 
     @Option(
         help:
-            "HTTP address host:port to listen on; port 0 picks a free one (env COSMIC_QUERY_HTTP_ADDRESS or COSMIC_HTTP_ADDRESS, default 127.0.0.1:8080)."
+            "HTTP address host:port to listen on; port 0 picks a free one (env COSMIC_QUERY_HTTP_ADDRESS or COSMIC_HTTP_ADDRESS, default \(Settings.defaults.httpHost):\(Settings.defaults.httpPort))."
     )
     var httpAddress: String?
 
     @Option(
         help:
-            "Most events applied per SQLite transaction, fetched in replay pages of at most 10000 (env COSMIC_QUERY_BATCH_SIZE, default 20000, at most 100000)."
+            "Most events applied per SQLite transaction, fetched in replay pages of at most \(WireLimits.maximumReplayLimit) (env COSMIC_QUERY_BATCH_SIZE, default \(Settings.defaults.batchSize), at most \(QueryConfiguration.maximumBatchSize))."
     )
     var batchSize: Int?
 
     @Option(
-        help: "Longest wait of a read with min_position, in milliseconds (env COSMIC_QUERY_MAX_WAIT_MS, default 2000).")
+        help:
+            "Longest wait of a read with min_position, in milliseconds (env COSMIC_QUERY_MAX_WAIT_MS, default \(Settings.milliseconds(Settings.defaults.readYourWritesMaxWait)))."
+    )
     var maxWaitMs: Int?
 
     @Option(
         help:
-            "Silence on the events socket before reconnecting, in milliseconds (env COSMIC_QUERY_SILENCE_TIMEOUT_MS, default 5000)."
+            "Silence on the events socket before reconnecting, in milliseconds (env COSMIC_QUERY_SILENCE_TIMEOUT_MS, default \(Settings.milliseconds(Settings.defaults.silenceTimeout)))."
     )
     var silenceTimeoutMs: Int?
 
-    @Option(help: "Timeout of one replay request, in milliseconds (env COSMIC_QUERY_REPLAY_TIMEOUT_MS, default 3000).")
+    @Option(
+        help:
+            "Timeout of one replay request, in milliseconds (env COSMIC_QUERY_REPLAY_TIMEOUT_MS, default \(Settings.milliseconds(Settings.defaults.replayTimeout)))."
+    )
     var replayTimeoutMs: Int?
 
-    @Option(help: "Lag above which /health answers 503 (env COSMIC_QUERY_HEALTHY_LAG, default 1000).")
+    @Option(
+        help:
+            "Lag above which /health answers 503 (env COSMIC_QUERY_HEALTHY_LAG, default \(Settings.defaults.healthyLag))."
+    )
     var healthyLag: Int?
 
-    @Option(help: "Receive high-water mark of the events socket (env COSMIC_QUERY_RECEIVE_HWM, default 1000).")
+    @Option(
+        help:
+            "Receive high-water mark of the events socket (env COSMIC_QUERY_RECEIVE_HWM, default \(Settings.defaults.receiveHighWaterMark))."
+    )
     var receiveHWM: Int?
 
     @Option(
         help:
-            "Lifetime of one /events/stream response before browsers reconnect, in milliseconds (env COSMIC_QUERY_STREAM_LIFETIME_MS, default 60000)."
+            "Lifetime of one /events/stream response before browsers reconnect, in milliseconds (env COSMIC_QUERY_STREAM_LIFETIME_MS, default \(Settings.milliseconds(Settings.defaults.streamLifetime)))."
     )
     var streamLifetimeMs: Int?
 
@@ -73,45 +93,51 @@ struct Settings: ParsableArguments {
     var logLevel: String?
 
     func resolved() throws -> (QueryConfiguration, Logger.Level) {
-        let environment = ProcessInfo.processInfo.environment
-        func text(_ flag: String?, _ names: String...) -> String? {
-            flag ?? names.lazy.compactMap { environment[$0] }.first
-        }
-        func number(_ flag: Int?, _ name: String, default value: Int, minimum: Int = 1) throws -> Int {
-            if let flag { return try check(flag, name, minimum) }
-            guard let raw = environment[name] else { return value }
-            guard let parsed = Int(raw) else { throw ValidationError("\(name) must be a whole number, got \(raw)") }
-            return try check(parsed, name, minimum)
-        }
-        func check(_ value: Int, _ name: String, _ minimum: Int) throws -> Int {
+        let environment = EnvironmentSettings()
+        var configuration = QueryConfiguration()
+        func number(_ flag: Int?, _ name: String, minimum: Int = 1) throws -> Int? {
+            let value: Int?
+            do { value = try environment.number(flag, name) } catch { throw ValidationError(error.description) }
+            guard let value else { return nil }
             guard value >= minimum else { throw ValidationError("\(name) must be at least \(minimum), got \(value)") }
             return value
         }
-        let address = text(httpAddress, "COSMIC_QUERY_HTTP_ADDRESS", "COSMIC_HTTP_ADDRESS") ?? "127.0.0.1:8080"
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { throw ValidationError("the HTTP address must be host:port, got \(address)") }
-        var host = String(address[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        let levelName = text(logLevel, "COSMIC_LOG_LEVEL") ?? "info"
+        func milliseconds(_ flag: Int?, _ name: String, minimum: Int = 1) throws -> Duration? {
+            try number(flag, name, minimum: minimum).map { .milliseconds($0) }
+        }
+        if let address = environment.text(httpAddress, "COSMIC_QUERY_HTTP_ADDRESS", "COSMIC_HTTP_ADDRESS") {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+                (0...65535).contains(port)
+            else { throw ValidationError("the HTTP address must be host:port, got \(address)") }
+            var host = String(address[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            configuration.httpHost = host.isEmpty ? configuration.httpHost : host
+            configuration.httpPort = port
+        }
+        let levelName = environment.text(logLevel, "COSMIC_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("unknown log level \(levelName)")
         }
-        let configuration = QueryConfiguration(
-            eventsEndpoint: text(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? "tcp://127.0.0.1:5556",
-            replayEndpoint: text(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? "tcp://127.0.0.1:5557",
-            databasePath: text(database, "COSMIC_QUERY_DATABASE") ?? "cosmic-query.sqlite",
-            httpHost: host.isEmpty ? "127.0.0.1" : host, httpPort: port,
-            batchSize: try number(batchSize, "COSMIC_QUERY_BATCH_SIZE", default: 20_000),
-            readYourWritesMaxWait: .milliseconds(
-                try number(maxWaitMs, "COSMIC_QUERY_MAX_WAIT_MS", default: 2000, minimum: 0)),
-            silenceTimeout: .milliseconds(
-                try number(silenceTimeoutMs, "COSMIC_QUERY_SILENCE_TIMEOUT_MS", default: 5000)),
-            replayTimeout: .milliseconds(try number(replayTimeoutMs, "COSMIC_QUERY_REPLAY_TIMEOUT_MS", default: 3000)),
-            healthyLag: try number(healthyLag, "COSMIC_QUERY_HEALTHY_LAG", default: 1000, minimum: 0),
-            receiveHighWaterMark: try number(receiveHWM, "COSMIC_QUERY_RECEIVE_HWM", default: 1000),
-            streamLifetime: .milliseconds(
-                try number(streamLifetimeMs, "COSMIC_QUERY_STREAM_LIFETIME_MS", default: 60000)))
+        configuration.eventsEndpoint =
+            environment.text(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? configuration.eventsEndpoint
+        configuration.replayEndpoint =
+            environment.text(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? configuration.replayEndpoint
+        configuration.databasePath = environment.text(database, "COSMIC_QUERY_DATABASE") ?? configuration.databasePath
+        if let batch = try number(batchSize, "COSMIC_QUERY_BATCH_SIZE") {
+            configuration.batchSize = min(batch, QueryConfiguration.maximumBatchSize)
+        }
+        configuration.readYourWritesMaxWait =
+            try milliseconds(maxWaitMs, "COSMIC_QUERY_MAX_WAIT_MS", minimum: 0) ?? configuration.readYourWritesMaxWait
+        configuration.silenceTimeout =
+            try milliseconds(silenceTimeoutMs, "COSMIC_QUERY_SILENCE_TIMEOUT_MS") ?? configuration.silenceTimeout
+        configuration.replayTimeout =
+            try milliseconds(replayTimeoutMs, "COSMIC_QUERY_REPLAY_TIMEOUT_MS") ?? configuration.replayTimeout
+        configuration.healthyLag =
+            try number(healthyLag, "COSMIC_QUERY_HEALTHY_LAG", minimum: 0) ?? configuration.healthyLag
+        configuration.receiveHighWaterMark =
+            try number(receiveHWM, "COSMIC_QUERY_RECEIVE_HWM") ?? configuration.receiveHighWaterMark
+        configuration.streamLifetime =
+            try milliseconds(streamLifetimeMs, "COSMIC_QUERY_STREAM_LIFETIME_MS") ?? configuration.streamLifetime
         return (configuration, level)
     }
 }
