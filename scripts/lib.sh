@@ -1,7 +1,7 @@
 # Shared by scripts/test and scripts/run: install what a fresh machine of this kind lacks, and
 # manage a throwaway PostgreSQL cluster. Sourced, not run.
 
-log() { printf '\033[1m[cosmic]\033[0m %s\n' "$*" >&2; }
+log() { printf '\033[1m[cosmic %s]\033[0m %s\n' "$(date +%T)" "$*" >&2; }
 
 # Debian packages the build and the tests need (libzmq for the transport, SQLite headers for GRDB).
 ensure_packages() {
@@ -10,6 +10,8 @@ ensure_packages() {
     dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
     dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)  # renders the query dashboard in tests
     dpkg -s python3-yaml >/dev/null 2>&1 || missing+=(python3-yaml)  # reads the compose file as docker-compose 1.29 does
+    # checks the query service's answers against the OpenAPI file
+    python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         missing+=(postgresql)
     fi

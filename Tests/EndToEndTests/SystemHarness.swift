@@ -19,6 +19,27 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
     return try await body(directory)
 }
 
+/// Runs `body` with a fresh database, a command service running on it and a temporary directory;
+/// the service is stopped and the directory removed when `body` ends.
+func withSystem(_ body: (CommandProcess, URL) async throws -> Void) async throws {
+    try await TestDatabase.withFreshDatabase { url in
+        try await withTemporaryDirectory { directory in
+            let command = try await CommandProcess.launch(databaseURL: url)
+            defer { command.kill() }
+            try await body(command, directory)
+        }
+    }
+}
+
+/// `withSystem` with one query service following the command service.
+func withSystemAndQuery(_ body: (CommandProcess, QueryProcess) async throws -> Void) async throws {
+    try await withSystem { command, directory in
+        let query = try await QueryProcess.launch(command: command, directory: directory)
+        defer { query.kill() }
+        try await body(command, query)
+    }
+}
+
 /// One `cosmic-query` process, its SQLite database and log in `directory`, its HTTP server on a
 /// port the system gives it (read back from its log).
 final class QueryProcess: Sendable {

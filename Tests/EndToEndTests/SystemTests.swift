@@ -11,17 +11,6 @@ import Testing
 /// The whole system as a black box: PostgreSQL, `cosmic-command`, one or two `cosmic-query` processes
 /// and the `cosmic` CLI, on free ports, every process stopped and every file removed at the end.
 @Suite(.serialized) struct SystemTests {
-    /// Runs `body` with a fresh database, a running command service and a temporary directory.
-    private func withSystem(_ body: (CommandProcess, URL) async throws -> Void) async throws {
-        try await TestDatabase.withFreshDatabase { url in
-            try await withTemporaryDirectory { directory in
-                let command = try await CommandProcess.launch(databaseURL: url)
-                defer { command.kill() }
-                try await body(command, directory)
-            }
-        }
-    }
-
     // MARK: (a) the book's three end-to-end scenarios
 
     @Test func theBooksScenariosAreVisibleInTheReadModel() async throws {

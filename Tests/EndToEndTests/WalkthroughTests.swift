@@ -34,42 +34,36 @@ import Testing
             contentsOf: Executables.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let steps = Self.steps(readme, sections: Self.sections)
         #expect(steps.filter { $0.command.hasPrefix("cosmic ") }.count > 30, "\(steps.count) steps found")
-        try await TestDatabase.withFreshDatabase { url in
-            try await withTemporaryDirectory { directory in
-                let command = try await CommandProcess.launch(databaseURL: url)
-                defer { command.kill() }
-                let query = try await QueryProcess.launch(command: command, directory: directory)
-                defer { query.kill() }
-                let binaries = try Executables.url("cosmic").deletingLastPathComponent().path
-                let prelude = [
-                    "PATH=\(binaries):$PATH", "COSMIC_COMMAND_ENDPOINT=\(command.commandEndpoint)",
-                    "COSMIC_EVENTS_ENDPOINT=\(command.eventsEndpoint)",
-                    "COSMIC_REPLAY_ENDPOINT=\(command.replayEndpoint)",
-                    "COSMIC_QUERY_URL=http://127.0.0.1:\(query.httpPort)", "COSMIC_TIMEOUT=10",
-                ].map { "export \($0)" }.joined(separator: "; ")
-                for step in steps {
-                    guard step.command.hasPrefix("cosmic ") else {
-                        #expect(step.expected.isEmpty, "\(step) prints nothing")
-                        continue
-                    }
-                    try await Self.settle(command, query)
-                    let run = try await Executables.run(
-                        URL(fileURLWithPath: "/bin/sh"), ["-c", prelude + "; " + step.command], withStandardError: true)
-                    #expect(run.status == 0, "\(step): \(run.output)")
-                    guard !step.command.hasPrefix("cosmic health") else { continue }
-                    var output = run.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                    if output.last == "" { output.removeLast() }
-                    if step.command.hasPrefix("cosmic kpis") { output = output.map(Self.asOfReadmeToday) }
-                    if !Self.matches(output, step.expected) {
-                        Issue.record(
-                            """
-                            \(step)
-                            --- README.md shows:
-                            \(step.expected.joined(separator: "\n"))
-                            --- it printed:
-                            \(output.joined(separator: "\n"))
-                            """)
-                    }
+        try await withSystemAndQuery { command, query in
+            let binaries = try Executables.url("cosmic").deletingLastPathComponent().path
+            let prelude = [
+                "PATH=\(binaries):$PATH", "COSMIC_COMMAND_ENDPOINT=\(command.commandEndpoint)",
+                "COSMIC_EVENTS_ENDPOINT=\(command.eventsEndpoint)",
+                "COSMIC_REPLAY_ENDPOINT=\(command.replayEndpoint)",
+                "COSMIC_QUERY_URL=http://127.0.0.1:\(query.httpPort)", "COSMIC_TIMEOUT=10",
+            ].map { "export \($0)" }.joined(separator: "; ")
+            for step in steps {
+                guard step.command.hasPrefix("cosmic ") else {
+                    #expect(step.expected.isEmpty, "\(step) prints nothing")
+                    continue
+                }
+                try await Self.settle(command, query)
+                let run = try await Executables.run(
+                    URL(fileURLWithPath: "/bin/sh"), ["-c", prelude + "; " + step.command], withStandardError: true)
+                #expect(run.status == 0, "\(step): \(run.output)")
+                guard !step.command.hasPrefix("cosmic health") else { continue }
+                var output = run.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if output.last == "" { output.removeLast() }
+                if step.command.hasPrefix("cosmic kpis") { output = output.map(Self.asOfReadmeToday) }
+                if !Self.matches(output, step.expected) {
+                    Issue.record(
+                        """
+                        \(step)
+                        --- README.md shows:
+                        \(step.expected.joined(separator: "\n"))
+                        --- it printed:
+                        \(output.joined(separator: "\n"))
+                        """)
                 }
             }
         }

@@ -1,12 +1,13 @@
 import Contracts
 import Foundation
+import TestSupport
 import Testing
 
 /// The dashboard page in a real browser: headless Chromium (Debian's `chromium`, installed by
 /// scripts/lib.sh) loads `GET /`, runs its script, follows the live stream, and the test reads
-/// the DOM it produced. Skipped only on a developer machine without Chromium; CI (CI=true) fails.
+/// the DOM it produced. Skipped only on a developer machine without Chromium; a full run (`FullSuite`) fails instead.
 /// One browser at a time: each takes a core for seconds, and the other tests' answers wait meanwhile.
-@Suite(.enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["CI"] != nil), .serialized)
+@Suite(.enabled(if: Chromium.path != nil || FullSuite.required), .serialized)
 struct DashboardBrowserTests {
     @Test func theDashboardShowsTheProjectionsInABrowser() async throws {
         try await withSandbox { sandbox in

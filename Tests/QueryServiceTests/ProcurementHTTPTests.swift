@@ -1,5 +1,4 @@
 import Contracts
-import Dispatch
 import Foundation
 import TestSupport
 import Testing
@@ -184,8 +183,13 @@ import Testing
 
 /// Real answers of the procurement endpoints validated against docs/query-api.openapi.yaml by
 /// scripts/check-openapi-responses (JSON Schema: every required field, type and null). Runs where
-/// Python has PyYAML and jsonschema (Debian's python3-yaml and python3-jsonschema).
-@Suite(.enabled(if: OpenAPICheck.available))
+/// Python has PyYAML and jsonschema (Debian's python3-yaml and python3-jsonschema), always in a full
+/// run (`FullSuite`).
+@Suite(
+    .enabled {
+        if FullSuite.required { return true }
+        return await OpenAPICheck.available()
+    })
 struct ProcurementOpenAPITests {
     @Test func answersMatchTheirSchemas() async throws {
         try await withSandbox { sandbox in
@@ -233,35 +237,22 @@ struct ProcurementOpenAPITests {
 }
 
 enum OpenAPICheck {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Executables.packageRoot
 
-    static let available: Bool = {
-        (try? run(["-c", "import yaml, jsonschema"]).status) == 0
-    }()
-
-    /// Runs the check on a Dispatch thread: the cooperative pool (two threads here) serves the HTTP
-    /// answers the other tests wait for, and must never block on a child process.
-    static func run(folder: String) async throws -> (status: Int32, output: String) {
-        let arguments = [
-            root.appendingPathComponent("scripts/check-openapi-responses").path,
-            root.appendingPathComponent("docs/query-api.openapi.yaml").path, folder,
-        ]
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try run(arguments) }) }
-        }
+    /// Python with PyYAML and jsonschema, which `scripts/test` installs.
+    static func available() async -> Bool {
+        (try? await python(["-c", "import yaml, jsonschema"]).status) == 0
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    static func run(folder: String) async throws -> (status: Int32, output: String) {
+        try await python([
+            root.appendingPathComponent("scripts/check-openapi-responses").path,
+            root.appendingPathComponent("docs/query-api.openapi.yaml").path, folder,
+        ])
+    }
+
+    private static func python(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await Executables.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, withStandardError: true)
     }
 }
