@@ -296,7 +296,11 @@ import Testing
                                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END
                                 """)
                     }
-                    upstream.append(Array(History.mixed[3...]))
+                    // All of them are in the log before the subscriber hears of any, so every
+                    // batch it forms starts at order-1 and reaches past order-3: published one by
+                    // one, order-1 alone could form a batch and commit before order-3 arrived.
+                    let rest = upstream.append(Array(History.mixed[3...]), publish: false)
+                    upstream.publish(rest[rest.count - 1])
                     _ = try await eventually("the batch failed") {
                         service.sync.status.applyFailures >= 2 ? true : nil
                     }
