@@ -6,9 +6,10 @@ import GRDB
 /// as the events happen.
 ///
 /// Everything derives from event fields (times from the envelope's `occurred_at`, days as its UTC
-/// day), never from the clock, so a rebuild gives the same rows. Procurement's events are a small
-/// share of the log, so each is written as it is applied, in the caller's transaction; only the
-/// read of "now" (payments due in the next days) uses the clock, at query time.
+/// day), never from the clock, so a rebuild gives the same rows. Each event writes its documents'
+/// rows as it is applied; its counters (KPI buckets, supplier totals, the reorder list) are added up
+/// in `Pending` and written once per batch by `flush`, in the same transaction. Only the read of
+/// "now" (payments due in the next days) uses the clock, at query time.
 enum ProcurementProjection: Projection {
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
         var context = Context(event: event)
@@ -16,7 +17,7 @@ enum ProcurementProjection: Projection {
         case .supplierCreated(let p): try supplierCreated(p, &context, &batch)
         case .purchaseOrderCreated(let p): try orderCreated(p, &context, &batch)
         case .purchaseOrderItemAdded(let p):
-            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try batch.run(
                 """
                 INSERT INTO purchase_order_lines (po, line, sku, ordered, unit_price) VALUES (?, ?, ?, ?, ?)
@@ -25,75 +26,75 @@ enum ProcurementProjection: Projection {
                 """, p.number, p.line, p.sku, p.quantity, p.unitPrice)
             try totalChanged(order, to: p.total, &context, &batch)
         case .purchaseOrderItemRemoved(let p):
-            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try batch.run("DELETE FROM purchase_order_lines WHERE po = ? AND line = ?", p.number, p.line)
             try totalChanged(order, to: p.total, &context, &batch)
         case .purchaseOrderSubmitted(let p):
-            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try batch.run(
                 "UPDATE purchase_orders SET status = 'submitted', submitted_at = ?, last_position = ? WHERE po = ?",
                 context.time, event.position, p.number)
-            try moveDocument(
-                .order, order.supplier, from: order.status, to: "submitted", order.currency, order.total, &batch)
+            batch.procurement.orders[p.number]?.status = "submitted"
+            batch.procurement.orders[p.number]?.submittedAt = context.time
+            batch.procurement.moveDocument(
+                .order, order.supplier, from: order.status, to: "submitted", order.currency, order.total)
         case .purchaseOrderApproved(let p): try orderApproved(p, &context, &batch)
         case .purchaseOrderRejected(let p):
-            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try close(order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersRejected = 1
-            try context.day.write(context.dayKey, order.currency, &batch)
+            batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .purchaseOrderCancelled(let p):
-            guard let order = try Order.fetch(p.number, batch.db) else { return }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             if order.isOpen {
                 // What was still to come is no longer on order.
                 for line in try Order.lines(p.number, batch.db) where line.outstanding > 0 {
-                    try changeCover(of: line.sku, by: -1, &batch)
+                    batch.procurement.changeCover(of: line.sku, by: -1)
                 }
             }
             try close(order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersCancelled = 1
-            try context.day.write(context.dayKey, order.currency, &batch)
+            batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .goodsReceived(let p): try goodsReceived(p, &context, &batch)
         case .invoiceRegistered(let p): try invoiceRegistered(p, &context, &batch)
         case .invoiceRematched(let p):
-            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
             let status = p.discrepancies.isEmpty ? "matched" : "mismatched"
             try batch.run(
                 "UPDATE invoices SET status = ?, discrepancies = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
                 status, try DiscrepancyJSON.encode(p.discrepancies), event.position, p.supplier, p.number)
-            try moveDocument(
-                .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total, &batch)
+            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = status
+            batch.procurement.moveDocument(
+                .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total)
         case .invoiceApproved(let p): try invoiceApproved(p, &context, &batch)
         case .invoiceRejected(let p):
-            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
             try batch.run(
                 """
                 UPDATE invoices SET status = 'rejected', rejected_by = ?, reject_reason = ?, rejected_at = ?,
                     last_position = ?
                 WHERE supplier = ? AND invoice = ?
                 """, p.by, p.reason, context.time, event.position, p.supplier, p.number)
+            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = "rejected"
             if invoice.isAwaitingApproval {
-                try changeAwaiting(invoice.currency, count: -1, value: -invoice.total, &batch)
+                batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
             }
-            try moveDocument(
-                .invoice, p.supplier, from: invoice.status, to: "rejected", invoice.currency, invoice.total, &batch)
+            batch.procurement.moveDocument(
+                .invoice, p.supplier, from: invoice.status, to: "rejected", invoice.currency, invoice.total)
         case .paymentScheduled(let p):
-            guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db), !invoice.scheduled else { return }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch), !invoice.scheduled else { return }
             try batch.run(
                 """
                 UPDATE invoices SET scheduled = 1, payment_due = ?, last_position = ? WHERE supplier = ? AND invoice = ?
                 """, p.due, event.position, p.supplier, p.number)
+            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.scheduled = true
+            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paymentDue = p.due
             if invoice.balance > 0 {
-                try changeDue(p.due, invoice.currency, invoices: 1, balance: invoice.balance, &batch)
+                batch.procurement.changeDue(p.due, invoice.currency, invoices: 1, balance: invoice.balance)
             }
         case .paymentMade(let p): try paymentMade(p, &context, &batch)
         case .outOfStock(let p):
-            try batch.run(
-                """
-                INSERT INTO reorder_skus (sku, out_of_stock, units_short, last_out_of_stock_at) VALUES (?, 1, ?, ?)
-                ON CONFLICT (sku) DO UPDATE SET
-                    out_of_stock = out_of_stock + 1, units_short = units_short + excluded.units_short,
-                    last_out_of_stock_at = excluded.last_out_of_stock_at
-                """, p.sku, p.quantity, context.time)
+            batch.procurement.outOfStock(p.sku, units: p.quantity, at: context.time)
         default:
             break  // allocation's events: its own projections
         }
@@ -123,9 +124,12 @@ enum ProcurementProjection: Projection {
             """, p.number, p.supplier, p.currency, p.requester, p.expectedDelivery, context.time, context.event.position
         )
         guard inserted == 1 else { return }
+        batch.procurement.orders[p.number] = Order(
+            number: p.number, supplier: p.supplier, currency: p.currency, status: "draft", total: 0,
+            createdDay: context.dayKey, submittedAt: nil)
         context.day.ordersCreated = 1
-        try context.day.write(context.dayKey, p.currency, &batch)
-        try changeDocuments(.order, p.supplier, "draft", p.currency, count: 1, value: 0, &batch)
+        batch.procurement.add(context.day, day: context.dayKey, p.currency)
+        batch.procurement.changeDocuments(.order, p.supplier, "draft", p.currency, count: 1, value: 0)
     }
 
     /// An item was added or removed in draft: the order's total, its creation day's value and its
@@ -136,21 +140,23 @@ enum ProcurementProjection: Projection {
         try batch.run(
             "UPDATE purchase_orders SET total = ?, last_position = ? WHERE po = ?", total, context.event.position,
             order.number)
+        batch.procurement.orders[order.number]?.total = total
         let delta = total - order.total
         guard delta != 0 else { return }
         var created = DayFigures()
         created.ordersCreatedValue = delta
-        try created.write(order.createdDay, order.currency, &batch)
-        try changeDocuments(.order, order.supplier, order.status, order.currency, count: 0, value: delta, &batch)
+        batch.procurement.add(created, day: order.createdDay, order.currency)
+        batch.procurement.changeDocuments(.order, order.supplier, order.status, order.currency, count: 0, value: delta)
     }
 
     private static func orderApproved(
         _ p: PurchaseOrderApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let order = try Order.fetch(p.number, batch.db) else { return }
+        guard let order = try cachedOrder(p.number, &batch) else { return }
         try batch.run(
             "UPDATE purchase_orders SET status = 'approved', approver = ?, approved_at = ?, last_position = ? WHERE po = ?",
             p.by, context.time, context.event.position, p.number)
+        batch.procurement.orders[p.number]?.status = "approved"
         context.day.ordersApproved = 1
         context.day.ordersApprovedValue = p.total
         if let submitted = order.submittedAt.flatMap(WireTimestamp.parse) {
@@ -158,12 +164,12 @@ enum ProcurementProjection: Projection {
             context.day.approvalCycleMilliseconds = Int(
                 ((context.event.occurredAt.timeIntervalSince1970 - submitted.timeIntervalSince1970) * 1000).rounded())
         }
-        try context.day.write(context.dayKey, order.currency, &batch)
-        try moveDocument(
-            .order, order.supplier, from: order.status, to: "approved", order.currency, order.total, &batch)
+        batch.procurement.add(context.day, day: context.dayKey, order.currency)
+        batch.procurement.moveDocument(
+            .order, order.supplier, from: order.status, to: "approved", order.currency, order.total)
         // Every item is on order now: its SKU is covered.
         for item in p.items where item.quantity > 0 {
-            try changeCover(of: item.sku, by: 1, &batch)
+            batch.procurement.changeCover(of: item.sku, by: 1)
         }
     }
 
@@ -176,13 +182,15 @@ enum ProcurementProjection: Projection {
             UPDATE purchase_orders SET status = ?, closed_by = ?, close_reason = ?, closed_at = ?, last_position = ?
             WHERE po = ?
             """, status, by, reason, context.time, context.event.position, order.number)
-        try moveDocument(.order, order.supplier, from: order.status, to: status, order.currency, order.total, &batch)
+        batch.procurement.orders[order.number]?.status = status
+        batch.procurement.moveDocument(
+            .order, order.supplier, from: order.status, to: status, order.currency, order.total)
     }
 
     private static func goodsReceived(
         _ p: GoodsReceivedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let order = try Order.fetch(p.number, batch.db) else { return }
+        guard let order = try cachedOrder(p.number, &batch) else { return }
         let before = Dictionary(
             try Order.lines(p.number, batch.db).map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         for line in p.lines {
@@ -191,7 +199,7 @@ enum ProcurementProjection: Projection {
                 line.received, line.closedShort ? 1 : 0, p.number, line.line)
             // A line that had units outstanding and has none now no longer covers its SKU.
             if line.complete, order.isOpen, let was = before[line.line], was.outstanding > 0 {
-                try changeCover(of: line.sku, by: -1, &batch)
+                batch.procurement.changeCover(of: line.sku, by: -1)
             }
             // A delivery line: one that brought goods (closing a line short with nothing is no delivery).
             if line.quantity > 0 {
@@ -199,11 +207,13 @@ enum ProcurementProjection: Projection {
                 if p.receivedOn <= p.expectedDelivery { context.day.receiptLinesOnTime += 1 }
             }
         }
-        try context.day.write(context.dayKey, order.currency, &batch)
+        batch.procurement.add(context.day, day: context.dayKey, order.currency)
         try batch.run(
             "UPDATE purchase_orders SET status = ?, last_position = ? WHERE po = ?", p.status, context.event.position,
             p.number)
-        try moveDocument(.order, order.supplier, from: order.status, to: p.status, order.currency, order.total, &batch)
+        batch.procurement.orders[p.number]?.status = p.status
+        batch.procurement.moveDocument(
+            .order, order.supplier, from: order.status, to: p.status, order.currency, order.total)
     }
 
     // MARK: Invoices and payments
@@ -224,6 +234,9 @@ enum ProcurementProjection: Projection {
             try DiscrepancyJSON.encode(p.discrepancies), matched ? 1 : 0, context.time, context.event.position,
             context.event.position)
         guard inserted == 1 else { return }
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] = Invoice(
+            purchaseOrder: p.purchaseOrder, status: status, currency: p.currency, total: p.total, paid: 0,
+            scheduled: false, paymentDue: nil)
         for (index, line) in p.lines.enumerated() {
             try batch.run(
                 "INSERT INTO invoice_lines (supplier, invoice, idx, sku, qty, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
@@ -231,24 +244,28 @@ enum ProcurementProjection: Projection {
         }
         context.day.invoicesRegistered = 1
         context.day.invoicesFirstPassMatched = matched ? 1 : 0
-        try context.day.write(context.dayKey, p.currency, &batch)
-        try changeAwaiting(p.currency, count: 1, value: p.total, &batch)
-        try changeDocuments(.invoice, p.supplier, status, p.currency, count: 1, value: p.total, &batch)
+        batch.procurement.add(context.day, day: context.dayKey, p.currency)
+        batch.procurement.changeAwaiting(p.currency, count: 1, value: p.total)
+        batch.procurement.changeDocuments(.invoice, p.supplier, status, p.currency, count: 1, value: p.total)
     }
 
     private static func invoiceApproved(
         _ p: InvoiceApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
         try batch.run(
             """
             UPDATE invoices SET status = 'approved', approved_by = ?, override_reason = ?, payment_due = ?,
                 approved_at = ?, last_position = ?
             WHERE supplier = ? AND invoice = ?
             """, p.by, p.overrideReason, p.paymentDue, context.time, context.event.position, p.supplier, p.number)
-        if invoice.isAwaitingApproval { try changeAwaiting(invoice.currency, count: -1, value: -invoice.total, &batch) }
-        try moveDocument(
-            .invoice, p.supplier, from: invoice.status, to: "approved", invoice.currency, invoice.total, &batch)
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = "approved"
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paymentDue = p.paymentDue
+        if invoice.isAwaitingApproval {
+            batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
+        }
+        batch.procurement.moveDocument(
+            .invoice, p.supplier, from: invoice.status, to: "approved", invoice.currency, invoice.total)
         // The goods it bills are invoiced on the order, line by SKU (a SKU not ordered bills no line).
         let lines = try Row.fetchAll(
             batch.db.cachedStatement(sql: "SELECT sku, qty FROM invoice_lines WHERE supplier = ? AND invoice = ?"),
@@ -259,29 +276,18 @@ enum ProcurementProjection: Projection {
                 line["qty"] as Int, invoice.purchaseOrder, line["sku"] as String)
         }
         // Spend: the approved total, on the day of approval.
-        try changeMoney(p.supplier, invoice.currency, spend: invoice.total, paid: 0, &batch)
+        batch.procurement.changeMoney(p.supplier, invoice.currency, spend: invoice.total, paid: 0)
         context.day.invoicesApproved = 1
         context.day.invoicesApprovedValue = invoice.total
-        try context.day.write(context.dayKey, invoice.currency, &batch)
-        // Its supplier's running total grows from that day on (a later day already written is an
-        // event of another instance's clock that committed first: it grows too).
-        try batch.run(
-            """
-            INSERT INTO supplier_spend_running (supplier, currency, day, total)
-            VALUES (?1, ?2, ?3, ?4 + COALESCE((
-                SELECT total FROM supplier_spend_running WHERE supplier = ?1 AND currency = ?2 AND day < ?3
-                ORDER BY day DESC LIMIT 1), 0))
-            ON CONFLICT (supplier, currency, day) DO UPDATE SET total = total + ?4
-            """, p.supplier, invoice.currency, context.dayKey, invoice.total)
-        try batch.run(
-            "UPDATE supplier_spend_running SET total = total + ? WHERE supplier = ? AND currency = ? AND day > ?",
-            invoice.total, p.supplier, invoice.currency, context.dayKey)
+        batch.procurement.add(context.day, day: context.dayKey, invoice.currency)
+        // Its supplier's running total grows from that day on.
+        batch.procurement.addSpend(p.supplier, invoice.currency, on: context.dayKey, invoice.total)
     }
 
     private static func paymentMade(
         _ p: PaymentMadePayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let invoice = try Invoice.fetch(p.supplier, p.number, batch.db) else { return }
+        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
         try batch.run(
             """
             INSERT INTO invoice_payments (position, supplier, invoice, amount, currency, paid_on, reference, occurred_at)
@@ -293,83 +299,22 @@ enum ProcurementProjection: Projection {
         try batch.run(
             "UPDATE invoices SET paid = paid + ?, status = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
             p.amount, status, context.event.position, p.supplier, p.number)
-        try moveDocument(
-            .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total, &batch)
-        try changeMoney(p.supplier, invoice.currency, spend: 0, paid: p.amount, &batch)
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paid += p.amount
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = status
+        batch.procurement.moveDocument(
+            .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total)
+        batch.procurement.changeMoney(p.supplier, invoice.currency, spend: 0, paid: p.amount)
         if invoice.scheduled, let due = invoice.paymentDue, invoice.balance > 0 {
-            try changeDue(due, invoice.currency, invoices: balance == 0 ? -1 : 0, balance: -p.amount, &batch)
+            batch.procurement.changeDue(due, invoice.currency, invoices: balance == 0 ? -1 : 0, balance: -p.amount)
         }
         context.day.payments = 1
         context.day.paymentsValue = p.amount
-        try context.day.write(context.dayKey, invoice.currency, &batch)
+        batch.procurement.add(context.day, day: context.dayKey, invoice.currency)
     }
 
     // MARK: Counters
 
     enum DocumentKind: String { case order, invoice }
-
-    private static func moveDocument(
-        _ kind: DocumentKind, _ supplier: String, from old: String, to new: String, _ currency: String, _ value: Int,
-        _ batch: inout ProjectionBatch
-    ) throws {
-        guard old != new else { return }
-        try changeDocuments(kind, supplier, old, currency, count: -1, value: -value, &batch)
-        try changeDocuments(kind, supplier, new, currency, count: 1, value: value, &batch)
-    }
-
-    private static func changeDocuments(
-        _ kind: DocumentKind, _ supplier: String, _ status: String, _ currency: String, count: Int, value: Int,
-        _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            """
-            INSERT INTO supplier_documents (supplier, kind, status, currency, count, value) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (supplier, kind, status, currency) DO UPDATE SET
-                count = count + excluded.count, value = value + excluded.value
-            """, supplier, kind.rawValue, status, currency, count, value)
-    }
-
-    private static func changeMoney(
-        _ supplier: String, _ currency: String, spend: Int, paid: Int, _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            """
-            INSERT INTO supplier_money (supplier, currency, spend, paid) VALUES (?, ?, ?, ?)
-            ON CONFLICT (supplier, currency) DO UPDATE SET spend = spend + excluded.spend, paid = paid + excluded.paid
-            """, supplier, currency, spend, paid)
-    }
-
-    private static func changeAwaiting(_ currency: String, count: Int, value: Int, _ batch: inout ProjectionBatch)
-        throws
-    {
-        try batch.run(
-            """
-            INSERT INTO procurement_open (currency, invoices_awaiting, invoices_awaiting_value) VALUES (?, ?, ?)
-            ON CONFLICT (currency) DO UPDATE SET
-                invoices_awaiting = invoices_awaiting + excluded.invoices_awaiting,
-                invoices_awaiting_value = invoices_awaiting_value + excluded.invoices_awaiting_value
-            """, currency, count, value)
-    }
-
-    private static func changeDue(
-        _ due: String, _ currency: String, invoices: Int, balance: Int, _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            """
-            INSERT INTO payments_due_days (due, currency, invoices, balance) VALUES (?, ?, ?, ?)
-            ON CONFLICT (due, currency) DO UPDATE SET
-                invoices = invoices + excluded.invoices, balance = balance + excluded.balance
-            """, due, currency, invoices, balance)
-    }
-
-    /// Order lines with units outstanding on open orders, per SKU: what keeps it off the reorder list.
-    private static func changeCover(of sku: String, by lines: Int, _ batch: inout ProjectionBatch) throws {
-        try batch.run(
-            """
-            INSERT INTO reorder_skus (sku, open_order_lines) VALUES (?, ?)
-            ON CONFLICT (sku) DO UPDATE SET open_order_lines = open_order_lines + excluded.open_order_lines
-            """, sku, lines)
-    }
 
     // MARK: Rows read back
 
@@ -391,10 +336,10 @@ enum ProcurementProjection: Projection {
         let number: String
         let supplier: String
         let currency: String
-        let status: String
-        let total: Int
+        var status: String
+        var total: Int
         let createdDay: String
-        let submittedAt: String?
+        var submittedAt: String?
 
         /// Approved or partially received: its outstanding lines are stock on order.
         var isOpen: Bool { status == "approved" || status == "partially_received" }
@@ -433,12 +378,12 @@ enum ProcurementProjection: Projection {
 
     struct Invoice {
         let purchaseOrder: String
-        let status: String
+        var status: String
         let currency: String
         let total: Int
-        let paid: Int
-        let scheduled: Bool
-        let paymentDue: String?
+        var paid: Int
+        var scheduled: Bool
+        var paymentDue: String?
 
         var balance: Int { total - paid }
         var isAwaitingApproval: Bool { status == "matched" || status == "mismatched" }
@@ -478,23 +423,16 @@ struct DayFigures {
     var payments = 0
     var paymentsValue = 0
 
-    /// Adds these figures to the buckets of `day` (`YYYY-MM-DD`) and of its month, for `currency`
-    /// (one upsert each, whatever the figures are).
-    func write(_ day: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
-        try add(Self.toDay, bucket: day, currency, &batch)
-        try add(Self.toMonth, bucket: String(day.prefix(7)), currency, &batch)
-    }
-
     /// One upsert of these figures into a bucket: the day's statement or the month's, same columns.
-    private func add(_ sql: StaticString, bucket: String, _ currency: String, _ batch: inout ProjectionBatch) throws {
+    func add(_ sql: StaticString, _ bucket: ProcurementProjection.Bucket, _ batch: inout ProjectionBatch) throws {
         try batch.run(
-            sql, bucket, currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
+            sql, bucket.key, bucket.currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
             approvalCycles, approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines,
             receiptLinesOnTime, invoicesRegistered, invoicesFirstPassMatched, invoicesApproved,
             invoicesApprovedValue, payments, paymentsValue)
     }
 
-    private static let toDay: StaticString =
+    static let toDay: StaticString =
         """
         INSERT INTO procurement_days (
             day, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,
@@ -521,7 +459,7 @@ struct DayFigures {
             payments_value = payments_value + excluded.payments_value
         """
 
-    private static let toMonth: StaticString =
+    static let toMonth: StaticString =
         """
         INSERT INTO procurement_months (
             month, currency, orders_created, orders_created_value, orders_approved, orders_approved_value,

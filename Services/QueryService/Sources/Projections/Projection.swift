@@ -27,6 +27,7 @@ enum Projector {
         try EventCountsProjection.flush(&batch)
         try TotalsProjection.flush(&batch)
         try ActivityFeedProjection.flush(&batch)
+        try ProcurementProjection.flush(&batch)
     }
 }
 
@@ -45,6 +46,7 @@ struct ProjectionBatch {
     var totals = TotalsProjection.Pending()
     var eventCounts: [EventCountsProjection.Key: (events: Int, units: Int)] = [:]
     var stock = StockProjection.Pending()
+    var procurement = ProcurementProjection.Pending()
 
     init(db: Database, lastPosition: Int) {
         self.db = db
