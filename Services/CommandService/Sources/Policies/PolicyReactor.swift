@@ -83,6 +83,10 @@ public final class PolicyReactor: Service, Sendable {
 
     /// Reacts to every event committed after the checkpoint, moving it on, and returns how many
     /// events it went through (0 when the log had nothing new).
+    ///
+    /// The log is read while earlier reactions are still under way (`ReactionPipeline` keeps each
+    /// key in order and the checkpoint behind every unfinished reaction), and the checkpoint is
+    /// saved alongside: neither waits for the other, so an event's reaction starts as soon as it is read.
     @discardableResult
     public func catchUp() async throws -> Int {
         var position = progress.withLock { $0.position }
@@ -91,44 +95,66 @@ public final class PolicyReactor: Service, Sendable {
             progress.withLock { $0.position = max($0.position, position) }
             checkpointRead.withLock { $0 = true }
         }
-        var count = 0
-        while true {
-            let events = try await log.events(after: position, limit: 256)
-            guard let last = events.last else { return count }
-            // A page's reactions, in log order within each key, keys side by side.
-            var lanes: [String: [(Policies.Reaction, EventEnvelope)]] = [:]
-            var order: [String] = []
-            for event in events {
-                for reaction in Policies.reactions(to: event) {
-                    if lanes[reaction.key] == nil { order.append(reaction.key) }
-                    lanes[reaction.key, default: []].append((reaction, event))
+        let checkpoint = position
+        typealias Start = ReactionPipeline<(Policies.Reaction, EventEnvelope)>.Start
+        enum Step: Sendable {
+            case page([EventEnvelope])
+            case reacted(Start, decided: Bool)
+            case saved
+        }
+        let log = self.log
+        let pageSize = 256
+        return try await withThrowingTaskGroup(of: Step.self) { group in
+            var pipeline = ReactionPipeline<(Policies.Reaction, EventEnvelope)>(
+                after: checkpoint, concurrency: concurrency)
+            func start(_ starts: [Start]) {
+                for start in starts {
+                    group.addTask { .reacted(start, decided: await self.send(start.item.0, for: start.item.1)) }
                 }
             }
-            let finished = await withTaskGroup(of: Bool.self) { group in
-                var running = 0
-                var allDone = true
-                for key in order {
-                    if running == concurrency, let done = await group.next() {
-                        allDone = allDone && done
-                        running -= 1
+            var count = 0
+            var reading = true
+            // Read again once something changed: the last page was full, or a reaction finished
+            // (its own events, or others committed meanwhile, may be waiting).
+            var readAgain = false
+            var saving = false
+            var saved = checkpoint
+            group.addTask { .page(try await log.events(after: checkpoint, limit: pageSize)) }
+            while let step = try await group.next() {
+                switch step {
+                case .page(let events):
+                    reading = false
+                    readAgain = events.count == pageSize
+                    count += events.count
+                    for event in events {
+                        let reactions = Policies.reactions(to: event).map { (key: $0.key, item: ($0, event)) }
+                        start(pipeline.read(position: event.position, reactions: reactions))
                     }
-                    let lane = lanes[key]!
+                case .reacted(let finished, let decided):
+                    guard decided else { throw CancellationError() }
+                    readAgain = true
+                    start(pipeline.finish(finished))
+                case .saved:
+                    saving = false
+                }
+                let finished = pipeline.finished
+                progress.withLock { $0.position = max($0.position, finished) }
+                if !saving, finished > saved {
+                    saving = true
+                    saved = finished
                     group.addTask {
-                        for (reaction, event) in lane {
-                            guard await self.send(reaction, for: event) else { return false }
-                        }
-                        return true
+                        try await log.saveCheckpoint(finished)
+                        return .saved
                     }
-                    running += 1
                 }
-                for await done in group { allDone = allDone && done }
-                return allDone
+                if !reading, readAgain, pipeline.unfinished < 4 * pageSize {
+                    reading = true
+                    readAgain = false
+                    let after = pipeline.lastRead
+                    group.addTask { .page(try await log.events(after: after, limit: pageSize)) }
+                }
             }
-            guard finished else { throw CancellationError() }
-            position = last.position
-            progress.withLock { $0.position = position }
-            count += events.count
-            try await log.saveCheckpoint(position)
+            return count
         }
     }
 
