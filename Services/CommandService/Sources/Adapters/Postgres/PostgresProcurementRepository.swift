@@ -5,8 +5,10 @@ import PostgresNIO
 /// Procurement's documents in PostgreSQL, read inside the unit's transaction; the unit writes the
 /// changes when it commits (`write()`), each compared-and-set on its version.
 ///
-/// Suppliers and orders are locked as they load (unless `lockOnLoad` is off), so commands on one
-/// order queue on its row instead of failing their compare-and-set. Invoices are not: a command
+/// Orders are locked as they load (unless `lockOnLoad` is off), so commands on one order queue on
+/// its row instead of failing their compare-and-set. Suppliers are not: nothing changes a supplier
+/// once created, and a lock on it would queue every new order of that supplier behind the others'
+/// commits. Nor are invoices: a command
 /// reaches an invoice and its order in either order (approving loads the invoice first, a receipt
 /// re-matches the order's invoices after loading the order), and two row locks taken in opposite
 /// orders deadlock. An invoice changed meanwhile fails the compare-and-set instead, and the command
@@ -26,7 +28,7 @@ final class PostgresProcurementRepository: ProcurementRepositoryAdapter {
     func load(_ key: ProcurementDocument.Key) async throws -> ProcurementDocument? {
         try await session.begin()
         let rows = try await connection.checkedQuery(
-            lockOnLoad && key.kind != "invoice"
+            lockOnLoad && key.kind == "po"
                 ? "SELECT version, body FROM procurement_documents WHERE kind = \(key.kind) AND id = \(key.id) FOR UPDATE"
                 : "SELECT version, body FROM procurement_documents WHERE kind = \(key.kind) AND id = \(key.id)",
             logger: logger)
