@@ -53,28 +53,20 @@ public struct CommandResult: Hashable, Sendable {
     }
 }
 
-extension CommandResult: Codable {
-    enum CodingKeys: String, CodingKey {
-        case outcome, batchReference = "batchref", line, match
-    }
+extension CommandResult: WirePayload {
+    /// An empty result for readers to fill in (`outcome` is required, so it is always read).
+    public init() { self.init(outcome: .batchCreated) }
 
-    public init(from decoder: any Decoder) throws {
-        let object = try WireObject(decoder)
-        let raw = try object.string("outcome")
-        guard let outcome = Outcome(rawValue: raw) else {
-            throw WireError.invalidField("outcome", "is not a known outcome: \(raw)", in: object.path)
+    public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
+        var raw = outcome.rawValue
+        try fields.string("outcome", &raw)
+        guard let known = Outcome(rawValue: raw) else {
+            throw .invalidField("outcome", "is not a known outcome: \(raw)")
         }
-        self.init(
-            outcome: outcome, batchReference: try object.optionalString("batchref"),
-            line: try object.optionalInteger("line"), match: try object.optionalString("match"))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(batchReference, forKey: .batchReference)
+        outcome = known
+        try fields.optionalString("batchref", &batchReference)
         // Written only when set, so allocation's replies keep their bytes.
-        try container.encodeIfPresent(line, forKey: .line)
-        try container.encodeIfPresent(match, forKey: .match)
+        try fields.integerIfPresent("line", &line)
+        try fields.stringIfPresent("match", &match)
     }
 }

@@ -138,27 +138,15 @@ struct WireFastReader {
             if key.is("command_id") { return reader.once(&commandID) { $0.nullable { $0.string() } } }
             if key.is("status") { return reader.once(&status) { $0.string().flatMap(ReplyStatus.init(rawValue:)) } }
             if key.is("position") { return reader.once(&position) { $0.nullable { $0.integer() } } }
-            if key.is("result") { return reader.once(&result) { $0.nullable { $0.result() } } }
+            if key.is("result") {
+                return reader.once(&result) { $0.nullable { $0.fields(CommandResult.self, unknownFields: .refuse) } }
+            }
             if key.is("error") { return reader.once(&noError) { $0.null() ? true : nil } }  // errors: thorough
             return false
         }
         guard complete, let status else { return nil }
         return CommandReply(
             commandID: commandID ?? nil, status: status, result: result ?? nil, position: position ?? nil)
-    }
-
-    private mutating func result() -> CommandResult? {
-        var outcome: CommandResult.Outcome?
-        var reference: String??
-        let complete = object { reader, key in
-            if key.is("outcome") {
-                return reader.once(&outcome) { $0.string().flatMap(CommandResult.Outcome.init(rawValue:)) }
-            }
-            if key.is("batchref") { return reader.once(&reference) { $0.nullable { $0.string() } } }
-            return false
-        }
-        guard complete, let outcome else { return nil }
-        return CommandResult(outcome: outcome, batchReference: reference ?? nil)
     }
 
     private mutating func envelopes() -> [EventEnvelope]? {
@@ -248,7 +236,7 @@ struct WireFastReader {
         var seen: UInt64 = 0
         let complete = object { reader, key in
             var matcher = FieldMatcher(reader: reader, key: key, seen: seen, unknownFields: unknownFields)
-            try? payload.wireFields(&matcher)
+            if (try? payload.wireFields(&matcher)) == nil { matcher.outcome = .failed }
             reader = matcher.reader
             seen = matcher.seen
             switch matcher.outcome {
@@ -317,6 +305,15 @@ struct WireFastReader {
             }
         }
 
+        mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) {
+            optionalString(name, &value)
+        }
+
+        mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) {
+            guard claim(name) else { return }
+            if let read = reader.nullable({ $0.integer() }) { value = read } else { outcome = .failed }
+        }
+
         /// Whether `name` is the key's field, met for the first time.
         private mutating func claim(_ name: StaticString) -> Bool {
             defer { field += 1 }
@@ -346,6 +343,8 @@ struct WireFastReader {
         mutating func integer(_ name: StaticString, _ value: inout Int) { require() }
         mutating func flag(_ name: StaticString, _ value: inout Bool) { field += 1 }
         mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) { require() }
+        mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) { field += 1 }
+        mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) { field += 1 }
 
         private mutating func require() {
             if field >= 64 || seen & (1 << UInt64(field)) == 0 { complete = false }

@@ -49,10 +49,7 @@ struct WireFastWriter {
         if let position = reply.position { writer.integer(position) } else { writer.raw("null") }
         writer.raw(",\"result\":")
         if let result = reply.result {
-            guard result.line == nil, result.match == nil else { return nil }
-            guard writer.member("batchref", result.batchReference, first: true, in: "{") else { return nil }
-            guard writer.member("outcome", result.outcome.rawValue) else { return nil }
-            writer.bytes.append(UInt8(ascii: "}"))
+            guard writer.object(result) else { return nil }
         } else {
             writer.raw("null")
         }
@@ -285,6 +282,17 @@ struct WireFastWriter {
         mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) {
             let start = begin(name)
             note(name, start, out.member(name, value))
+        }
+
+        mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) {
+            guard value != nil else { return }
+            optionalString(name, &value)
+        }
+
+        mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) {
+            guard let number = value else { return }
+            let start = begin(name)
+            note(name, start, out.member(name, number))
         }
 
         private mutating func begin(_ name: StaticString) -> Int {

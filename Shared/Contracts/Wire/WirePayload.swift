@@ -35,6 +35,11 @@ public protocol WireFields {
     /// element (`lines[2].sku`). Absent or null is `missing_field`; empty is allowed (the Domain
     /// decides whether it may be).
     mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError)
+    /// A string that only some values carry: absent or null means nil, and a writer leaves it out
+    /// when nil (so adding one keeps the bytes of every value without it).
+    mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) throws(WireError)
+    /// A whole number that only some values carry, written only when set, as ``stringIfPresent(_:_:)``.
+    mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) throws(WireError)
 }
 
 extension WirePayload {
@@ -82,6 +87,14 @@ private struct ThoroughFieldReader: WireFields {
     mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError) {
         value = try object.objects("\(name)") { element throws(WireError) in try P(element) }
     }
+
+    mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) throws(WireError) {
+        value = try object.optionalString("\(name)")
+    }
+
+    mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) throws(WireError) {
+        value = try object.optionalInteger("\(name)")
+    }
 }
 
 /// Runs a field list against an `Encoder` (JSONEncoder sorts the keys).
@@ -110,6 +123,14 @@ private struct EncodingFieldWriter: WireFields {
 
     mutating func objects<P: WirePayload>(_ name: StaticString, _ value: inout [P]) throws(WireError) {
         try encode(value, name)
+    }
+
+    mutating func stringIfPresent(_ name: StaticString, _ value: inout String?) throws(WireError) {
+        if let value { try encode(value, name) }
+    }
+
+    mutating func integerIfPresent(_ name: StaticString, _ value: inout Int?) throws(WireError) {
+        if let value { try encode(value, name) }
     }
 
     private mutating func encode(_ value: some Encodable, _ name: StaticString) throws(WireError) {

@@ -92,6 +92,15 @@ let replySamples: [ReplySample] = [
     ReplySample(
         fixture: "replies/ok_quantity_changed.json",
         reply: .ok(commandID: commandID(5), result: .quantityChanged, position: 6)),
+    // Procurement's results carry a field of their own, written only with its outcome.
+    ReplySample(
+        fixture: "replies/ok_item_added.json",
+        reply: .ok(commandID: commandID(11), result: CommandResult(outcome: .itemAdded, line: 2), position: 12)),
+    ReplySample(
+        fixture: "replies/ok_invoice_registered.json",
+        reply: .ok(
+            commandID: commandID(12), result: CommandResult(outcome: .invoiceRegistered, match: "mismatched"),
+            position: 13)),
     ReplySample(
         fixture: "replies/rejected_invalid_sku.json",
         reply: .failure(commandID: commandID(8), error: WireError(DomainError.unknownSKU(sku("NONEXISTENT-SKU"))))),
