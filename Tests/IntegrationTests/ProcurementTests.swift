@@ -88,6 +88,34 @@ import Testing
         }
     }
 
+    @Test func theReactorStepsOverOtherEventsAWindowAtATime() async throws {
+        try await withMigratedDatabase { client in
+            let bus = Self.bus(client)
+            // Allocation's events on both sides of the approval, many windows of them.
+            func batches(_ range: ClosedRange<Int>) async throws {
+                for n in range {
+                    _ = try await bus.handle(
+                        Make.envelope(
+                            try CreateBatch(
+                                reference: BatchReference("B-\(n)"), sku: SKU("LAMP"), quantity: 5, eta: nil),
+                            id: "batch-\(n)"))
+                }
+            }
+            try await batches(1...10)
+            try await Self.approvedOrder("PO-1", [("LAMP", 10)], on: bus)
+            try await batches(11...20)
+            let log = PostgresEventLog(client: client, logger: Logger(label: "test"))
+            _ = try await log.sequence()
+            let head = try await log.head()
+            let policyLog = PostgresPolicyLog(client: client, logger: Logger(label: "test"), window: 3)
+            let reactor = PolicyReactor(log: policyLog, bus: bus, logger: Logger(label: "test"))
+            #expect(try await reactor.catchUp() == head)
+            #expect(try await policyLog.checkpoint() == head)
+            #expect(try await PostgresProbe(client: client).batches(of: "LAMP").map(\.reference).contains("PO-1/1"))
+            #expect(try await reactor.catchUp() == 0, "nothing new: nothing read again")
+        }
+    }
+
     @Test func twoReactorsOnOneDatabaseRunEachReactionOnce() async throws {
         try await withMigratedDatabase { client in
             let bus = Self.bus(client)

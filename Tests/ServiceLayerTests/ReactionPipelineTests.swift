@@ -44,6 +44,16 @@ import Testing
         #expect(pipeline.unfinished == 0)
     }
 
+    @Test func positionsSteppedOverAreFinishedOnceEverythingBeforeIs() {
+        var pipeline = Pipeline(after: 0, concurrency: 8)
+        let started = pipeline.read(position: 5, reactions: [(key: "a", item: "a")])
+        pipeline.skip(to: 100)
+        #expect(pipeline.lastRead == 100)
+        #expect(pipeline.finished == 4)
+        _ = pipeline.finish(started[0])
+        #expect(pipeline.finished == 100)
+    }
+
     @Test func anEventWithSeveralReactionsIsFinishedWhenAllAre() {
         var pipeline = Pipeline(after: 0, concurrency: 8)
         let both = pipeline.read(position: 1, reactions: [(key: "a", item: "1"), (key: "b", item: "2")])

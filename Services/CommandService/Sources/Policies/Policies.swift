@@ -16,7 +16,13 @@ public enum Policies {
         public let key: String
     }
 
-    /// The reactions to `event`, in the order to send them; none for most events.
+    /// The event types `reactions(to:)` answers for: the reactor reads only these from the log.
+    public static let triggers: [EventType] = [
+        .purchaseOrderApproved, .goodsReceived, .purchaseOrderCancelled, .invoiceApproved,
+    ]
+
+    /// The reactions to `event`, in the order to send them; none for most events (and for every
+    /// type not in `triggers`).
     public static func reactions(to event: EventEnvelope) -> [Reaction] {
         var reactions: [Reaction] = []
         func react(

@@ -1,11 +1,26 @@
 import Contracts
 
-/// What the policy reactor needs of the store: the event log in position order, and a checkpoint.
+/// What the policy reactor needs of the store: the events its policies react to, in position
+/// order, and a checkpoint.
 public protocol PolicyLog: Sendable {
-    /// Up to `limit` committed events after `position`, in position order.
-    func events(after position: Int, limit: Int) async throws -> [EventEnvelope]
+    /// Up to `limit` committed events of `types` after `position`, in position order, and how far
+    /// the read went: the page holds every event of those types up to `through`, so the next read
+    /// starts there. A log of millions of other events (allocation's) is stepped over without one
+    /// of them being decoded.
+    func events(after position: Int, ofTypes types: [EventType], limit: Int) async throws -> PolicyLogPage
     /// The last position the reactor finished (0 at first).
     func checkpoint() async throws -> Int
     /// Moves the checkpoint forward (never back: two instances may both react).
     func saveCheckpoint(_ position: Int) async throws
+}
+
+/// One read of the policy log: the events found, and the position the read covered.
+public struct PolicyLogPage: Sendable {
+    public let events: [EventEnvelope]
+    public let through: Int
+
+    public init(events: [EventEnvelope], through: Int) {
+        self.events = events
+        self.through = through
+    }
 }

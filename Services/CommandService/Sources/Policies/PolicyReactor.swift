@@ -82,7 +82,8 @@ public final class PolicyReactor: Service, Sendable {
     }
 
     /// Reacts to every event committed after the checkpoint, moving it on, and returns how many
-    /// events it went through (0 when the log had nothing new).
+    /// positions of the log it went through (0 when the log had nothing new). Only the policies'
+    /// `triggers` are read; the rest of the log is stepped over.
     ///
     /// The log is read while earlier reactions are still under way (`ReactionPipeline` keeps each
     /// key in order and the checkpoint behind every unfinished reaction), and the checkpoint is
@@ -98,7 +99,7 @@ public final class PolicyReactor: Service, Sendable {
         let checkpoint = position
         typealias Start = ReactionPipeline<(Policies.Reaction, EventEnvelope)>.Start
         enum Step: Sendable {
-            case page([EventEnvelope])
+            case page(PolicyLogPage)
             case reacted(Start, decided: Bool)
             case saved
         }
@@ -119,17 +120,21 @@ public final class PolicyReactor: Service, Sendable {
             var readAgain = false
             var saving = false
             var saved = checkpoint
-            group.addTask { .page(try await log.events(after: checkpoint, limit: pageSize)) }
+            group.addTask {
+                .page(try await log.events(after: checkpoint, ofTypes: Policies.triggers, limit: pageSize))
+            }
             while let step = try await group.next() {
                 switch step {
-                case .page(let events):
+                case .page(let page):
                     reading = false
-                    readAgain = events.count == pageSize
-                    count += events.count
-                    for event in events {
+                    // Read on while the reads still cover new ground.
+                    readAgain = page.through > pipeline.lastRead
+                    count += page.through - pipeline.lastRead
+                    for event in page.events {
                         let reactions = Policies.reactions(to: event).map { (key: $0.key, item: ($0, event)) }
                         start(pipeline.read(position: event.position, reactions: reactions))
                     }
+                    pipeline.skip(to: page.through)
                 case .reacted(let finished, let decided):
                     guard decided else { throw CancellationError() }
                     readAgain = true
@@ -151,7 +156,9 @@ public final class PolicyReactor: Service, Sendable {
                     reading = true
                     readAgain = false
                     let after = pipeline.lastRead
-                    group.addTask { .page(try await log.events(after: after, limit: pageSize)) }
+                    group.addTask {
+                        .page(try await log.events(after: after, ofTypes: Policies.triggers, limit: pageSize))
+                    }
                 }
             }
             return count

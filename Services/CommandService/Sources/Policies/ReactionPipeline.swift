@@ -60,6 +60,11 @@ public struct ReactionPipeline<Item> {
         return starts()
     }
 
+    /// Moves past positions read that hold nothing to react to (`PolicyLogPage.through`).
+    public mutating func skip(to position: Int) {
+        lastRead = max(lastRead, position)
+    }
+
     /// Marks a started reaction finished, and returns those that may start now.
     public mutating func finish(_ start: Start) -> [Start] {
         running -= 1

@@ -12,6 +12,12 @@ import GRDB
 /// "now" (payments due in the next days) uses the clock, at query time.
 enum ProcurementProjection: Projection {
     static func apply(_ event: EventEnvelope, in batch: inout ProjectionBatch) throws {
+        // Most of a log is allocation's events, which this projection does not read (except
+        // `OutOfStock`): they leave before the event's time is formatted for the day buckets.
+        switch event.payload {
+        case .batchCreated, .allocated, .deallocated, .batchQuantityChanged, .batchArrived: return
+        default: break
+        }
         var context = Context(event: event)
         switch event.payload {
         case .supplierCreated(let p): try supplierCreated(p, &context, &batch)

@@ -8,15 +8,34 @@ public struct PostgresPolicyLog: PolicyLog {
     let client: any ConnectionSource
     let events: PostgresEventLog
     let logger: Logger
+    let window: Int
 
-    public init(client: any ConnectionSource, logger: Logger) {
+    /// - Parameter window: how many positions one read looks through at most: a range scan of the
+    ///   position index that steps over other types without reading their payloads.
+    public init(client: any ConnectionSource, logger: Logger, window: Int = 20_000) {
+        precondition(window >= 1)
+        self.window = window
         self.client = client
         self.events = PostgresEventLog(client: client, logger: logger)
         self.logger = logger
     }
 
-    public func events(after position: Int, limit: Int) async throws -> [EventEnvelope] {
-        try await events.events(from: position + 1, limit: limit)
+    public func events(after position: Int, ofTypes types: [EventType], limit: Int) async throws -> PolicyLogPage {
+        // Every position up to the head is committed and visible: the head moves in the
+        // transaction that numbers events.
+        let head = try await events.head()
+        let end = min(head, position + window)
+        guard end > position else { return PolicyLogPage(events: [], through: position) }
+        let found = try await client.withConnection { connection in
+            try await PostgresEventLog.envelopes(
+                connection.checkedQuery(
+                    """
+                    SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log
+                    WHERE position > \(position) AND position <= \(end) AND type = ANY(\(types.map(\.rawValue)))
+                    ORDER BY position LIMIT \(limit)
+                    """, logger: logger))
+        }
+        return PolicyLogPage(events: found, through: found.count == limit ? found.last!.position : end)
     }
 
     public func checkpoint() async throws -> Int {
