@@ -19,4 +19,12 @@ import Testing
         await wakeUp.wait(upTo: .milliseconds(1))
         #expect(!wakeUp.isPending, "the timer's own signal is not kept")
     }
+
+    @Test func aSignalIsTakenOnceWithoutWaiting() {
+        let wakeUp = WakeUp()
+        #expect(!wakeUp.take())
+        wakeUp.signal()
+        #expect(wakeUp.take())
+        #expect(!wakeUp.take(), "taken: the next wait will not return at once for it")
+    }
 }

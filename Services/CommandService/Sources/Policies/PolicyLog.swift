@@ -14,13 +14,16 @@ public protocol PolicyLog: Sendable {
     func saveCheckpoint(_ position: Int) async throws
 }
 
-/// One read of the policy log: the events found, and the position the read covered.
+/// One read of the policy log: the events found, the position the read covered, and whether that
+/// was the log's head when it ran (nothing more to read until something new is committed).
 public struct PolicyLogPage: Sendable {
     public let events: [EventEnvelope]
     public let through: Int
+    public let atHead: Bool
 
-    public init(events: [EventEnvelope], through: Int) {
+    public init(events: [EventEnvelope], through: Int, atHead: Bool) {
         self.events = events
         self.through = through
+        self.atHead = atHead
     }
 }

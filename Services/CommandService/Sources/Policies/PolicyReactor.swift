@@ -115,8 +115,8 @@ public final class PolicyReactor: Service, Sendable {
             }
             var count = 0
             var reading = true
-            // Read again once something changed: the last page was full, or a reaction finished
-            // (its own events, or others committed meanwhile, may be waiting).
+            // Read again while the reads have not reached the head, or once the sequencer has
+            // numbered something new (noticed as reactions finish: under load they finish often).
             var readAgain = false
             var saving = false
             var saved = checkpoint
@@ -127,8 +127,7 @@ public final class PolicyReactor: Service, Sendable {
                 switch step {
                 case .page(let page):
                     reading = false
-                    // Read on while the reads still cover new ground.
-                    readAgain = page.through > pipeline.lastRead
+                    readAgain = !page.atHead
                     count += page.through - pipeline.lastRead
                     for event in page.events {
                         let reactions = Policies.reactions(to: event).map { (key: $0.key, item: ($0, event)) }
@@ -137,7 +136,7 @@ public final class PolicyReactor: Service, Sendable {
                     pipeline.skip(to: page.through)
                 case .reacted(let finished, let decided):
                     guard decided else { throw CancellationError() }
-                    readAgain = true
+                    if wakeUp.take() { readAgain = true }
                     start(pipeline.finish(finished))
                 case .saved:
                     saving = false

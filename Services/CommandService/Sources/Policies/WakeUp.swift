@@ -50,6 +50,14 @@ final class WakeUp: Sendable {
         state.withLock { $0.pending = false }
     }
 
+    /// Takes a signal given since the last wait, without waiting: whether there was one.
+    func take() -> Bool {
+        state.withLock { state in
+            defer { state.pending = false }
+            return state.pending
+        }
+    }
+
     /// A signal is kept for the next wait (for tests).
     var isPending: Bool { state.withLock { $0.pending } }
 }

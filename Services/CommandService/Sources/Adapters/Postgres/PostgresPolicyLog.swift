@@ -25,7 +25,7 @@ public struct PostgresPolicyLog: PolicyLog {
         // transaction that numbers events.
         let head = try await events.head()
         let end = min(head, position + window)
-        guard end > position else { return PolicyLogPage(events: [], through: position) }
+        guard end > position else { return PolicyLogPage(events: [], through: position, atHead: true) }
         let found = try await client.withConnection { connection in
             try await PostgresEventLog.envelopes(
                 connection.checkedQuery(
@@ -35,7 +35,8 @@ public struct PostgresPolicyLog: PolicyLog {
                     ORDER BY position LIMIT \(limit)
                     """, logger: logger))
         }
-        return PolicyLogPage(events: found, through: found.count == limit ? found.last!.position : end)
+        let through = found.count == limit ? found.last!.position : end
+        return PolicyLogPage(events: found, through: through, atHead: through == head)
     }
 
     public func checkpoint() async throws -> Int {
