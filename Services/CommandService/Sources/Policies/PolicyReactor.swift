@@ -127,7 +127,8 @@ public final class PolicyReactor: Service, Sendable {
                 switch step {
                 case .page(let page):
                     reading = false
-                    readAgain = !page.atHead
+                    // A signal taken while this read ran may be for events it did not see.
+                    readAgain = readAgain || !page.atHead || wakeUp.take()
                     count += page.through - pipeline.lastRead
                     for event in page.events {
                         let reactions = Policies.reactions(to: event).map { (key: $0.key, item: ($0, event)) }
