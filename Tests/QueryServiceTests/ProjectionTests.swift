@@ -162,21 +162,30 @@ import Testing
                     start += size
                 }
                 dumps.append(try await store.dump())
-                let (counted, kept) = try await store.read { db in
-                    func three(_ sql: String) throws -> [Int] {
+                let (counted, kept, minutes) = try await store.read { db in
+                    func two(_ sql: String) throws -> [Int] {
                         let row = try Row.fetchOne(db, sql: sql)!
-                        return [row[0], row[1], row[2]]
+                        return [row[0], row[1]]
                     }
                     return (
-                        try three(
-                            """
-                            SELECT (SELECT COUNT(*) FROM allocations), (SELECT COUNT(*) FROM out_of_stock),
-                                   (SELECT SUM(events) FROM event_counts)
-                            """),
-                        try three("SELECT allocations, out_of_stock, events FROM totals")
+                        try two("SELECT (SELECT COUNT(*) FROM allocations), (SELECT COUNT(*) FROM out_of_stock)"),
+                        try two("SELECT allocations, out_of_stock FROM totals"),
+                        try String.fetchAll(db, sql: "SELECT DISTINCT minute FROM event_counts ORDER BY minute")
                     )
                 }
                 #expect(counted == kept)
+                // Per-minute counts: only the chart's hour is kept, and it counts every event of it.
+                func minute(of date: Date) -> String {
+                    WireTimestamp.format(
+                        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60))
+                }
+                let lastEvent = try #require(events.last?.occurredAt)
+                let hourStart = minute(of: lastEvent.addingTimeInterval(-59 * 60))
+                #expect(minutes.first == hourStart && minutes.last == minute(of: lastEvent))
+                let chart = try await ReadModel(store: store).dashboard().body.eventsPerMinute
+                #expect(
+                    chart.reduce(0) { $0 + $1.total }
+                        == events.filter { minute(of: $0.occurredAt) >= hourStart }.count)
                 let feed = try await ReadModel(store: store).dashboard().body
                 #expect(feed.totals.events == events.count)
                 #expect(

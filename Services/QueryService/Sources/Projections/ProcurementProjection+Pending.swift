@@ -10,8 +10,8 @@ extension ProcurementProjection {
     /// the same transaction. A thousand approvals on one day cost two bucket statements, not two
     /// thousand, and the rows at the commit are exactly those event-by-event application leaves
     /// (a touched row is written even when its figures add up to nothing, as one event at a time
-    /// would create it). Orders and invoices are kept as their events change them, so each is read
-    /// from the database at most once per transaction.
+    /// would create it). Orders and invoices are kept as their events change them and written once
+    /// too (`ProcurementProjection+Documents.swift`).
     struct Pending {
         var days: [Bucket: DayFigures] = [:]
         var months: [Bucket: DayFigures] = [:]
@@ -151,34 +151,15 @@ extension DayFigures {
     }
 }
 
-// MARK: Documents read back
-
-extension ProcurementProjection {
-    /// The order, from this transaction's copy or else the database (then kept).
-    static func cachedOrder(_ number: String, _ batch: inout ProjectionBatch) throws -> Order? {
-        if let order = batch.procurement.orders[number] { return order }
-        guard let order = try Order.fetch(number, batch.db) else { return nil }
-        batch.procurement.orders[number] = order
-        return order
-    }
-
-    /// The invoice, from this transaction's copy or else the database (then kept).
-    static func cachedInvoice(_ supplier: String, _ number: String, _ batch: inout ProjectionBatch) throws -> Invoice? {
-        let key = InvoiceKey(supplier: supplier, number: number)
-        if let invoice = batch.procurement.invoices[key] { return invoice }
-        guard let invoice = try Invoice.fetch(supplier, number, batch.db) else { return nil }
-        batch.procurement.invoices[key] = invoice
-        return invoice
-    }
-}
-
 // MARK: Writing once
 
 extension ProcurementProjection {
-    /// Writes every counter row the batch touched, once each.
+    /// Writes every document and counter row the batch touched, once each.
     static func flush(_ batch: inout ProjectionBatch) throws {
         let pending = batch.procurement
         batch.procurement = Pending()
+        for order in pending.orders.values { try order.write(&batch) }
+        for invoice in pending.invoices.values { try invoice.write(&batch) }
         for (bucket, figures) in pending.days { try figures.add(DayFigures.toDay, bucket, &batch) }
         for (bucket, figures) in pending.months { try figures.add(DayFigures.toMonth, bucket, &batch) }
         for (key, tally) in pending.documents {

@@ -23,81 +23,77 @@ enum ProcurementProjection: Projection {
         case .supplierCreated(let p): try supplierCreated(p, &context, &batch)
         case .purchaseOrderCreated(let p): try orderCreated(p, &context, &batch)
         case .purchaseOrderItemAdded(let p):
-            guard let order = try cachedOrder(p.number, &batch) else { return }
-            try batch.run(
-                """
-                INSERT INTO purchase_order_lines (po, line, sku, ordered, unit_price) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (po, line) DO UPDATE SET
-                    sku = excluded.sku, ordered = excluded.ordered, unit_price = excluded.unit_price
-                """, p.number, p.line, p.sku, p.quantity, p.unitPrice)
-            try totalChanged(order, to: p.total, &context, &batch)
+            guard var order = try takeOrder(p.number, &batch) else { return }
+            defer { batch.procurement.keep(order) }
+            try order.setItem(line: p.line, sku: p.sku, ordered: p.quantity, unitPrice: p.unitPrice, batch.db)
+            totalChanged(&order, to: p.total, &context, &batch)
         case .purchaseOrderItemRemoved(let p):
-            guard let order = try cachedOrder(p.number, &batch) else { return }
-            try batch.run("DELETE FROM purchase_order_lines WHERE po = ? AND line = ?", p.number, p.line)
-            try totalChanged(order, to: p.total, &context, &batch)
+            guard var order = try takeOrder(p.number, &batch) else { return }
+            defer { batch.procurement.keep(order) }
+            try order.removeLine(p.line, batch.db)
+            totalChanged(&order, to: p.total, &context, &batch)
         case .purchaseOrderSubmitted(let p):
-            guard let order = try cachedOrder(p.number, &batch) else { return }
-            try batch.run(
-                "UPDATE purchase_orders SET status = 'submitted', submitted_at = ?, last_position = ? WHERE po = ?",
-                context.time, event.position, p.number)
-            batch.procurement.orders[p.number]?.status = "submitted"
-            batch.procurement.orders[p.number]?.submittedAt = context.time
+            guard var order = try takeOrder(p.number, &batch) else { return }
+            defer { batch.procurement.keep(order) }
             batch.procurement.moveDocument(
                 .order, order.supplier, from: order.status, to: "submitted", order.currency, order.total)
+            order.status = "submitted"
+            order.submittedAt = context.time
+            order.touch(event.position)
         case .purchaseOrderApproved(let p): try orderApproved(p, &context, &batch)
         case .purchaseOrderRejected(let p):
-            guard let order = try cachedOrder(p.number, &batch) else { return }
-            try close(order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
+            guard var order = try takeOrder(p.number, &batch) else { return }
+            defer { batch.procurement.keep(order) }
+            close(&order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersRejected = 1
             batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .purchaseOrderCancelled(let p):
-            guard let order = try cachedOrder(p.number, &batch) else { return }
+            guard var order = try takeOrder(p.number, &batch) else { return }
+            defer { batch.procurement.keep(order) }
             if order.isOpen {
                 // What was still to come is no longer on order.
-                for line in try Order.lines(p.number, batch.db) where line.outstanding > 0 {
+                for line in try order.lines(batch.db).values where line.outstanding > 0 {
                     batch.procurement.changeCover(of: line.sku, by: -1)
                 }
             }
-            try close(order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
+            close(&order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersCancelled = 1
             batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .goodsReceived(let p): try goodsReceived(p, &context, &batch)
         case .invoiceRegistered(let p): try invoiceRegistered(p, &context, &batch)
         case .invoiceRematched(let p):
-            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
+            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
+            defer { batch.procurement.keep(invoice) }
             let status = p.discrepancies.isEmpty ? "matched" : "mismatched"
-            try batch.run(
-                "UPDATE invoices SET status = ?, discrepancies = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
-                status, try DiscrepancyJSON.encode(p.discrepancies), event.position, p.supplier, p.number)
-            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = status
             batch.procurement.moveDocument(
                 .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total)
+            invoice.status = status
+            invoice.discrepancies = try DiscrepancyJSON.encode(p.discrepancies)
+            invoice.touch(event.position)
         case .invoiceApproved(let p): try invoiceApproved(p, &context, &batch)
         case .invoiceRejected(let p):
-            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
-            try batch.run(
-                """
-                UPDATE invoices SET status = 'rejected', rejected_by = ?, reject_reason = ?, rejected_at = ?,
-                    last_position = ?
-                WHERE supplier = ? AND invoice = ?
-                """, p.by, p.reason, context.time, event.position, p.supplier, p.number)
-            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = "rejected"
+            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
+            defer { batch.procurement.keep(invoice) }
             if invoice.isAwaitingApproval {
                 batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
             }
             batch.procurement.moveDocument(
                 .invoice, p.supplier, from: invoice.status, to: "rejected", invoice.currency, invoice.total)
+            invoice.status = "rejected"
+            invoice.rejectedBy = p.by
+            invoice.rejectReason = p.reason
+            invoice.rejectedAt = context.time
+            invoice.touch(event.position)
         case .paymentScheduled(let p):
-            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch), !invoice.scheduled else { return }
-            try batch.run(
-                """
-                UPDATE invoices SET scheduled = 1, payment_due = ?, last_position = ? WHERE supplier = ? AND invoice = ?
-                """, p.due, event.position, p.supplier, p.number)
-            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.scheduled = true
-            batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paymentDue = p.due
+            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
+            defer { batch.procurement.keep(invoice) }
+            guard !invoice.scheduled else { return }
             if invoice.balance > 0 {
                 batch.procurement.changeDue(p.due, invoice.currency, invoices: 1, balance: invoice.balance)
             }
+            invoice.scheduled = true
+            invoice.paymentDue = p.due
+            invoice.touch(event.position)
         case .paymentMade(let p): try paymentMade(p, &context, &batch)
         case .outOfStock(let p):
             batch.procurement.outOfStock(p.sku, units: p.quantity, at: context.time)
@@ -121,18 +117,14 @@ enum ProcurementProjection: Projection {
     private static func orderCreated(
         _ p: PurchaseOrderCreatedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        let inserted = try batch.run(
-            """
-            INSERT INTO purchase_orders (
-                po, supplier, currency, requester, expected_delivery, status, total, created_at, last_position)
-            VALUES (?, ?, ?, ?, ?, 'draft', 0, ?, ?)
-            ON CONFLICT (po) DO NOTHING
-            """, p.number, p.supplier, p.currency, p.requester, p.expectedDelivery, context.time, context.event.position
-        )
-        guard inserted == 1 else { return }
-        batch.procurement.orders[p.number] = Order(
-            number: p.number, supplier: p.supplier, currency: p.currency, status: "draft", total: 0,
-            createdDay: context.dayKey, submittedAt: nil)
+        // An order that exists already stays as it is.
+        guard batch.procurement.orders[p.number] == nil,
+            try !batch.exists("SELECT 1 FROM purchase_orders WHERE po = ?", p.number)
+        else { return }
+        batch.procurement.keep(
+            Order(
+                number: p.number, supplier: p.supplier, currency: p.currency, requester: p.requester,
+                expectedDelivery: p.expectedDelivery, createdAt: context.time, position: context.event.position))
         context.day.ordersCreated = 1
         batch.procurement.add(context.day, day: context.dayKey, p.currency)
         batch.procurement.changeDocuments(.order, p.supplier, "draft", p.currency, count: 1, value: 0)
@@ -141,13 +133,11 @@ enum ProcurementProjection: Projection {
     /// An item was added or removed in draft: the order's total, its creation day's value and its
     /// supplier's draft value follow.
     private static func totalChanged(
-        _ order: Order, to total: Int, _ context: inout Context, _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            "UPDATE purchase_orders SET total = ?, last_position = ? WHERE po = ?", total, context.event.position,
-            order.number)
-        batch.procurement.orders[order.number]?.total = total
+        _ order: inout Order, to total: Int, _ context: inout Context, _ batch: inout ProjectionBatch
+    ) {
         let delta = total - order.total
+        order.total = total
+        order.touch(context.event.position)
         guard delta != 0 else { return }
         var created = DayFigures()
         created.ordersCreatedValue = delta
@@ -158,11 +148,8 @@ enum ProcurementProjection: Projection {
     private static func orderApproved(
         _ p: PurchaseOrderApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let order = try cachedOrder(p.number, &batch) else { return }
-        try batch.run(
-            "UPDATE purchase_orders SET status = 'approved', approver = ?, approved_at = ?, last_position = ? WHERE po = ?",
-            p.by, context.time, context.event.position, p.number)
-        batch.procurement.orders[p.number]?.status = "approved"
+        guard var order = try takeOrder(p.number, &batch) else { return }
+        defer { batch.procurement.keep(order) }
         context.day.ordersApproved = 1
         context.day.ordersApprovedValue = p.total
         if let submitted = order.submittedAt.flatMap(WireTimestamp.parse) {
@@ -177,32 +164,36 @@ enum ProcurementProjection: Projection {
         for item in p.items where item.quantity > 0 {
             batch.procurement.changeCover(of: item.sku, by: 1)
         }
+        order.status = "approved"
+        order.approver = p.by
+        order.approvedAt = context.time
+        order.touch(context.event.position)
     }
 
     private static func close(
-        _ order: Order, status: String, by: String, reason: String, _ context: inout Context,
+        _ order: inout Order, status: String, by: String, reason: String, _ context: inout Context,
         _ batch: inout ProjectionBatch
-    ) throws {
-        try batch.run(
-            """
-            UPDATE purchase_orders SET status = ?, closed_by = ?, close_reason = ?, closed_at = ?, last_position = ?
-            WHERE po = ?
-            """, status, by, reason, context.time, context.event.position, order.number)
-        batch.procurement.orders[order.number]?.status = status
+    ) {
         batch.procurement.moveDocument(
             .order, order.supplier, from: order.status, to: status, order.currency, order.total)
+        order.status = status
+        order.closedBy = by
+        order.closeReason = reason
+        order.closedAt = context.time
+        order.touch(context.event.position)
     }
 
     private static func goodsReceived(
         _ p: GoodsReceivedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let order = try cachedOrder(p.number, &batch) else { return }
-        let before = Dictionary(
-            try Order.lines(p.number, batch.db).map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
+        guard var order = try takeOrder(p.number, &batch) else { return }
+        defer { batch.procurement.keep(order) }
+        let before = try order.lines(batch.db)
         for line in p.lines {
-            try batch.run(
-                "UPDATE purchase_order_lines SET received = ?, closed_short = ? WHERE po = ? AND line = ?",
-                line.received, line.closedShort ? 1 : 0, p.number, line.line)
+            try order.changeLines(batch.db, where: { $0.line == line.line }) {
+                $0.received = line.received
+                $0.closedShort = line.closedShort
+            }
             // A line that had units outstanding and has none now no longer covers its SKU.
             if line.complete, order.isOpen, let was = before[line.line], was.outstanding > 0 {
                 batch.procurement.changeCover(of: line.sku, by: -1)
@@ -214,12 +205,10 @@ enum ProcurementProjection: Projection {
             }
         }
         batch.procurement.add(context.day, day: context.dayKey, order.currency)
-        try batch.run(
-            "UPDATE purchase_orders SET status = ?, last_position = ? WHERE po = ?", p.status, context.event.position,
-            p.number)
-        batch.procurement.orders[p.number]?.status = p.status
         batch.procurement.moveDocument(
             .order, order.supplier, from: order.status, to: p.status, order.currency, order.total)
+        order.status = p.status
+        order.touch(context.event.position)
     }
 
     // MARK: Invoices and payments
@@ -227,27 +216,19 @@ enum ProcurementProjection: Projection {
     private static func invoiceRegistered(
         _ p: InvoiceRegisteredPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
+        // The same supplier's invoice number twice: the first stays as it is.
+        guard batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] == nil,
+            try !batch.exists("SELECT 1 FROM invoices WHERE supplier = ? AND invoice = ?", p.supplier, p.number)
+        else { return }
         let matched = p.discrepancies.isEmpty
         let status = matched ? "matched" : "mismatched"
-        let inserted = try batch.run(
-            """
-            INSERT INTO invoices (
-                supplier, invoice, po, status, invoice_date, currency, total, discrepancies, first_pass_matched,
-                registered_at, registered_position, last_position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (supplier, invoice) DO NOTHING
-            """, p.supplier, p.number, p.purchaseOrder, status, p.invoiceDate, p.currency, p.total,
-            try DiscrepancyJSON.encode(p.discrepancies), matched ? 1 : 0, context.time, context.event.position,
-            context.event.position)
-        guard inserted == 1 else { return }
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] = Invoice(
-            purchaseOrder: p.purchaseOrder, status: status, currency: p.currency, total: p.total, paid: 0,
-            scheduled: false, paymentDue: nil)
-        for (index, line) in p.lines.enumerated() {
-            try batch.run(
-                "INSERT INTO invoice_lines (supplier, invoice, idx, sku, qty, unit_price) VALUES (?, ?, ?, ?, ?, ?)",
-                p.supplier, p.number, index, line.sku, line.quantity, line.unitPrice)
-        }
+        batch.procurement.keep(
+            Invoice(
+                supplier: p.supplier, number: p.number, purchaseOrder: p.purchaseOrder, status: status,
+                invoiceDate: p.invoiceDate, currency: p.currency, total: p.total,
+                discrepancies: try DiscrepancyJSON.encode(p.discrepancies), registeredAt: context.time,
+                position: context.event.position,
+                lines: p.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) }))
         context.day.invoicesRegistered = 1
         context.day.invoicesFirstPassMatched = matched ? 1 : 0
         batch.procurement.add(context.day, day: context.dayKey, p.currency)
@@ -258,28 +239,25 @@ enum ProcurementProjection: Projection {
     private static func invoiceApproved(
         _ p: InvoiceApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
-        try batch.run(
-            """
-            UPDATE invoices SET status = 'approved', approved_by = ?, override_reason = ?, payment_due = ?,
-                approved_at = ?, last_position = ?
-            WHERE supplier = ? AND invoice = ?
-            """, p.by, p.overrideReason, p.paymentDue, context.time, context.event.position, p.supplier, p.number)
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = "approved"
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paymentDue = p.paymentDue
+        guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
+        defer { batch.procurement.keep(invoice) }
         if invoice.isAwaitingApproval {
             batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
         }
         batch.procurement.moveDocument(
             .invoice, p.supplier, from: invoice.status, to: "approved", invoice.currency, invoice.total)
+        invoice.status = "approved"
+        invoice.approvedBy = p.by
+        invoice.overrideReason = p.overrideReason
+        invoice.paymentDue = p.paymentDue
+        invoice.approvedAt = context.time
+        invoice.touch(context.event.position)
         // The goods it bills are invoiced on the order, line by SKU (a SKU not ordered bills no line).
-        let lines = try Row.fetchAll(
-            batch.db.cachedStatement(sql: "SELECT sku, qty FROM invoice_lines WHERE supplier = ? AND invoice = ?"),
-            arguments: [p.supplier, p.number])
-        for line in lines {
-            try batch.run(
-                "UPDATE purchase_order_lines SET invoiced = invoiced + ? WHERE po = ? AND sku = ?",
-                line["qty"] as Int, invoice.purchaseOrder, line["sku"] as String)
+        if var order = try takeOrder(invoice.purchaseOrder, &batch) {
+            defer { batch.procurement.keep(order) }
+            for line in try invoice.lines(batch.db) {
+                try order.changeLines(batch.db, where: { $0.sku == line.sku }) { $0.invoiced += line.quantity }
+            }
         }
         // Spend: the approved total, on the day of approval.
         batch.procurement.changeMoney(p.supplier, invoice.currency, spend: invoice.total, paid: 0)
@@ -293,7 +271,8 @@ enum ProcurementProjection: Projection {
     private static func paymentMade(
         _ p: PaymentMadePayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
+        guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
+        defer { batch.procurement.keep(invoice) }
         try batch.run(
             """
             INSERT INTO invoice_payments (position, supplier, invoice, amount, currency, paid_on, reference, occurred_at)
@@ -302,17 +281,15 @@ enum ProcurementProjection: Projection {
             context.time)
         let balance = invoice.balance - p.amount
         let status = balance == 0 ? "paid" : invoice.status
-        try batch.run(
-            "UPDATE invoices SET paid = paid + ?, status = ?, last_position = ? WHERE supplier = ? AND invoice = ?",
-            p.amount, status, context.event.position, p.supplier, p.number)
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.paid += p.amount
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)]?.status = status
         batch.procurement.moveDocument(
             .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total)
         batch.procurement.changeMoney(p.supplier, invoice.currency, spend: 0, paid: p.amount)
         if invoice.scheduled, let due = invoice.paymentDue, invoice.balance > 0 {
             batch.procurement.changeDue(due, invoice.currency, invoices: balance == 0 ? -1 : 0, balance: -p.amount)
         }
+        invoice.paid += p.amount
+        invoice.status = status
+        invoice.touch(context.event.position)
         context.day.payments = 1
         context.day.paymentsValue = p.amount
         batch.procurement.add(context.day, day: context.dayKey, invoice.currency)
@@ -322,7 +299,7 @@ enum ProcurementProjection: Projection {
 
     enum DocumentKind: String { case order, invoice }
 
-    // MARK: Rows read back
+    // MARK: The event
 
     /// The event being applied, its time as text and its UTC day, and what it adds to that day.
     struct Context {
@@ -335,77 +312,6 @@ enum ProcurementProjection: Projection {
             self.event = event
             time = Timestamps.format(event.occurredAt)
             dayKey = String(time.prefix(10))
-        }
-    }
-
-    struct Order {
-        let number: String
-        let supplier: String
-        let currency: String
-        var status: String
-        var total: Int
-        let createdDay: String
-        var submittedAt: String?
-
-        /// Approved or partially received: its outstanding lines are stock on order.
-        var isOpen: Bool { status == "approved" || status == "partially_received" }
-
-        static func fetch(_ number: String, _ db: Database) throws -> Order? {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT supplier, currency, status, total, created_at, submitted_at FROM purchase_orders
-                            WHERE po = ?
-                            """), arguments: [number])
-            else { return nil }
-            let created: String = row["created_at"]
-            return Order(
-                number: number, supplier: row["supplier"], currency: row["currency"], status: row["status"],
-                total: row["total"], createdDay: String(created.prefix(10)), submittedAt: row["submitted_at"])
-        }
-
-        struct Line {
-            let line: Int
-            let sku: String
-            let outstanding: Int
-        }
-
-        static func lines(_ number: String, _ db: Database) throws -> [Line] {
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT line, sku, CASE WHEN closed_short = 1 THEN 0 ELSE ordered - received END AS outstanding
-                        FROM purchase_order_lines WHERE po = ?
-                        """), arguments: [number]
-            ).map { Line(line: $0["line"], sku: $0["sku"], outstanding: $0["outstanding"]) }
-        }
-    }
-
-    struct Invoice {
-        let purchaseOrder: String
-        var status: String
-        let currency: String
-        let total: Int
-        var paid: Int
-        var scheduled: Bool
-        var paymentDue: String?
-
-        var balance: Int { total - paid }
-        var isAwaitingApproval: Bool { status == "matched" || status == "mismatched" }
-
-        static func fetch(_ supplier: String, _ number: String, _ db: Database) throws -> Invoice? {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT po, status, currency, total, paid, scheduled, payment_due FROM invoices
-                            WHERE supplier = ? AND invoice = ?
-                            """), arguments: [supplier, number])
-            else { return nil }
-            return Invoice(
-                purchaseOrder: row["po"], status: row["status"], currency: row["currency"], total: row["total"],
-                paid: row["paid"], scheduled: row["scheduled"] as Int == 1, paymentDue: row["payment_due"])
         }
     }
 }
@@ -504,6 +410,7 @@ enum DiscrepancyJSON {
     }
 
     static func encode(_ discrepancies: [DiscrepancyPayload]) throws -> String {
+        guard !discrepancies.isEmpty else { return "[]" }  // most invoices: no encoder needed
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let items = discrepancies.map { Item(sku: $0.sku, kind: $0.kind, invoiced: $0.invoiced, expected: $0.expected) }

@@ -60,6 +60,11 @@ struct ProjectionBatch {
         try statements.run(sql, repeat each values)
     }
 
+    /// Whether the query `sql` finds a row for `values` (see ``ProjectionStatements``).
+    mutating func exists<each Value: SQLiteBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Bool {
+        try statements.exists(sql, repeat each values)
+    }
+
     /// Writes what the projections added up over the batch (each its own rows).
     mutating func finish() throws {
         try Projector.flush(&self)

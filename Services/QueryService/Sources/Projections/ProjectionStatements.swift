@@ -11,8 +11,8 @@ import GRDBSQLite
 /// GRDB observers, so nothing that hook would serve is lost.
 struct ProjectionStatements {
     private let db: Database
-    /// Statements met in this transaction, by the address of their SQL literal: a dozen at most, so
-    /// a scan comparing pointers beats hashing anything.
+    /// Statements met in this transaction, by the address of their SQL literal: a few dozen at most,
+    /// so a scan comparing pointers beats hashing anything.
     private var prepared: [(sql: UnsafeRawPointer, statement: Statement)] = []
 
     init(db: Database) { self.db = db }
@@ -20,6 +20,26 @@ struct ProjectionStatements {
     /// Runs `sql` once with `values` bound to its `?` in order. Returns the number of rows changed.
     @discardableResult
     mutating func run<each Value: SQLiteBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int {
+        let handle = try bound(sql, repeat each values)
+        defer { sqlite3_reset(handle) }
+        try check(sqlite3_step(handle), sql, expecting: SQLITE_DONE)
+        return Int(sqlite3_changes(db.sqliteConnection))
+    }
+
+    /// Whether the query `sql` finds a row for `values`: a probe by key, without reading the row.
+    mutating func exists<each Value: SQLiteBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Bool {
+        let handle = try bound(sql, repeat each values)
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        try check(code, sql, expecting: SQLITE_DONE)
+        return false
+    }
+
+    /// The statement of `sql`, prepared once per transaction, with `values` bound to it.
+    private mutating func bound<each Value: SQLiteBindable>(
+        _ sql: StaticString, _ values: repeat each Value
+    ) throws -> OpaquePointer {
         let key = UnsafeRawPointer(sql.utf8Start)
         let statement: Statement
         if let known = prepared.first(where: { $0.sql == key }) {
@@ -29,14 +49,14 @@ struct ProjectionStatements {
             prepared.append((key, statement))
         }
         let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
         var index: Int32 = 0
         for value in repeat each values {
             index += 1
-            try check(value.bind(to: handle, at: index), sql)
+            let code = value.bind(to: handle, at: index)
+            if code != SQLITE_OK { sqlite3_reset(handle) }
+            try check(code, sql)
         }
-        try check(sqlite3_step(handle), sql, expecting: SQLITE_DONE)
-        return Int(sqlite3_changes(db.sqliteConnection))
+        return handle
     }
 
     private func check(_ code: Int32, _ sql: StaticString, expecting expected: Int32 = SQLITE_OK) throws {
