@@ -541,7 +541,9 @@ struct WireFastReader {
                 return take(UInt8(ascii: "]"))
             }
         case UInt8(ascii: "\""):
-            return string() != nil
+            // Checked as `string()` checks it, without making a String of what is skipped.
+            guard let raw = rawString() else { return false }
+            return raw.bytes.allSatisfy({ $0 < 0x80 }) || String(validating: raw.bytes, as: UTF8.self) != nil
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "n"): return literal("null")

@@ -1,6 +1,7 @@
 import GRDB
 
 /// Orders and invoices as a batch's events change them, written once each when the batch flushes.
+/// One object per document per batch, owned by the batch's `Pending` and changed in place.
 ///
 /// An order lives through ten events or so (created, items, submitted, approved, received,
 /// invoiced); applying each as its own UPDATE rewrote the same row and lines again and again. Here
@@ -8,7 +9,7 @@ import GRDB
 /// seen), changed in memory, and written at `flush` as one upsert per changed row: the rows at the
 /// commit are the same as event-by-event statements leave, for a third of the statements.
 extension ProcurementProjection {
-    struct Order {
+    final class Order {
         let number: String
         let supplier: String
         let currency: String
@@ -45,7 +46,7 @@ extension ProcurementProjection {
         }
 
         /// A new draft, with no lines yet.
-        init(
+        convenience init(
             number: String, supplier: String, currency: String, requester: String, expectedDelivery: String,
             createdAt: String, position: Int
         ) {
@@ -85,13 +86,13 @@ extension ProcurementProjection {
         var isOpen: Bool { status == "approved" || status == "partially_received" }
 
         /// Marks the order's row changed by the event at `position`.
-        mutating func touch(_ position: Int) {
+        func touch(_ position: Int) {
             lastPosition = position
             changed = true
         }
 
         /// The lines, read from the database the first time an event of the batch needs them.
-        mutating func lines(_ db: Database) throws -> [Int: Line] {
+        func lines(_ db: Database) throws -> [Int: Line] {
             if let lines { return lines }
             let read = try Self.fetchLines(number, db)
             lines = read
@@ -99,7 +100,7 @@ extension ProcurementProjection {
         }
 
         /// Adds or replaces a line's item (what was received or invoiced on it stays).
-        mutating func setItem(line: Int, sku: String, ordered: Int, unitPrice: Int, _ db: Database) throws {
+        func setItem(line: Int, sku: String, ordered: Int, unitPrice: Int, _ db: Database) throws {
             _ = try lines(db)
             if lines![line] == nil {
                 lines![line] = Line(line: line, sku: sku, ordered: ordered, unitPrice: unitPrice)
@@ -112,7 +113,7 @@ extension ProcurementProjection {
             removedLines.remove(line)
         }
 
-        mutating func removeLine(_ line: Int, _ db: Database) throws {
+        func removeLine(_ line: Int, _ db: Database) throws {
             _ = try lines(db)
             lines?[line] = nil
             changedLines.remove(line)
@@ -120,7 +121,7 @@ extension ProcurementProjection {
         }
 
         /// Changes every existing line `matching`; lines the order does not have are left alone.
-        mutating func changeLines(
+        func changeLines(
             _ db: Database, where matching: (Line) -> Bool, _ change: (inout Line) -> Void
         ) throws {
             for number in try lines(db).keys {
@@ -201,7 +202,7 @@ extension ProcurementProjection {
         }
     }
 
-    struct Invoice {
+    final class Invoice {
         let supplier: String
         let number: String
         let purchaseOrder: String
@@ -240,7 +241,7 @@ extension ProcurementProjection {
         var isAwaitingApproval: Bool { status == "matched" || status == "mismatched" }
 
         /// A newly registered invoice.
-        init(
+        convenience init(
             supplier: String, number: String, purchaseOrder: String, status: String, invoiceDate: String,
             currency: String, total: Int, discrepancies: String, registeredAt: String, position: Int,
             lines: [Line]
@@ -286,13 +287,13 @@ extension ProcurementProjection {
         }
 
         /// Marks the invoice's row changed by the event at `position`.
-        mutating func touch(_ position: Int) {
+        func touch(_ position: Int) {
             lastPosition = position
             changed = true
         }
 
         /// The lines, read from the database the first time an event of the batch needs them.
-        mutating func lines(_ db: Database) throws -> [Line] {
+        func lines(_ db: Database) throws -> [Line] {
             if let lines { return lines }
             let read = try Row.fetchAll(
                 db.cachedStatement(
@@ -359,26 +360,21 @@ extension ProcurementProjection {
 // MARK: Documents in the batch
 
 extension ProcurementProjection {
-    /// The order, from this batch's copy or else the database, for an event to change and `keep`.
-    static func takeOrder(_ number: String, _ batch: inout ProjectionBatch) throws -> Order? {
-        if let order = batch.procurement.orders.removeValue(forKey: number) { return order }
-        return try Order.fetch(number, batch.db)
+    /// The order, from this batch's copy or else the database (then kept for the next events and
+    /// the flush).
+    static func cachedOrder(_ number: String, _ batch: inout ProjectionBatch) throws -> Order? {
+        if let order = batch.procurement.orders[number] { return order }
+        guard let order = try Order.fetch(number, batch.db) else { return nil }
+        batch.procurement.orders[number] = order
+        return order
     }
 
-    /// The invoice, from this batch's copy or else the database, for an event to change and `keep`.
-    static func takeInvoice(_ supplier: String, _ number: String, _ batch: inout ProjectionBatch) throws -> Invoice? {
-        if let invoice = batch.procurement.invoices.removeValue(forKey: .init(supplier: supplier, number: number)) {
-            return invoice
-        }
-        return try Invoice.fetch(supplier, number, batch.db)
-    }
-}
-
-extension ProcurementProjection.Pending {
-    /// Keeps the document as the event left it, for the next events and the flush.
-    mutating func keep(_ order: ProcurementProjection.Order) { orders[order.number] = order }
-
-    mutating func keep(_ invoice: ProcurementProjection.Invoice) {
-        invoices[.init(supplier: invoice.supplier, number: invoice.number)] = invoice
+    /// The invoice, from this batch's copy or else the database (then kept).
+    static func cachedInvoice(_ supplier: String, _ number: String, _ batch: inout ProjectionBatch) throws -> Invoice? {
+        let key = InvoiceKey(supplier: supplier, number: number)
+        if let invoice = batch.procurement.invoices[key] { return invoice }
+        guard let invoice = try Invoice.fetch(supplier, number, batch.db) else { return nil }
+        batch.procurement.invoices[key] = invoice
+        return invoice
     }
 }

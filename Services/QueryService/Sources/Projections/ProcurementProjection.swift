@@ -23,18 +23,15 @@ enum ProcurementProjection: Projection {
         case .supplierCreated(let p): try supplierCreated(p, &context, &batch)
         case .purchaseOrderCreated(let p): try orderCreated(p, &context, &batch)
         case .purchaseOrderItemAdded(let p):
-            guard var order = try takeOrder(p.number, &batch) else { return }
-            defer { batch.procurement.keep(order) }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try order.setItem(line: p.line, sku: p.sku, ordered: p.quantity, unitPrice: p.unitPrice, batch.db)
-            totalChanged(&order, to: p.total, &context, &batch)
+            totalChanged(order, to: p.total, &context, &batch)
         case .purchaseOrderItemRemoved(let p):
-            guard var order = try takeOrder(p.number, &batch) else { return }
-            defer { batch.procurement.keep(order) }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             try order.removeLine(p.line, batch.db)
-            totalChanged(&order, to: p.total, &context, &batch)
+            totalChanged(order, to: p.total, &context, &batch)
         case .purchaseOrderSubmitted(let p):
-            guard var order = try takeOrder(p.number, &batch) else { return }
-            defer { batch.procurement.keep(order) }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             batch.procurement.moveDocument(
                 .order, order.supplier, from: order.status, to: "submitted", order.currency, order.total)
             order.status = "submitted"
@@ -42,28 +39,25 @@ enum ProcurementProjection: Projection {
             order.touch(event.position)
         case .purchaseOrderApproved(let p): try orderApproved(p, &context, &batch)
         case .purchaseOrderRejected(let p):
-            guard var order = try takeOrder(p.number, &batch) else { return }
-            defer { batch.procurement.keep(order) }
-            close(&order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
+            guard let order = try cachedOrder(p.number, &batch) else { return }
+            close(order, status: "rejected", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersRejected = 1
             batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .purchaseOrderCancelled(let p):
-            guard var order = try takeOrder(p.number, &batch) else { return }
-            defer { batch.procurement.keep(order) }
+            guard let order = try cachedOrder(p.number, &batch) else { return }
             if order.isOpen {
                 // What was still to come is no longer on order.
                 for line in try order.lines(batch.db).values where line.outstanding > 0 {
                     batch.procurement.changeCover(of: line.sku, by: -1)
                 }
             }
-            close(&order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
+            close(order, status: "cancelled", by: p.by, reason: p.reason, &context, &batch)
             context.day.ordersCancelled = 1
             batch.procurement.add(context.day, day: context.dayKey, order.currency)
         case .goodsReceived(let p): try goodsReceived(p, &context, &batch)
         case .invoiceRegistered(let p): try invoiceRegistered(p, &context, &batch)
         case .invoiceRematched(let p):
-            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
-            defer { batch.procurement.keep(invoice) }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
             let status = p.discrepancies.isEmpty ? "matched" : "mismatched"
             batch.procurement.moveDocument(
                 .invoice, p.supplier, from: invoice.status, to: status, invoice.currency, invoice.total)
@@ -72,8 +66,7 @@ enum ProcurementProjection: Projection {
             invoice.touch(event.position)
         case .invoiceApproved(let p): try invoiceApproved(p, &context, &batch)
         case .invoiceRejected(let p):
-            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
-            defer { batch.procurement.keep(invoice) }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
             if invoice.isAwaitingApproval {
                 batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
             }
@@ -85,8 +78,7 @@ enum ProcurementProjection: Projection {
             invoice.rejectedAt = context.time
             invoice.touch(event.position)
         case .paymentScheduled(let p):
-            guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
-            defer { batch.procurement.keep(invoice) }
+            guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
             guard !invoice.scheduled else { return }
             if invoice.balance > 0 {
                 batch.procurement.changeDue(p.due, invoice.currency, invoices: 1, balance: invoice.balance)
@@ -121,10 +113,9 @@ enum ProcurementProjection: Projection {
         guard batch.procurement.orders[p.number] == nil,
             try !batch.exists("SELECT 1 FROM purchase_orders WHERE po = ?", p.number)
         else { return }
-        batch.procurement.keep(
-            Order(
-                number: p.number, supplier: p.supplier, currency: p.currency, requester: p.requester,
-                expectedDelivery: p.expectedDelivery, createdAt: context.time, position: context.event.position))
+        batch.procurement.orders[p.number] = Order(
+            number: p.number, supplier: p.supplier, currency: p.currency, requester: p.requester,
+            expectedDelivery: p.expectedDelivery, createdAt: context.time, position: context.event.position)
         context.day.ordersCreated = 1
         batch.procurement.add(context.day, day: context.dayKey, p.currency)
         batch.procurement.changeDocuments(.order, p.supplier, "draft", p.currency, count: 1, value: 0)
@@ -133,7 +124,7 @@ enum ProcurementProjection: Projection {
     /// An item was added or removed in draft: the order's total, its creation day's value and its
     /// supplier's draft value follow.
     private static func totalChanged(
-        _ order: inout Order, to total: Int, _ context: inout Context, _ batch: inout ProjectionBatch
+        _ order: Order, to total: Int, _ context: inout Context, _ batch: inout ProjectionBatch
     ) {
         let delta = total - order.total
         order.total = total
@@ -148,8 +139,7 @@ enum ProcurementProjection: Projection {
     private static func orderApproved(
         _ p: PurchaseOrderApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard var order = try takeOrder(p.number, &batch) else { return }
-        defer { batch.procurement.keep(order) }
+        guard let order = try cachedOrder(p.number, &batch) else { return }
         context.day.ordersApproved = 1
         context.day.ordersApprovedValue = p.total
         if let submitted = order.submittedAt.flatMap(WireTimestamp.parse) {
@@ -171,7 +161,7 @@ enum ProcurementProjection: Projection {
     }
 
     private static func close(
-        _ order: inout Order, status: String, by: String, reason: String, _ context: inout Context,
+        _ order: Order, status: String, by: String, reason: String, _ context: inout Context,
         _ batch: inout ProjectionBatch
     ) {
         batch.procurement.moveDocument(
@@ -186,8 +176,7 @@ enum ProcurementProjection: Projection {
     private static func goodsReceived(
         _ p: GoodsReceivedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard var order = try takeOrder(p.number, &batch) else { return }
-        defer { batch.procurement.keep(order) }
+        guard let order = try cachedOrder(p.number, &batch) else { return }
         let before = try order.lines(batch.db)
         for line in p.lines {
             try order.changeLines(batch.db, where: { $0.line == line.line }) {
@@ -222,13 +211,12 @@ enum ProcurementProjection: Projection {
         else { return }
         let matched = p.discrepancies.isEmpty
         let status = matched ? "matched" : "mismatched"
-        batch.procurement.keep(
-            Invoice(
-                supplier: p.supplier, number: p.number, purchaseOrder: p.purchaseOrder, status: status,
-                invoiceDate: p.invoiceDate, currency: p.currency, total: p.total,
-                discrepancies: try DiscrepancyJSON.encode(p.discrepancies), registeredAt: context.time,
-                position: context.event.position,
-                lines: p.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) }))
+        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] = Invoice(
+            supplier: p.supplier, number: p.number, purchaseOrder: p.purchaseOrder, status: status,
+            invoiceDate: p.invoiceDate, currency: p.currency, total: p.total,
+            discrepancies: try DiscrepancyJSON.encode(p.discrepancies), registeredAt: context.time,
+            position: context.event.position,
+            lines: p.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) })
         context.day.invoicesRegistered = 1
         context.day.invoicesFirstPassMatched = matched ? 1 : 0
         batch.procurement.add(context.day, day: context.dayKey, p.currency)
@@ -239,8 +227,7 @@ enum ProcurementProjection: Projection {
     private static func invoiceApproved(
         _ p: InvoiceApprovedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
-        defer { batch.procurement.keep(invoice) }
+        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
         if invoice.isAwaitingApproval {
             batch.procurement.changeAwaiting(invoice.currency, count: -1, value: -invoice.total)
         }
@@ -253,8 +240,7 @@ enum ProcurementProjection: Projection {
         invoice.approvedAt = context.time
         invoice.touch(context.event.position)
         // The goods it bills are invoiced on the order, line by SKU (a SKU not ordered bills no line).
-        if var order = try takeOrder(invoice.purchaseOrder, &batch) {
-            defer { batch.procurement.keep(order) }
+        if let order = try cachedOrder(invoice.purchaseOrder, &batch) {
             for line in try invoice.lines(batch.db) {
                 try order.changeLines(batch.db, where: { $0.sku == line.sku }) { $0.invoiced += line.quantity }
             }
@@ -271,8 +257,7 @@ enum ProcurementProjection: Projection {
     private static func paymentMade(
         _ p: PaymentMadePayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
-        guard var invoice = try takeInvoice(p.supplier, p.number, &batch) else { return }
-        defer { batch.procurement.keep(invoice) }
+        guard let invoice = try cachedInvoice(p.supplier, p.number, &batch) else { return }
         try batch.run(
             """
             INSERT INTO invoice_payments (position, supplier, invoice, amount, currency, paid_on, reference, occurred_at)
