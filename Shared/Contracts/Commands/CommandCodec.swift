@@ -10,6 +10,9 @@ public enum CommandCodec {
         guard size <= WireLimits.maximumRequestBytes else {
             return .failure(CommandDecodingError(commandID: nil, error: .frameTooLarge(bytes: size)))
         }
+        guard JSONGrammar.isValid(frame) else {
+            return .failure(CommandDecodingError(commandID: nil, error: .badJSON(WireError.notJSON)))
+        }
         let request: CommandRequest
         do {
             request = try WireFastReader.request(frame) ?? WireJSON.decode(CommandRequest.self, from: frame)

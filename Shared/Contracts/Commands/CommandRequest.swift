@@ -48,16 +48,9 @@ public struct CommandRequest: Hashable, Sendable {
         }
     }
 
-    /// 1 to ``WireLimits/maximumCommandIDLength`` code points, no control characters.
+    /// An identifier (``WireLimits/identifierProblem(_:)``), as every name on the wire is.
     static func validateCommandID(_ id: String) throws(WireError) {
-        let scalars = id.unicodeScalars
-        if scalars.isEmpty { throw .invalidField("command_id", "must not be empty") }
-        if scalars.count > WireLimits.maximumCommandIDLength {
-            throw .invalidField("command_id", "must be at most \(WireLimits.maximumCommandIDLength) characters")
-        }
-        if scalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw .invalidField("command_id", "must not contain control characters")
-        }
+        if let problem = WireLimits.identifierProblem(id) { throw .invalidField("command_id", problem) }
     }
 }
 

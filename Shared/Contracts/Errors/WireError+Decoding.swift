@@ -19,7 +19,7 @@ extension WireError {
             self = .invalidField(field, "must be \(Self.jsonKind(of: type))", in: path)
         case .dataCorrupted(let context):
             guard let (field, path) = Self.split(context.codingPath) else {
-                self = .badJSON("the frame is not valid JSON")
+                self = .badJSON(Self.notJSON)
                 return
             }
             if Self.quantityFields.contains(field) {

@@ -26,6 +26,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WireError {
+    /// What `bad_json` says of a frame that RFC 8259 does not accept (see ``JSONGrammar``).
+    public static let notJSON = "the frame is not valid JSON"
+
     public static func badJSON(_ detail: String = "the frame is not a JSON object") -> WireError {
         WireError(code: .badJSON, message: detail)
     }

@@ -8,6 +8,7 @@ public enum ReplayCodec {
     public static func decodeRequest(_ frame: some Collection<UInt8>) -> Result<ReplayRequest, WireError> {
         let size = frame.count
         guard size <= WireLimits.maximumRequestBytes else { return .failure(.frameTooLarge(bytes: size)) }
+        guard JSONGrammar.isValid(frame) else { return .failure(.badJSON(WireError.notJSON)) }
         return WireJSON.result(ReplayRequest.self, from: frame)
     }
 

@@ -1,10 +1,17 @@
+import Domain
+
 /// Sizes the protocol promises, in one place so the services, the CLI and the documentation agree.
 public enum WireLimits {
     /// The largest command or replay request frame a service reads; larger ones get `frame_too_large`.
     public static let maximumRequestBytes = 64 * 1024
 
-    /// A command id is 1 to this many Unicode code points, so it can be stored and indexed cheaply.
-    public static let maximumCommandIDLength = 100
+    /// A command id is an identifier: 1 to this many Unicode scalar values, so it can be stored and
+    /// indexed cheaply.
+    public static let maximumCommandIDLength = IdentifierRule.maximumScalars
+
+    /// Why `text` is no identifier (a command id, a SKU, an order id, …), or nil when it is one: the
+    /// one rule of both sides (the Domain's `IdentifierRule`), for readers that do not import the Domain.
+    public static func identifierProblem(_ text: String) -> String? { IdentifierRule.problem(with: text) }
 
     /// How many events a replay request returns when it does not say.
     public static let defaultReplayLimit = 1000

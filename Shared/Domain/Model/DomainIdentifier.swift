@@ -1,7 +1,10 @@
 /// A name the outside world gives a thing (a SKU, an order, a batch).
 ///
 /// Identifiers arrive from clients, so they are checked once, here, and every other layer can trust
-/// them: never empty, at most ``maximumLength`` characters, no control characters.
+/// them (see ``IdentifierRule``). Two identifiers are equal when their Unicode scalar values are
+/// (their UTF-8 bytes), as PostgreSQL and SQLite compare them: Swift's own `String` equality would
+/// take a decomposed `é` for the composed one, and one aggregate would refuse as a duplicate what
+/// the database and the read side keep apart.
 public protocol DomainIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The field name clients use for it, so an error can say which input was wrong.
     static var fieldName: String { get }
@@ -9,25 +12,48 @@ public protocol DomainIdentifier: Hashable, Comparable, Sendable, CustomStringCo
     init(unchecked rawValue: String)
 }
 
-extension DomainIdentifier {
+/// What makes a text an identifier, for every identifier on both sides of the system (the command
+/// id, the domain's names, the read side's path parameters): 1 to ``maximumScalars`` Unicode scalar
+/// values (never grapheme clusters, whose count depends on the Unicode version), so at most
+/// ``maximumBytes`` bytes of UTF-8, and no control characters.
+public enum IdentifierRule {
     /// Long enough for any real SKU or order number, short enough to index and log.
-    public static var maximumLength: Int { 100 }
+    public static let maximumScalars = 100
+    /// What `maximumScalars` scalars take at most in UTF-8: what storage must allow for.
+    public static let maximumBytes = 4 * maximumScalars
 
+    /// Why `text` is no identifier, or nil when it is one.
+    public static func problem(with text: String) -> String? {
+        if text.isEmpty { return "must not be empty" }
+        if text.utf8.count > maximumBytes || text.unicodeScalars.count > maximumScalars {
+            return "must be at most \(maximumScalars) characters (Unicode scalar values)"
+        }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "must not contain control characters"
+        }
+        return nil
+    }
+}
+
+extension DomainIdentifier {
     /// Checks `rawValue` and wraps it; the error names the field.
     public init(_ rawValue: String) throws(DomainError) {
-        if rawValue.isEmpty {
-            throw .invalidField(Self.fieldName, "must not be empty")
-        }
-        if rawValue.count > Self.maximumLength {
-            throw .invalidField(Self.fieldName, "must be at most \(Self.maximumLength) characters")
-        }
-        if rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw .invalidField(Self.fieldName, "must not contain control characters")
-        }
+        if let problem = IdentifierRule.problem(with: rawValue) { throw .invalidField(Self.fieldName, problem) }
         self.init(unchecked: rawValue)
     }
 
     public var description: String { rawValue }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = rawValue
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(text.utf8.count)
+    }
+
+    /// By scalar values, as the databases order text.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+    }
 }

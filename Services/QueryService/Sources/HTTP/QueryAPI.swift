@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -213,16 +214,14 @@ struct QueryAPI: Sendable {
         return day
     }
 
-    /// A path identifier (orderid, sku): percent-decoded, 1 to 100 characters, no control characters,
-    /// as the protocol defines identifiers.
+    /// A path identifier (orderid, sku, …): percent-decoded, and an identifier by the protocol's one
+    /// rule (``WireLimits/identifierProblem(_:)``), so whatever the write side stored can be looked up.
     static func identifier(_ raw: String, name: String) throws -> String {
         guard let value = raw.removingPercentEncoding else {
             throw APIError.invalidParameter(name, "\(name) is not valid percent-encoded UTF-8")
         }
-        guard !value.isEmpty, value.unicodeScalars.count <= 100,
-            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
-            throw APIError.invalidParameter(name, "\(name) must be 1 to 100 characters without control characters")
+        if let problem = WireLimits.identifierProblem(value) {
+            throw APIError.invalidParameter(name, "\(name) \(problem)")
         }
         return value
     }
