@@ -177,7 +177,8 @@ import Testing
                     #expect(try await service.get("/allocations/order-2?min_position=16").status == 200)
                     #expect(try await service.get("/api/dashboard?min_position=0").status == 200)
 
-                    for bad in ["-1", "abc", "1.5", "99999999999999999999", ""] {
+                    // Plain digits only: no sign, no spaces, no leading zeros (`%2B` is `+`, `%20` a space).
+                    for bad in ["-1", "abc", "1.5", "99999999999999999999", "", "%2B1", "%201", "1%20", "00001", "01"] {
                         let reply = try await service.get("/allocations/order-2?min_position=\(bad)")
                         #expect(reply.status == 400, "min_position=\(bad)")
                         #expect(try Self.errorCode(reply) == "invalid_parameter")

@@ -21,14 +21,23 @@ struct ReadYourWrites: Sendable {
         values += request.headers[values: .minPosition].map { ("X-Min-Position", $0) }
         var minimum: Int?
         for (name, text) in values {
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0, value <= largestPosition
-            else {
+            guard let value = wholeNumber(text), value <= largestPosition else {
                 throw APIError.invalidParameter(
-                    "min_position", "\(name) must be a whole number from 0 to 2^53, got \"\(text)\"")
+                    "min_position", "\(name) must be a whole number from 0 to 2^53 in plain digits, got \"\(text)\"")
             }
             minimum = max(minimum ?? 0, value)
         }
         return minimum
+    }
+
+    /// Plain decimal digits, as the OpenAPI's pattern `^(0|[1-9][0-9]*)$` says: no sign, no
+    /// spaces, no leading zeros.
+    static func wholeNumber(_ text: String) -> Int? {
+        let digits = Array(text.utf8)
+        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
+            digits[0] != UInt8(ascii: "0") || digits.count == 1
+        else { return nil }
+        return Int(text)
     }
 
     /// Returns once the checkpoint is at least the request's minimum position; throws `stale_read`.

@@ -35,4 +35,18 @@ public struct BatchStock: Codable, Sendable, Equatable {
         self.allocated = allocated
         self.available = available
     }
+
+    enum CodingKeys: String, CodingKey { case ref, sku, eta, purchased, allocated, available }
+
+    /// `eta` is always there, null for stock in the warehouse: the schema requires it (a synthesized
+    /// encoder would leave a nil out).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ref, forKey: .ref)
+        try container.encode(sku, forKey: .sku)
+        try container.encode(eta, forKey: .eta)
+        try container.encode(purchased, forKey: .purchased)
+        try container.encode(allocated, forKey: .allocated)
+        try container.encode(available, forKey: .available)
+    }
 }
