@@ -22,24 +22,13 @@ struct AllocationOpenAPITests {
                 try await withService(testConfiguration(upstream, database: sandbox.path("openapi.sqlite"))) {
                     service in
                     try await service.waitForCheckpoint(head)
-                    let folder = sandbox.directory.appendingPathComponent("answers")
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     let answers = [
                         ("getAllocations", ["order-2", "order-4", "order-6"].map { "/allocations/\($0)" }),
                         ("getStock", ["SMALL-TABLE", "BLUE-VASE"].map { "/stock/\($0)" }),
                         ("getDashboard", ["/api/dashboard"]),
                         ("getHealth", ["/health"]),
                     ]
-                    for (operation, paths) in answers {
-                        for (index, path) in paths.enumerated() {
-                            let reply = try await service.get(path)
-                            #expect(reply.status == 200, "\(path)")
-                            try reply.body.write(to: folder.appendingPathComponent("\(operation).\(index).json"))
-                        }
-                    }
-                    let (status, output) = try await OpenAPICheck.run(folder: folder.path)
-                    #expect(status == 0, "\(output)")
-                    #expect(output.components(separatedBy: ": valid").count - 1 == 7, "\(output)")
+                    try await OpenAPICheck.expectValid(answers, of: service, in: sandbox, count: 7)
                 }
             }
         }

@@ -199,8 +199,6 @@ struct ProcurementOpenAPITests {
                 try await withService(testConfiguration(upstream, database: sandbox.path("openapi.sqlite"))) {
                     service in
                     try await service.waitForCheckpoint(head)
-                    let folder = sandbox.directory.appendingPathComponent("answers")
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     let answers = [
                         (
                             "getPurchaseOrder",
@@ -220,16 +218,7 @@ struct ProcurementOpenAPITests {
                         ),
                         ("getProcurementDashboard", ["/api/procurement/dashboard"]),
                     ]
-                    for (operation, paths) in answers {
-                        for (index, path) in paths.enumerated() {
-                            let reply = try await service.get(path)
-                            #expect(reply.status == 200, "\(path)")
-                            try reply.body.write(to: folder.appendingPathComponent("\(operation).\(index).json"))
-                        }
-                    }
-                    let (status, output) = try await OpenAPICheck.run(folder: folder.path)
-                    #expect(status == 0, "\(output)")
-                    #expect(output.components(separatedBy: ": valid").count - 1 == 16, "\(output)")
+                    try await OpenAPICheck.expectValid(answers, of: service, in: sandbox, count: 16)
                 }
             }
         }
@@ -242,6 +231,27 @@ enum OpenAPICheck {
     /// Python with PyYAML and jsonschema, which `scripts/test` installs.
     static func available() async -> Bool {
         (try? await python(["-c", "import yaml, jsonschema"]).status) == 0
+    }
+
+    /// Fetches each operation's paths (all must answer 200) into a folder and validates every answer
+    /// against its operation's schema; `count` answers must be valid.
+    static func expectValid(
+        _ answers: [(operation: String, paths: [String])], of service: RunningService, in sandbox: Sandbox,
+        count: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let folder = sandbox.directory.appendingPathComponent("answers")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (operation, paths) in answers {
+            for (index, path) in paths.enumerated() {
+                let reply = try await service.get(path)
+                #expect(reply.status == 200, "\(path)", sourceLocation: sourceLocation)
+                try reply.body.write(to: folder.appendingPathComponent("\(operation).\(index).json"))
+            }
+        }
+        let (status, output) = try await run(folder: folder.path)
+        #expect(status == 0, "\(output)", sourceLocation: sourceLocation)
+        #expect(
+            output.components(separatedBy: ": valid").count - 1 == count, "\(output)", sourceLocation: sourceLocation)
     }
 
     static func run(folder: String) async throws -> (status: Int32, output: String) {
