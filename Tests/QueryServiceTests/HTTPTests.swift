@@ -119,9 +119,23 @@ import Testing
                     let empty = try await service.get("/allocations/")
                     #expect(empty.status == 404 || empty.status == 400)
                     #expect(try Self.errorCode(empty) != nil)
-                    let post = try await HTTPClient.raw(port: service.port, requestLine: "POST /allocations/x HTTP/1.1")
-                    #expect((400..<500).contains(post.status))
-                    #expect(try Self.errorCode(post) != nil)
+                    // A known path with another method: 405, the methods it answers in Allow.
+                    for (method, path) in [
+                        ("POST", "/allocations/x"), ("DELETE", "/stock/LAMP"), ("PUT", "/api/dashboard"),
+                        ("HEAD", "/health"), ("PATCH", "/invoices/ACME/A-1"), ("OPTIONS", "/"),
+                    ] {
+                        let reply = try await HTTPClient.raw(
+                            port: service.port, requestLine: "\(method) \(path) HTTP/1.1")
+                        #expect(reply.status == 405, "\(method) \(path)")
+                        #expect(reply.headers["allow"] == "GET", "\(method) \(path)")
+                        if method != "HEAD" {
+                            #expect(try Self.errorCode(reply) == "method_not_allowed", "\(method) \(path)")
+                        }
+                    }
+                    let unknown = try await HTTPClient.raw(
+                        port: service.port, requestLine: "POST /no/such/thing HTTP/1.1")
+                    #expect(unknown.status == 404)
+                    #expect(try Self.errorCode(unknown) == "not_found")
                 }
             }
         }

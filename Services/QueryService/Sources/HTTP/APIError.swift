@@ -33,6 +33,14 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         return error
     }
 
+    /// A known path asked with a method it does not answer; `allow` lists those it does.
+    public static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allow: String) -> APIError {
+        var error = APIError(
+            status: .methodNotAllowed, code: "method_not_allowed", message: "\(path) answers \(allow), not \(method)")
+        error.headers[.allow] = allow
+        return error
+    }
+
     public static func `internal`(_ message: String) -> APIError {
         APIError(status: .internalServerError, code: "internal", message: message)
     }

@@ -135,7 +135,26 @@ struct QueryAPI: Sendable {
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody { writer in try await stream(source.event, source.document, to: &writer) })
         }
+        Self.refuseOtherMethods(on: router)
         return router
+    }
+
+    /// Every path answers GET only: any other method on it is 405 `method_not_allowed` with an
+    /// `Allow` header, as the OpenAPI promises, not the 404 of a path that does not exist.
+    static func refuseOtherMethods(on router: Router<BasicRequestContext>) {
+        var byPath: [String: (path: RouterPath, allowed: [HTTPRequest.Method])] = [:]
+        for route in router.routes {
+            byPath[route.path.description, default: (route.path, [])].allowed.append(route.method)
+        }
+        let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+        for (path, allowed) in byPath.values {
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                router.on(path, method: method) { request, _ -> Response in
+                    throw APIError.methodNotAllowed(request.method, path: request.uri.path, allow: allow)
+                }
+            }
+        }
     }
 
     // MARK: Building answers
