@@ -51,7 +51,8 @@ import Testing
         let loop = RouterLoop(socket: socket, timeout: timeout, logger: ServiceHarness.logger, now: clock.now)
         let hang = Hang()
         let serving = Task {
-            await loop.run(onStop: {}, late: { _ in Array("late".utf8) }) { request, responder in
+            await loop.run(onStop: {}, late: { _ in Array("late".utf8) }, busy: { _, _ in Array("busy".utf8) }) {
+                request, responder in
                 if case .success(let body) = request.body, body == Array("hang".utf8) { await hang.wait() }
                 if !responder.send(Array("answer".utf8)) { hang.answersRefused.add(1, ordering: .relaxed) }
             }
@@ -88,5 +89,53 @@ import Testing
         await serving.value
         #expect(socket.isClosed)
         #expect(loop.requestsInFlight == 0)
+    }
+
+    /// Beyond its limits the loop answers at once with the busy reply and starts no work; a peer
+    /// at its own limit does not keep another peer out, and answered requests make room again.
+    @Test func requestsBeyondTheLimitsAreAnsweredBusyAtOnce() async throws {
+        let socket = try OwnedSocket(
+            context: ServiceHarness.context, kind: .router, options: CommandServer.socketOptions(),
+            bind: ["tcp://127.0.0.1:*"])
+        let loop = RouterLoop(
+            socket: socket, timeout: .seconds(60), limits: RequestLimits(total: 3, perPeer: 2),
+            logger: ServiceHarness.logger)
+        let hang = Hang()
+        let serving = Task {
+            await loop.run(onStop: {}, late: { _ in Array("late".utf8) }, busy: { _, _ in Array("busy".utf8) }) {
+                request, responder in
+                if case .success(let body) = request.body, body == Array("hang".utf8) { await hang.wait() }
+                responder.send(Array("answer".utf8))
+            }
+        }
+        defer {
+            hang.release()
+            serving.cancel()
+        }
+        let first = try TestDealer(socket.boundEndpoints[0])
+        let second = try TestDealer(socket.boundEndpoints[0])
+
+        // The first peer's third request is over its limit of two.
+        for _ in 0..<2 { try first.socket.send([Array("hang".utf8)]) }
+        _ = try await eventually("two hang") { hang.started.load(ordering: .relaxed) == 2 ? true : nil }
+        #expect(try await first.exchange([Array("quick".utf8)]) == [Array("busy".utf8)])
+        // The second peer gets the one place left in all, then meets the total.
+        try second.socket.send([Array("hang".utf8)])
+        _ = try await eventually("three hang") { hang.started.load(ordering: .relaxed) == 3 ? true : nil }
+        #expect(try await second.exchange([Array("quick".utf8)]) == [Array("busy".utf8)])
+        #expect(hang.started.load(ordering: .relaxed) == 3)
+        #expect(loop.requestsInFlight == 3)
+
+        // Answered requests make room again.
+        hang.release()
+        for client in [first, first, second] {
+            #expect(try await client.socket.receive(timeout: .seconds(15)) == [Array("answer".utf8)])
+        }
+        _ = try await eventually("all answered") { loop.requestsInFlight == 0 ? true : nil }
+        #expect(try await first.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
+        #expect(try await second.exchange([Array("quick".utf8)]) == [Array("answer".utf8)])
+        serving.cancel()
+        await serving.value
+        #expect(socket.isClosed)
     }
 }

@@ -53,6 +53,20 @@ struct CosmicCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            Commands in flight at once from all clients; beyond, a command is answered unavailable at once \
+            (env COSMIC_MAX_IN_FLIGHT, default \(CosmicCommand.defaults.commandLimits.total)).
+            """)
+    var maxInFlight: Int?
+
+    @Option(
+        help: """
+            Commands in flight at once from one client (env COSMIC_MAX_IN_FLIGHT_PER_CLIENT, \
+            default \(CosmicCommand.defaults.commandLimits.perPeer)).
+            """)
+    var maxInFlightPerClient: Int?
+
+    @Option(
+        help: """
             Attempts at a command whose product other writers keep changing, before answering concurrency_conflict \
             (env COSMIC_MAX_ATTEMPTS, default \(CosmicCommand.defaults.maximumAttempts)).
             """)
@@ -130,6 +144,13 @@ struct CosmicCommand: AsyncParsableCommand {
             settings.text(eventsEndpoint, "COSMIC_EVENTS_ENDPOINT") ?? configuration.eventsEndpoint
         configuration.replayEndpoint =
             settings.text(replayEndpoint, "COSMIC_REPLAY_ENDPOINT") ?? configuration.replayEndpoint
+        configuration.commandLimits.total =
+            try number(maxInFlight, "COSMIC_MAX_IN_FLIGHT") ?? configuration.commandLimits.total
+        configuration.commandLimits.perPeer =
+            try number(maxInFlightPerClient, "COSMIC_MAX_IN_FLIGHT_PER_CLIENT") ?? configuration.commandLimits.perPeer
+        guard configuration.commandLimits.total >= 1, configuration.commandLimits.perPeer >= 1 else {
+            throw ValidationError("The limits of commands in flight must be at least 1.")
+        }
         configuration.maximumAttempts = try number(maxAttempts, "COSMIC_MAX_ATTEMPTS") ?? configuration.maximumAttempts
         configuration.poolSize = try number(poolSize, "COSMIC_POOL_SIZE") ?? configuration.poolSize
         configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE") ?? configuration.groupSize

@@ -92,7 +92,8 @@ public final class CommandServiceApp: Sendable {
             .init(service: relay, serviceName: "relay"),
             .init(
                 service: ReplayServer(
-                    socket: replay, log: log, state: state, timeout: configuration.commandTimeout, logger: logger),
+                    socket: replay, log: log, state: state, timeout: configuration.commandTimeout,
+                    limits: configuration.replayLimits, logger: logger),
                 serviceName: "replay"),
         ]
         if let reactor { services.append(.init(service: reactor, serviceName: "policies")) }
@@ -116,7 +117,8 @@ public final class CommandServiceApp: Sendable {
                         bus: bus, maximumGroupSize: configuration.groupSize,
                         maximumGroupsInFlight: configuration.groupsInFlight, onGroup: metrics.groupHandled),
                     positions: sequencer, state: state,
-                    timeout: configuration.commandTimeout, metrics: metrics, logger: logger),
+                    timeout: configuration.commandTimeout, limits: configuration.commandLimits, metrics: metrics,
+                    logger: logger),
                 serviceName: "commands"))
 
         self.commandEndpoint = commands.boundEndpoints.first ?? configuration.commandEndpoint

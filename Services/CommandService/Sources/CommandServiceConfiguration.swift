@@ -16,6 +16,10 @@ public struct CommandServiceConfiguration: Sendable {
     public var httpAddress: String?
     /// The longest a command (or replay request) may take before it is answered `unavailable`.
     public var commandTimeout: Duration
+    /// The most commands in flight, in all and per client (beyond: `unavailable` at once).
+    public var commandLimits: RequestLimits
+    /// The most replay requests in flight, in all and per reader.
+    public var replayLimits: RequestLimits
     /// How many times a command is run when other writers keep changing its aggregate.
     public var maximumAttempts: Int
     /// PostgreSQL connections in the pool (the relay's dedicated connection is extra).
@@ -39,6 +43,8 @@ public struct CommandServiceConfiguration: Sendable {
         replayEndpoint: String = DefaultEndpoint.replay,
         httpAddress: String? = CommandServiceConfiguration.defaultHTTPAddress,
         commandTimeout: Duration = .seconds(5),
+        commandLimits: RequestLimits = RequestLimits(),
+        replayLimits: RequestLimits = ReplayServer.defaultLimits,
         maximumAttempts: Int = 5,
         poolSize: Int = 20,
         groupSize: Int = 64,
@@ -56,6 +62,8 @@ public struct CommandServiceConfiguration: Sendable {
         self.replayEndpoint = replayEndpoint
         self.httpAddress = httpAddress
         self.commandTimeout = commandTimeout
+        self.commandLimits = commandLimits
+        self.replayLimits = replayLimits
         self.maximumAttempts = maximumAttempts
         self.poolSize = poolSize
         self.groupSize = groupSize

@@ -33,12 +33,14 @@ public final class CommandServer: Service {
     /// - Parameters:
     ///   - socket: a bound ROUTER socket (see `socketOptions`); the server closes it when it stops.
     ///   - timeout: the longest a command may take before it is answered `unavailable`.
+    ///   - limits: the most commands in flight, in all and per client, beyond which a command is
+    ///     answered `unavailable` at once.
     public init(
         socket: OwnedSocket, committer: GroupCommitter, positions: any EventPositions, state: ServiceState,
-        timeout: Duration,
+        timeout: Duration, limits: RequestLimits = RequestLimits(),
         metrics: ServiceMetrics, logger: Logger
     ) {
-        self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
+        self.loop = RouterLoop(socket: socket, timeout: timeout, limits: limits, logger: logger)
         self.committer = committer
         self.positions = positions
         self.state = state
@@ -50,7 +52,8 @@ public final class CommandServer: Service {
     /// Serves until a graceful shutdown: then new commands get `shutting_down`, those in flight
     /// finish and are answered, and the socket closes.
     public func run() async throws {
-        await loop.run(onStop: { [state] in state.markShuttingDown() }, late: lateReply) { request, responder in
+        await loop.run(onStop: { [state] in state.markShuttingDown() }, late: lateReply, busy: busyReply) {
+            request, responder in
             let started = ContinuousClock.now
             let (reply, type) = await self.reply(to: request)
             if responder.send(CommandCodec.encode(reply)) {
@@ -69,6 +72,17 @@ public final class CommandServer: Service {
             metadata: ["command_id": "\(decoded?.commandID ?? "?")", "timeout": "\(timeout)"])
         let reply = CommandReply.failure(commandID: decoded?.commandID, error: error)
         record(reply, type: decoded?.type.rawValue ?? "unknown", duration: timeout)
+        return Array(CommandCodec.encode(reply))
+    }
+
+    /// The immediate reply to a command beyond the limits: nothing was done, retry shortly.
+    private func busyReply(to request: RoutedRequest, limits: RequestLimits) -> [UInt8] {
+        let decoded = (try? request.body.get()).flatMap { try? CommandCodec.decode($0).get() }
+        let error = WireError.unavailable(
+            "too many commands in flight (at most \(limits.perPeer) from one client, \(limits.total) in all); retry shortly"
+        )
+        let reply = CommandReply.failure(commandID: decoded?.commandID, error: error)
+        record(reply, type: decoded?.type.rawValue ?? "unknown", duration: .zero)
         return Array(CommandCodec.encode(reply))
     }
 

@@ -25,9 +25,19 @@ public final class ReplayServer: Service {
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
 
-    /// - Parameter socket: a bound ROUTER socket; the server closes it when it stops.
-    public init(socket: OwnedSocket, log: any EventLogPages, state: ServiceState, timeout: Duration, logger: Logger) {
-        self.loop = RouterLoop(socket: socket, timeout: timeout, logger: logger)
+    /// Replay pages are large (up to 10,000 events): a reader has one request in flight per DEALER,
+    /// so a few per peer is plenty.
+    public static let defaultLimits = RequestLimits(total: 256, perPeer: 16)
+
+    /// - Parameters:
+    ///   - socket: a bound ROUTER socket; the server closes it when it stops.
+    ///   - limits: the most requests in flight, in all and per reader, beyond which a request is
+    ///     answered `unavailable` at once.
+    public init(
+        socket: OwnedSocket, log: any EventLogPages, state: ServiceState, timeout: Duration,
+        limits: RequestLimits = ReplayServer.defaultLimits, logger: Logger
+    ) {
+        self.loop = RouterLoop(socket: socket, timeout: timeout, limits: limits, logger: logger)
         self.log = log
         self.state = state
         self.timeout = timeout
@@ -37,7 +47,14 @@ public final class ReplayServer: Service {
     public func run() async throws {
         let late = ReplayReply.failure(.unavailable("the database did not answer in time (\(timeout))"))
         await loop.run(
-            onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Self.frame(late) }
+            onStop: { self.stopping.store(true, ordering: .relaxed) }, late: { _ in Self.frame(late) },
+            busy: { _, limits in
+                Self.frame(
+                    .failure(
+                        .unavailable(
+                            "too many replay requests in flight (at most \(limits.perPeer) from one reader, \(limits.total) in all); retry shortly"
+                        )))
+            }
         ) { request, responder in
             responder.send(await self.reply(to: request))
         }

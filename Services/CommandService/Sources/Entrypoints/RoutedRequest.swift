@@ -30,6 +30,9 @@ struct RoutedRequest: Sendable {
         }
     }
 
+    /// The peer's identity (the ROUTER's first frame): whose request it is.
+    var peer: [UInt8] { returnPath.first ?? [] }
+
     /// The frames that carry `body` back to the peer.
     func reply(_ body: some Sequence<UInt8>) -> Frames {
         returnPath + [Array(body)]

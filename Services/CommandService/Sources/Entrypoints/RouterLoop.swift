@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The serving loop both ROUTER sockets share: one task per request, exactly one reply each, on
-/// time, and a graceful stop.
+/// time, bounded work (`RequestLimits`), and a graceful stop.
 ///
 /// The loop only reads messages and starts tasks, so the socket is never held up by the database and
 /// requests for different aggregates run concurrently over the pool. Each reply is due within
@@ -23,36 +23,40 @@ final class RouterLoop: Sendable {
     private let logger: Logger
     /// The time deadlines are measured in: the continuous clock, or a test's own.
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let inFlight = Atomic<Int>(0)
+    private let limits: RequestLimits
+    private let inFlight = Mutex(RequestsInFlight())
     /// Requests not yet answered, in the order of their deadlines (all are `timeout` after arrival).
     private let waiting = Mutex(DeadlineQueue())
 
     /// `now` reads the time deadlines are measured in; a test passes a clock it moves itself, so
     /// that whether an answer is late depends on the test and never on how busy the machine is.
     init(
-        socket: OwnedSocket, timeout: Duration, logger: Logger,
+        socket: OwnedSocket, timeout: Duration, limits: RequestLimits = RequestLimits(), logger: Logger,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.socket = socket
         self.timeout = timeout
+        self.limits = limits
         self.logger = logger
         self.now = now
     }
 
     /// Serves until a graceful shutdown or cancellation. `answer` replies through its responder;
-    /// `late` is the reply to a request that has no answer by its deadline.
+    /// `late` is the reply to a request that has no answer by its deadline, `busy` the immediate
+    /// reply to one beyond the limits.
     func run(
         onStop: @escaping @Sendable () -> Void, late: @escaping @Sendable (RoutedRequest) -> [UInt8],
+        busy: @escaping @Sendable (RoutedRequest, RequestLimits) -> [UInt8],
         answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void
     ) async {
-        async let served: Void = serve(answer)
+        async let served: Void = serve(answer, busy: busy)
         async let watched: Void = expire(late: late)
         do {
             try await gracefulShutdown()
         } catch {}  // cancelled: stop at once
         onStop()
         let drainDeadline = now() + timeout + .seconds(1)
-        while inFlight.load(ordering: .relaxed) > 0 && now() < drainDeadline && !Task.isCancelled {
+        while requestsInFlight > 0 && now() < drainDeadline && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(5))
         }
         let unanswered = waiting.withLock { $0.takeAll() }.filter { expire($0, late: late) }.count
@@ -68,13 +72,19 @@ final class RouterLoop: Sendable {
     }
 
     /// Requests received and not yet answered.
-    var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+    var requestsInFlight: Int { inFlight.withLock { $0.total } }
 
-    private func serve(_ answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void) async {
+    private func serve(
+        _ answer: @escaping @Sendable (RoutedRequest, Responder) async -> Void,
+        busy: (RoutedRequest, RequestLimits) -> [UInt8]
+    ) async {
         for await frames in socket.messages {
             let request = RoutedRequest(frames)
+            guard inFlight.withLock({ $0.admit(request.peer, within: limits) }) else {
+                try? socket.send(request.reply(busy(request, limits)))
+                continue
+            }
             let responder = Responder(request, deadline: now() + timeout, loop: self)
-            inFlight.add(1, ordering: .relaxed)
             responder.attach(Task { await answer(request, responder) })
             waiting.withLock { $0.append(responder) }
         }
@@ -95,13 +105,14 @@ final class RouterLoop: Sendable {
     private func expire(_ responder: Responder, late: (RoutedRequest) -> [UInt8]) -> Bool {
         guard let (request, task) = responder.claim() else { return false }  // answered already
         task?.cancel()
-        deliver(request.reply(late(request)))
+        deliver(late(request), to: request)
         return true
     }
 
-    fileprivate func deliver(_ frames: Frames) {
-        inFlight.subtract(1, ordering: .relaxed)
-        try? socket.send(frames)
+    /// Sends a request's one reply and counts it out.
+    fileprivate func deliver(_ body: some Sequence<UInt8>, to request: RoutedRequest) {
+        inFlight.withLock { $0.release(request.peer) }
+        try? socket.send(request.reply(body))
     }
 }
 
@@ -127,7 +138,7 @@ final class Responder: Sendable {
     @discardableResult
     func send(_ body: some Sequence<UInt8>) -> Bool {
         guard let (request, _) = claim() else { return false }
-        loop.deliver(request.reply(body))
+        loop.deliver(body, to: request)
         return true
     }
 
