@@ -38,6 +38,11 @@ enum HTTPClient {
         return try parse(try await exchange(port: port, request: request, timeout: .seconds(15)) { _ in false })
     }
 
+    /// Sends `text` exactly as given (any bytes, even not HTTP) and parses the reply.
+    static func sendRaw(port: Int, _ text: String) async throws -> Reply {
+        try parse(try await exchange(port: port, request: text, timeout: .seconds(15)) { _ in false })
+    }
+
     /// Reads a streaming response until `done` holds for the text received so far, then hangs up.
     static func stream(port: Int, _ path: String, timeout: Duration, until done: @escaping @Sendable (String) -> Bool)
         async throws -> String

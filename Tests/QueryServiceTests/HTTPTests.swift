@@ -132,6 +132,21 @@ import Testing
                             #expect(try Self.errorCode(reply) == "method_not_allowed", "\(method) \(path)")
                         }
                     }
+                    // What the HTTP parser refuses is answered in JSON too: 431 for headers over the
+                    // limit, 400 for anything that is not HTTP/1.1.
+                    let hugeHeader =
+                        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n"
+                    for (request, status) in [
+                        (hugeHeader, 431), ("GARBAGE\r\n\r\n", 400), ("GET /health HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+                        ("GET /health HTTP/1.1\r\nBad Header: x\r\n\r\n", 400),
+                        ("GET /health HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+                    ] {
+                        let reply = try await HTTPClient.sendRaw(port: service.port, request)
+                        #expect(reply.status == status, "\(request.prefix(40))")
+                        #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true)
+                        #expect(try Self.errorCode(reply) == "bad_request", "\(request.prefix(40))")
+                    }
+                    #expect(try await service.get("/health").status != 404, "the service still serves")
                     let unknown = try await HTTPClient.raw(
                         port: service.port, requestLine: "POST /no/such/thing HTTP/1.1")
                     #expect(unknown.status == 404)

@@ -39,6 +39,13 @@ public struct QueryConfiguration: Sendable {
     /// How long one `/events/stream` response lasts before the server ends it; browsers reconnect by
     /// themselves (EventSource), so connections are recycled and none outlives a graceful shutdown long.
     public var streamLifetime: Duration
+    /// How long an HTTP connection may go without a whole request arriving (a request trickled in
+    /// byte by byte included) before the server closes it; a response being written (a live stream)
+    /// keeps it open.
+    public var httpIdleTimeout: Duration
+    /// The most bytes of request headers (one field, and all of them) the HTTP server reads; beyond,
+    /// 431. The API's requests are a path and a few headers.
+    public static let maximumHeaderBytes = 16 * 1024
 
     public init(
         eventsEndpoint: String = DefaultEndpoint.events,
@@ -54,7 +61,8 @@ public struct QueryConfiguration: Sendable {
         healthyLag: Int = 1000,
         receiveHighWaterMark: Int = 1000,
         sqliteBusyTimeout: Duration = .seconds(5),
-        streamLifetime: Duration = .seconds(60)
+        streamLifetime: Duration = .seconds(60),
+        httpIdleTimeout: Duration = .seconds(30)
     ) {
         self.eventsEndpoint = eventsEndpoint
         self.replayEndpoint = replayEndpoint
@@ -70,6 +78,7 @@ public struct QueryConfiguration: Sendable {
         self.receiveHighWaterMark = max(1, receiveHighWaterMark)
         self.sqliteBusyTimeout = sqliteBusyTimeout
         self.streamLifetime = streamLifetime
+        self.httpIdleTimeout = httpIdleTimeout
     }
 
     /// Every command instance's events endpoint. Exactly one instance publishes at a time (its relay

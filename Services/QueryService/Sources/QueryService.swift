@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Messaging
 import ServiceLifecycle
@@ -49,6 +50,13 @@ public final class QueryService: Service {
         let logger = self.logger
         let application = Application(
             router: api.router(),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [ParserErrorAnswer()],
+                    idleTimeout: .nanoseconds(configuration.httpIdleTimeout.nanoseconds),
+                    httpDecoderConfiguration: .init(
+                        maxHeaderFieldSize: QueryConfiguration.maximumHeaderBytes,
+                        maxHeaderListSize: QueryConfiguration.maximumHeaderBytes))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: nil),
             onServerRunning: { channel in

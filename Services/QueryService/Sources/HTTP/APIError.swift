@@ -49,12 +49,17 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         response()
     }
 
-    func response() -> Response {
+    /// The JSON error document.
+    func body() -> Data {
         var body: [String: Any] = [
             "error": ["code": code, "message": message, "field": field.map { $0 as Any } ?? NSNull()]
         ]
         for (key, value) in self.context { body[key] = value }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+    }
+
+    func response() -> Response {
+        let data = body()
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
