@@ -20,7 +20,7 @@ struct Cosmic: AsyncParsableCommand {
         subcommands: [
             AddBatch.self, Allocate.self, Deallocate.self, ChangeQuantity.self,
             SupplierCommand.self, PurchaseOrderCommand.self, Receive.self, InvoiceCommand.self, Pay.self,
-            Allocations.self, Stock.self, Dashboard.self, KPIs.self, Events.self, Health.self, Bench.self,
+            Allocations.self, Stock.self, Dashboard.self, KPIs.self, Events.self, Health.self, Bench.self, Fuzz.self,
         ])
 
     /// One example for every subcommand, in the order of `subcommands` (a test keeps it complete).
@@ -41,6 +41,7 @@ struct Cosmic: AsyncParsableCommand {
         ("cosmic events --follow", "the event log, live"),
         ("cosmic health", "are both services up?"),
         ("cosmic bench allocate --duration 10", "load the command service"),
+        ("cosmic fuzz --frames 1000 --seed 7", "malformed input: every answer checked"),
     ]
 
     /// Before parsing: a word that is no subcommand gets the nearest one suggested, since the parser

@@ -44,6 +44,12 @@ final class HTTPConnection {
         }
     }
 
+    /// Sends `request` exactly as given (a whole HTTP/1.1 request, or anything else) once, and reads
+    /// the answer.
+    func exchange(raw request: [UInt8]) throws(HTTPClientError) -> HTTPResponse {
+        try exchange(request)
+    }
+
     func close() {
         if descriptor >= 0 { closeDescriptor(descriptor) }
         descriptor = -1
