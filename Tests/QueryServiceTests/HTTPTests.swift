@@ -312,6 +312,48 @@ import Testing
         }
     }
 
+    /// Live streams are bounded: one beyond the maximum gets 503 `too_many_streams` at once, and a
+    /// stream that ends gives its place back.
+    @Test func liveStreamsAreBounded() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                upstream.append(History.mixed)
+                var configuration = testConfiguration(upstream, database: sandbox.path("streams.sqlite"))
+                configuration.maximumStreams = 2
+                configuration.streamLifetime = .seconds(8)  // both still open when the third comes
+                try await withService(configuration) { service in
+                    try await service.waitForCheckpoint(16)
+                    let opened = (Flag(), Flag())
+                    // Two streams, read until the server ends them (their lifetime).
+                    async let first = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(20)) {
+                        if $0.contains("event: dashboard") { opened.0.set() }
+                        return false
+                    }
+                    async let second = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(20)) {
+                        if $0.contains("event: dashboard") { opened.1.set() }
+                        return false
+                    }
+                    _ = try await eventually("both streams open") { opened.0.isSet && opened.1.isSet ? true : nil }
+                    let third = try await service.get("/events/stream")
+                    #expect(third.status == 503)
+                    #expect(try Self.errorCode(third) == "too_many_streams")
+                    #expect(third.headers["retry-after"] != nil)
+                    _ = try await (first, second)
+                    // Their places are free again.
+                    let again = try await eventually("a new stream opens") {
+                        let text = try await HTTPClient.stream(
+                            port: service.port, "/events/stream", timeout: .seconds(20)
+                        ) {
+                            $0.contains("event: dashboard") || $0.contains("too_many_streams")
+                        }
+                        return text.contains("event: dashboard") ? text : nil
+                    }
+                    #expect(again.contains("\"checkpoint\":16"))
+                }
+            }
+        }
+    }
+
     static func errorCode(_ reply: HTTPClient.Reply) throws -> String? {
         (try reply.object()["error"] as? [String: Any])?["code"] as? String
     }

@@ -18,7 +18,9 @@ struct Fuzz: AsyncParsableCommand {
     @Option(help: "Seed of the generator: the same seed sends the same inputs.") var seed: UInt64 = 1
 
     /// The codes the query API documents for a refusal.
-    static let httpCodes: Set = ["not_found", "invalid_parameter", "method_not_allowed", "bad_request", "stale_read"]
+    static let httpCodes: Set = [
+        "not_found", "invalid_parameter", "method_not_allowed", "bad_request", "stale_read", "too_many_streams",
+    ]
 
     func run() async throws {
         let context: ZMQContext

@@ -89,6 +89,12 @@ struct Settings: ParsableArguments {
     var streamLifetimeMs: Int?
 
     @Option(
+        help:
+            "Most /events/stream responses open at once; beyond, 503 too_many_streams (env COSMIC_QUERY_MAX_STREAMS, default \(Settings.defaults.maximumStreams))."
+    )
+    var maxStreams: Int?
+
+    @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -138,6 +144,8 @@ struct Settings: ParsableArguments {
             try number(receiveHWM, "COSMIC_QUERY_RECEIVE_HWM") ?? configuration.receiveHighWaterMark
         configuration.streamLifetime =
             try milliseconds(streamLifetimeMs, "COSMIC_QUERY_STREAM_LIFETIME_MS") ?? configuration.streamLifetime
+        configuration.maximumStreams =
+            try number(maxStreams, "COSMIC_QUERY_MAX_STREAMS") ?? configuration.maximumStreams
         return (configuration, level)
     }
 }

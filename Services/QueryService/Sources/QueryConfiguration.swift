@@ -39,6 +39,8 @@ public struct QueryConfiguration: Sendable {
     /// How long one `/events/stream` response lasts before the server ends it; browsers reconnect by
     /// themselves (EventSource), so connections are recycled and none outlives a graceful shutdown long.
     public var streamLifetime: Duration
+    /// The most `/events/stream` responses open at once; beyond, 503 `too_many_streams`.
+    public var maximumStreams: Int
     /// How long an HTTP connection may go without a whole request arriving (a request trickled in
     /// byte by byte included) before the server closes it; a response being written (a live stream)
     /// keeps it open.
@@ -62,6 +64,7 @@ public struct QueryConfiguration: Sendable {
         receiveHighWaterMark: Int = 1000,
         sqliteBusyTimeout: Duration = .seconds(5),
         streamLifetime: Duration = .seconds(60),
+        maximumStreams: Int = 256,
         httpIdleTimeout: Duration = .seconds(30)
     ) {
         self.eventsEndpoint = eventsEndpoint
@@ -78,6 +81,7 @@ public struct QueryConfiguration: Sendable {
         self.receiveHighWaterMark = max(1, receiveHighWaterMark)
         self.sqliteBusyTimeout = sqliteBusyTimeout
         self.streamLifetime = streamLifetime
+        self.maximumStreams = max(1, maximumStreams)
         self.httpIdleTimeout = httpIdleTimeout
     }
 

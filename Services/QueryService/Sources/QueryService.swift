@@ -45,7 +45,8 @@ public final class QueryService: Service {
         let api = QueryAPI(
             readModel: ReadModel(store: store), sync: sync, metrics: metrics, rate: rate,
             readYourWrites: ReadYourWrites(sync: sync, maxWait: configuration.readYourWritesMaxWait, metrics: metrics),
-            healthyLag: configuration.healthyLag, streamLifetime: configuration.streamLifetime)
+            healthyLag: configuration.healthyLag, streamLifetime: configuration.streamLifetime,
+            streams: StreamSlots(maximum: configuration.maximumStreams))
         let port = self.port
         let logger = self.logger
         let application = Application(

@@ -41,6 +41,15 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         return error
     }
 
+    /// Every live update stream the service allows is open: retry later.
+    public static func tooManyStreams(_ maximum: Int) -> APIError {
+        var error = APIError(
+            status: .serviceUnavailable, code: "too_many_streams",
+            message: "\(maximum) live streams are open, the most this service keeps; retry later")
+        error.headers[.retryAfter] = "5"
+        return error
+    }
+
     public static func `internal`(_ message: String) -> APIError {
         APIError(status: .internalServerError, code: "internal", message: message)
     }

@@ -13,6 +13,7 @@ struct QueryAPI: Sendable {
     let readYourWrites: ReadYourWrites
     let healthyLag: Int
     let streamLifetime: Duration
+    let streams: StreamSlots
     let dashboardCache = DashboardCache()
 
     func router() -> Router<BasicRequestContext> {
@@ -130,10 +131,15 @@ struct QueryAPI: Sendable {
             default:
                 throw APIError.invalidParameter("view", "view must be allocation or procurement, got \"\(view)\"")
             }
+            guard let slot = streams.take() else { throw APIError.tooManyStreams(streams.maximum) }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                body: ResponseBody { writer in try await stream(source.event, source.document, to: &writer) })
+                body: ResponseBody { writer in
+                    // The slot is free again once this body is done, or dropped unwritten.
+                    defer { withExtendedLifetime(slot) {} }
+                    try await stream(source.event, source.document, to: &writer)
+                })
         }
         Self.refuseOtherMethods(on: router)
         return router
