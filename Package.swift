@@ -33,6 +33,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named for the query API's parser-error answers.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already in the graph through PostgresNIO; named for `sslmode` in COSMIC_DATABASE_URL.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: Shared kernel: the model and the published language.
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: [
                 "Domain", "Contracts", "Messaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -10,6 +10,7 @@ ensure_packages() {
     dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
     dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)  # renders the query dashboard in tests
     dpkg -s python3-yaml >/dev/null 2>&1 || missing+=(python3-yaml)  # reads the compose file as docker-compose 1.29 does
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # certificates for the test clusters' TLS
     # checks the query service's answers against the OpenAPI file
     python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -33,15 +34,33 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# make_certificates DIR: a throwaway certificate authority (DIR/ca.crt) and a server certificate it
+# signed for localhost and 127.0.0.1 (DIR/server.crt, DIR/server.key), for TLS to a test cluster.
+make_certificates() {
+    local dir=$1
+    mkdir -p "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=cosmic test CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.crt" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" \
+        >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$dir/san.ext" -out "$dir/server.crt" >/dev/null 2>&1
+    chmod 600 "$dir/server.key" "$dir/ca.key"
+}
+
 # start_postgres DIR [fsync on|off] [max_connections]: a new cluster in DIR on a free loopback port;
-# sets PG_URL and PG_DIR. The test suite runs dozens of services side by side, each with a pool of
-# its own, and asks for more connections than the default 200.
+# sets PG_URL, PG_DIR and PG_CA. The test suite runs dozens of services side by side, each with a
+# pool of its own, and asks for more connections than the default 200. The cluster speaks TLS too,
+# with a certificate of a throwaway authority (PG_CA), for `sslmode` in the database URL; plain
+# connections still work.
 # initdb refuses to run as root, so the cluster belongs to the postgres user when we are root.
 start_postgres() {
     local dir=$1 fsync=${2:-on} connections=${3:-200} bin port as=()
     bin=$(pg_bin)
     port=$(free_port)
     mkdir -p "$dir"
+    make_certificates "$dir/tls"
     if [ "$(id -u)" = 0 ]; then
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
         chown -R postgres "$dir"
@@ -50,11 +69,13 @@ start_postgres() {
     "${as[@]}" "$bin/initdb" -D "$dir/data" -U cosmic --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; return 1; }
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=$connections" >/dev/null \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=$connections \
+            -c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key" >/dev/null \
         || { cat "$dir/postgres.log" >&2; return 1; }
     local psql; psql=$(command -v psql || echo "$bin/psql")
     "$psql" -h 127.0.0.1 -p "$port" -U cosmic -d postgres -qc "CREATE DATABASE cosmic" >/dev/null
     PG_DIR=$dir
+    PG_CA=$dir/tls/ca.crt
     PG_URL="postgres://cosmic@127.0.0.1:$port/cosmic"
     PG_AS=("${as[@]}")
 }

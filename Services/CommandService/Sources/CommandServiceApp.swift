@@ -48,9 +48,9 @@ public final class CommandServiceApp: Sendable {
         }
         let http = try configuration.httpAddress.map(OperationsHTTP.parseAddress)
 
-        var database = try DatabaseURL.configuration(configuration.databaseURL)
-        database.options.maximumConnections = configuration.poolSize
-        let client = DatabasePool(configuration: database, logger: logger)
+        var database = try DatabaseURL.settings(configuration.databaseURL)
+        database.pool.options.maximumConnections = configuration.poolSize
+        let client = DatabasePool(database: database, logger: logger)
 
         let context = try ZMQContext()
         let commands = try OwnedSocket(

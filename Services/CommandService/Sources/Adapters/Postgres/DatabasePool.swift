@@ -62,8 +62,9 @@ public final class DatabasePool: ConnectionSource, Service {
     private let logger: Logger
     private let state: Mutex<State>
 
-    public convenience init(configuration: PostgresClient.Configuration, logger: Logger) {
-        let probe = configuration.dedicatedConnection(connectTimeout: .seconds(1))
+    public convenience init(database: DatabaseSettings, logger: Logger) {
+        let probe = database.dedicatedConnection(connectTimeout: .seconds(1))
+        let configuration = database.pool
         self.init(
             makePool: { PostgresClient(configuration: configuration, backgroundLogger: logger) },
             databaseAnswers: {

@@ -1,8 +1,15 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
-/// Reads `postgres://user[:password]@host[:port]/database` into PostgresNIO's configuration.
-/// TLS is off: the services talk to a database on the same host or a private network.
+/// Reads `postgres://user[:password]@host[:port]/database[?sslmode=…&sslrootcert=…]` into
+/// PostgresNIO's configuration.
+///
+/// `sslmode` means what it means to libpq: `disable` (the default here: the services talk to a
+/// database on the same host or a private network), `prefer` (TLS when the server offers it),
+/// `require` (TLS always, the certificate not checked), `verify-ca` (TLS with a certificate
+/// signed by `sslrootcert`, or by the system's roots without it) and `verify-full` (that, and the
+/// certificate names the host).
 ///
 /// Its connections plan each prepared statement once (`plan_cache_mode = force_generic_plan`):
 /// left to choose, PostgreSQL planned a group's array-bound reads afresh on every execution, since
@@ -14,17 +21,88 @@ public enum DatabaseURL {
         public let description: String
     }
 
-    public static func configuration(_ text: String) throws -> PostgresClient.Configuration {
+    public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
+
+    public static func settings(_ text: String) throws -> DatabaseSettings {
         guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? ""),
             let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty
         else {
             throw Invalid(description: "expected postgres://user[:password]@host[:port]/database, got \(text)")
         }
+        var parameters: [String: String] = [:]
+        for item in url.queryItems ?? [] { parameters[item.name] = item.value ?? "" }
+        let unknown = Set(parameters.keys).subtracting(["sslmode", "sslrootcert"])
+        guard unknown.isEmpty else {
+            throw Invalid(
+                description:
+                    "unknown database URL parameter \(unknown.sorted().joined(separator: ", ")) (known: sslmode, sslrootcert)"
+            )
+        }
+        let mode = parameters["sslmode"] ?? "disable"
+        guard sslModes.contains(mode) else {
+            throw Invalid(description: "sslmode must be one of \(sslModes.joined(separator: ", ")), got \(mode)")
+        }
+        let tls = try tlsConfiguration(mode: mode, rootCertificate: parameters["sslrootcert"])
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        var configuration = PostgresClient.Configuration(
+        var pool = PostgresClient.Configuration(
             host: host, port: url.port ?? 5432, username: user, password: url.password,
-            database: database.isEmpty ? nil : database, tls: .disable)
-        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+            database: database.isEmpty ? nil : database,
+            tls: tls.map { mode == "prefer" ? .prefer($0) : .require($0) } ?? .disable)
+        pool.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+        let session: PostgresConnection.Configuration.TLS =
+            try tls.map {
+                let context = try NIOSSLContext(configuration: $0)
+                return mode == "prefer" ? .prefer(context) : .require(context)
+            } ?? .disable
+        return DatabaseSettings(pool: pool, sessionTLS: session)
+    }
+
+    /// The pool's configuration alone (what tests and tools need).
+    public static func configuration(_ text: String) throws -> PostgresClient.Configuration {
+        try settings(text).pool
+    }
+
+    private static func tlsConfiguration(mode: String, rootCertificate: String?) throws -> TLSConfiguration? {
+        guard mode != "disable" else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "verify-full": tls.certificateVerification = .fullVerification
+        case "verify-ca": tls.certificateVerification = .noHostnameVerification
+        default: tls.certificateVerification = .none
+        }
+        if let rootCertificate, mode.hasPrefix("verify") {
+            guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
+                throw Invalid(description: "sslrootcert \(rootCertificate) cannot be read")
+            }
+            tls.trustRoots = .file(rootCertificate)
+        }
+        return tls
+    }
+}
+
+/// The database as the service reaches it: the pool's configuration, and the TLS of the sessions
+/// kept outside the pool (the relay's and the availability probe's), the same as the pool's.
+public struct DatabaseSettings: Sendable {
+    public var pool: PostgresClient.Configuration
+    let sessionTLS: PostgresConnection.Configuration.TLS
+
+    /// The same server, credentials and TLS, for one connection outside the pool.
+    ///
+    /// The outbox relay holds its leadership as a session-level advisory lock: it needs a session
+    /// of its own whose end (closed, or dropped by the server) releases the lock, and that never
+    /// returns to the pool still holding it.
+    func dedicatedConnection(connectTimeout: Duration) -> PostgresConnection.Configuration {
+        var configuration =
+            if let path = pool.unixSocketPath {
+                PostgresConnection.Configuration(
+                    unixSocketPath: path, username: pool.username, password: pool.password, database: pool.database)
+            } else {
+                PostgresConnection.Configuration(
+                    host: pool.host ?? "127.0.0.1", port: pool.port ?? 5432, username: pool.username,
+                    password: pool.password, database: pool.database, tls: sessionTLS)
+            }
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         return configuration
     }
 }

@@ -76,7 +76,7 @@ public final class OutboxRelay: Service {
     ///   - socket: a bound PUB socket; the relay only sends on it, and does not close it.
     ///   - state: the relay starts once the service serves (the schema is migrated).
     public init(
-        database: PostgresClient.Configuration, sequencer: Sequencer, socket: OwnedSocket, state: ServiceState,
+        database: DatabaseSettings, sequencer: Sequencer, socket: OwnedSocket, state: ServiceState,
         settings: Settings = Settings(), metrics: ServiceMetrics, logger: Logger
     ) {
         self.connection = database.dedicatedConnection(connectTimeout: settings.connectTimeout)
