@@ -57,11 +57,6 @@ public enum DatabaseURL {
         return DatabaseSettings(pool: pool, sessionTLS: session)
     }
 
-    /// The pool's configuration alone (what tests and tools need).
-    public static func configuration(_ text: String) throws -> PostgresClient.Configuration {
-        try settings(text).pool
-    }
-
     private static func tlsConfiguration(mode: String, rootCertificate: String?) throws -> TLSConfiguration? {
         guard mode != "disable" else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
