@@ -59,12 +59,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Services/CommandService/Sources", swiftSettings: strict),
         .executableTarget(
             name: "cosmic-command",
             dependencies: [
-                "CommandService",
+                "CommandService", "Messaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -98,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "cosmic-query",
             dependencies: [
-                "QueryService", "Contracts",
+                "QueryService", "Contracts", "Messaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

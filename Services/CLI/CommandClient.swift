@@ -10,6 +10,7 @@ import Messaging
 struct CommandClient {
     let endpoint: String
     let timeout: Duration
+    var security: SocketSecurity = .none
     let attempts = 2
 
     func send(_ request: CommandRequest) async throws(ExitCode) -> CommandReply {
@@ -17,7 +18,8 @@ struct CommandClient {
         let socket: OwnedSocket
         do {
             context = try ZMQContext()
-            socket = try OwnedSocket(context: context, kind: .dealer, connect: [endpoint])
+            socket = try OwnedSocket(
+                context: context, kind: .dealer, options: SocketOptions(security: security), connect: [endpoint])
         } catch {
             throw fail(.badInput, "cannot open a socket to \(endpoint): \(error)\n" + Hint.endpoint)
         }
@@ -39,6 +41,7 @@ struct CommandClient {
         }
         throw fail(
             .unavailable,
-            "no answer from the command service at \(endpoint) within \(timeout)\n" + Hint.commandUnreachable(endpoint))
+            "no answer from the command service at \(endpoint) within \(timeout)\n"
+                + Hint.commandUnreachable(endpoint, secure: security != .none))
     }
 }

@@ -21,6 +21,7 @@ struct Cosmic: AsyncParsableCommand {
             AddBatch.self, Allocate.self, Deallocate.self, ChangeQuantity.self,
             SupplierCommand.self, PurchaseOrderCommand.self, Receive.self, InvoiceCommand.self, Pay.self,
             Allocations.self, Stock.self, Dashboard.self, KPIs.self, Events.self, Health.self, Bench.self, Fuzz.self,
+            Keys.self,
         ])
 
     /// One example for every subcommand, in the order of `subcommands` (a test keeps it complete).
@@ -42,6 +43,7 @@ struct Cosmic: AsyncParsableCommand {
         ("cosmic health", "are both services up?"),
         ("cosmic bench allocate --duration 10", "load the command service"),
         ("cosmic fuzz --frames 1000 --seed 7", "malformed input: every answer checked"),
+        ("cosmic keys generate alice --dir keys", "a CURVE keypair for secure mode"),
     ]
 
     /// Before parsing: a word that is no subcommand gets the nearest one suggested, since the parser

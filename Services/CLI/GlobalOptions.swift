@@ -1,6 +1,7 @@
 import ArgumentParser
 import Contracts
 import Foundation
+import Messaging
 
 /// Where the services are and how long to wait for them; every option has an environment variable.
 struct GlobalOptions: ParsableArguments {
@@ -25,6 +26,20 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the service's JSON instead of text, for scripts.")
     var json = false
 
+    @Option(
+        help: "Your CURVE keypair, a .key file, for a command service in secure mode (env COSMIC_KEY_FILE).")
+    var keyFile: String?
+
+    @Option(help: "The command service's public key, a .pub file (env COSMIC_SERVER_KEY_FILE).")
+    var serverKeyFile: String?
+
+    @Option(
+        help: """
+            A folder of keypairs named after principals, as `scripts/run` makes: --as NAME uses NAME.key, \
+            otherwise cli.key, and the service's key is command.pub (env COSMIC_KEY_DIR).
+            """)
+    var keyDir: String?
+
     private static let environment = EnvironmentSettings()
 
     var commands: String {
@@ -35,6 +50,28 @@ struct GlobalOptions: ParsableArguments {
     var query: String { Self.environment.text(queryURL, "COSMIC_QUERY_URL") ?? Self.defaultQueryURL }
     var wait: Duration {
         .milliseconds(Int(((try? Self.environment.number(timeout, "COSMIC_TIMEOUT")) ?? Self.defaultTimeout) * 1000))
+    }
+
+    /// How this client's sockets connect: CURVE with the principal's keys when keys are configured.
+    /// `principal` (the `--as` of a write) picks its key in the key folder.
+    func security(as principal: String? = nil) throws(ExitCode) -> SocketSecurity {
+        let folder = Self.environment.text(keyDir, "COSMIC_KEY_DIR")
+        let key =
+            Self.environment.text(keyFile, "COSMIC_KEY_FILE")
+            ?? folder.map { ($0 as NSString).appendingPathComponent("\(principal ?? "cli").key") }
+        let serverKey =
+            Self.environment.text(serverKeyFile, "COSMIC_SERVER_KEY_FILE")
+            ?? folder.map { ($0 as NSString).appendingPathComponent("command.pub") }
+        do { return try SocketSecurity.client(keyFile: key, serverKeyFile: serverKey) } catch {
+            throw fail(.badInput, error.description)
+        }
+    }
+
+    /// Socket options carrying `security()`.
+    func socketOptions(_ options: SocketOptions = SocketOptions()) throws(ExitCode) -> SocketOptions {
+        var options = options
+        options.security = try security()
+        return options
     }
 
     static let defaultQueryURL = "http://127.0.0.1:8080"

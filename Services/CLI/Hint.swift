@@ -5,12 +5,22 @@ enum Hint {
         "Start everything with scripts/run (or: docker compose -f compose/docker-compose.yml up), "
         + "then check with: cosmic health"
 
-    static func commandUnreachable(_ endpoint: String) -> String {
+    static func commandUnreachable(_ endpoint: String, secure: Bool = false) -> String {
         """
           Is cosmic-command running and listening on \(endpoint)? \(start).
           Elsewhere? Give its address: --command-endpoint tcp://HOST:PORT or COSMIC_COMMAND_ENDPOINT.
-        """
+        """ + "\n" + (secure ? refusedKey : noKeys)
     }
+
+    /// A CURVE handshake that fails is silent: the client only sees no answer.
+    static let refusedKey = """
+          In secure mode a refused key gets no answer at all: is your key's public half on the service's
+          allow-list (not revoked), and is --server-key-file the service's own public key?
+        """
+    static let noKeys = """
+          A service in secure mode (scripts/run's default) answers only clients with keys: give the folder
+          scripts/run printed, --key-dir DIR or COSMIC_KEY_DIR (or --key-file and --server-key-file).
+        """
 
     static func replayUnreachable(_ endpoint: String) -> String {
         """

@@ -41,21 +41,7 @@ public final class OwnedSocket: Sendable {
     ) throws(MessagingError) {
         let core = try SocketCore(
             context: context, kind: kind, options: options, binds: bind, connects: connect)
-        context.socketThreadStarted()
-        let retained = Unmanaged.passRetained(core).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(
-            &thread, nil,
-            { argument in
-                Unmanaged<SocketCore>.fromOpaque(argument!).takeRetainedValue().run()
-                return nil
-            }, retained)
-        guard rc == 0 else {
-            Unmanaged<SocketCore>.fromOpaque(retained).release()
-            context.socketThreadFinished()
-            core.waker.close()
-            throw .code(rc, "pthread_create")
-        }
+        let thread = try context.startSocketThread(core.run, onFailure: core.waker.close)
         core.setupDone.wait()
         switch core.setupResult.withLock({ $0 }) {
         case .success(let endpoints):
@@ -322,11 +308,17 @@ final class SocketCore: Sendable {
         defer { zmq_msg_close(&message) }
         for _ in 0..<256 where !inbox.isFull {
             var frames: Frames = []
+            var userID: [UInt8]?
             while true {
                 if zmq_msg_recv(&message, socket, ZMQ_DONTWAIT) < 0 {
                     let error = zmq_errno()
                     if error == EINTR { continue }
                     return error != ETERM  // EAGAIN: nothing more for now
+                }
+                if options.prefixesUserID && userID == nil {
+                    // The connection's properties hang on the frames that came over it (not on the
+                    // routing id frame a ROUTER makes up itself).
+                    userID = zmq_msg_gets(&message, "User-Id").map { Array(String(cString: $0).utf8) }
                 }
                 let size = zmq_msg_size(&message)
                 frames.append(
@@ -334,6 +326,7 @@ final class SocketCore: Sendable {
                 )
                 if zmq_msg_more(&message) == 0 { break }
             }
+            if options.prefixesUserID { frames.insert(userID ?? [], at: 0) }
             inbox.deliver(frames)
         }
         return true

@@ -36,6 +36,12 @@ public struct SocketOptions: Sendable, Equatable {
     /// owner thread stops reading, so backpressure falls back on libzmq's receive high-water
     /// mark (ZeroMQ semantics) rather than growing memory or dropping here.
     public var receiveBufferCapacity: Int
+    /// CURVE encryption and authentication, or none (see ``SocketSecurity``).
+    public var security: SocketSecurity
+    /// ROUTER under CURVE: every received message gets one more frame in front, the User-Id the ZAP
+    /// handler gave its sender's connection (empty when it gave none), so a server knows who asks
+    /// without trusting anything the peer wrote.
+    public var prefixesUserID: Bool
 
     public init(
         linger: Duration = .zero,
@@ -50,7 +56,9 @@ public struct SocketOptions: Sendable, Equatable {
         heartbeatInterval: Duration? = nil,
         heartbeatTimeout: Duration? = nil,
         immediate: Bool = false,
-        receiveBufferCapacity: Int = 1000
+        receiveBufferCapacity: Int = 1000,
+        security: SocketSecurity = .none,
+        prefixesUserID: Bool = false
     ) {
         self.linger = linger
         self.sendHighWaterMark = sendHighWaterMark
@@ -65,6 +73,8 @@ public struct SocketOptions: Sendable, Equatable {
         self.heartbeatTimeout = heartbeatTimeout
         self.immediate = immediate
         self.receiveBufferCapacity = max(1, receiveBufferCapacity)
+        self.security = security
+        self.prefixesUserID = prefixesUserID
     }
 
     /// Owner thread only: sets every option on a fresh socket.
@@ -105,6 +115,7 @@ public struct SocketOptions: Sendable, Equatable {
             try set(ZMQ_HEARTBEAT_TIMEOUT, "heartbeat_timeout", milliseconds(value))
         }
         if immediate { try set(ZMQ_IMMEDIATE, "immediate", Int32(1)) }
+        try security.apply(to: socket)
         if kind == .sub {
             for topic in subscriptions { try set(ZMQ_SUBSCRIBE, "subscribe", bytes: Array(topic.utf8)) }
         }

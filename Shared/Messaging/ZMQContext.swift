@@ -1,6 +1,12 @@
 internal import CZeroMQ
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Owns a libzmq context: the I/O threads every socket of the process shares.
 /// A process normally has one. Sockets keep their context alive, so it is terminated (in
 /// `deinit` at the latest) only after every socket of it has been closed.
@@ -55,15 +61,32 @@ public final class ZMQContext: Sendable {
 
     /// Owner thread only: creates a socket unless the context is already terminated.
     func makeSocket(_ kind: SocketKind) throws(MessagingError) -> UnsafeMutableRawPointer {
+        try makeRawSocket(kind.zmqType, name: "\(kind)")
+    }
+
+    /// Owner thread only: a socket of any libzmq type (the ZAP handler's REP).
+    func makeRawSocket(_ type: Int32, name: String) throws(MessagingError) -> UnsafeMutableRawPointer {
         try state.withLock { (state) throws(MessagingError) -> UnsafeMutableRawPointer in
             guard !state.terminated else { throw .closed }
-            guard let socket = zmq_socket(raw, kind.zmqType) else {
-                throw zmq_errno() == ETERM ? .closed : .lastZMQ("zmq_socket \(kind)")
+            guard let socket = zmq_socket(raw, type) else {
+                throw zmq_errno() == ETERM ? .closed : .lastZMQ("zmq_socket \(name)")
             }
             return socket
         }
     }
 
-    func socketThreadStarted() { state.withLock { $0.socketThreads += 1 } }
+    /// Starts a socket's owner thread, counted in `socketThreadCount` until `run` calls
+    /// `socketThreadFinished()`; when no thread can be started, runs `onFailure` and throws.
+    func startSocketThread(
+        _ run: @escaping @Sendable () -> Void, onFailure: () -> Void
+    ) throws(MessagingError) -> pthread_t {
+        state.withLock { $0.socketThreads += 1 }
+        do { return try startOwnerThread(run) } catch {
+            socketThreadFinished()
+            onFailure()
+            throw error
+        }
+    }
+
     func socketThreadFinished() { state.withLock { $0.socketThreads -= 1 } }
 }

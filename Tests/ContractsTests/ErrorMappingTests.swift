@@ -28,7 +28,8 @@ import Testing
                 "unknown_supplier", "duplicate_supplier", "unknown_purchase_order", "duplicate_purchase_order",
                 "invalid_state", "self_approval", "empty_order", "duplicate_item", "too_many_lines", "unknown_line",
                 "over_receipt", "currency_mismatch", "amount_out_of_range", "duplicate_invoice", "unknown_invoice",
-                "supplier_mismatch", "invoice_not_matched", "overpayment", "command_id_conflict",
+                "supplier_mismatch", "invoice_not_matched", "overpayment", "unauthenticated", "forbidden",
+                "command_id_conflict",
                 "concurrency_conflict", "unavailable", "shutting_down", "internal",
             ])
     }

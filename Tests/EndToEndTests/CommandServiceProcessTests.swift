@@ -149,6 +149,7 @@ final class CommandProcess: Sendable {
         try await child.waitForExit(timeout: timeout)
     }
     func log() -> String { child.log() }
+    func waitForLog(matching pattern: String) async throws -> [String] { try await child.waitForLog(matching: pattern) }
 
     func health() async throws -> [String: Any] {
         let data = try await get("/health")

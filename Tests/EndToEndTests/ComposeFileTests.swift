@@ -184,7 +184,7 @@ import Testing
             + Executables.run("cosmic", ["events", "--help"]).output
         let pattern = try Regex("COSMIC_[A-Z_]+")
         let used = Set(script.matches(of: pattern).map { String(script[$0.range]) })
-        let ownSettings: Set = ["COSMIC_STATE_DIR"]  // the script's own, not a service's
+        let ownSettings: Set = ["COSMIC_STATE_DIR", "COSMIC_SECURE"]  // the script's own, not a service's
         for variable in used.subtracting(ownSettings) {
             #expect(known.contains(variable), "scripts/run sets \(variable), which no binary reads")
         }

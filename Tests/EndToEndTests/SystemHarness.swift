@@ -40,6 +40,45 @@ func withSystemAndQuery(_ body: (CommandProcess, QueryProcess) async throws -> V
     }
 }
 
+/// `withSystemAndQuery` in secure mode. `makeKeys` writes `command.key`, `query.key` and `allow-list`
+/// (and the clients' keys) into the folder it is given; by default as `scripts/run` keys a local run
+/// (its own `make_local_keys`). `body` also gets the key folder, the CLI's `COSMIC_KEY_DIR`.
+func withSecureSystemAndQuery(
+    makeKeys: (String) async throws -> Void = { try await LocalKeys.make(in: $0) },
+    _ body: (CommandProcess, QueryProcess, String) async throws -> Void
+) async throws {
+    try await TestDatabase.withFreshDatabase { url in
+        try await withTemporaryDirectory { directory in
+            let keys = directory.appendingPathComponent("keys").path
+            try await makeKeys(keys)
+            let command = try await CommandProcess.launch(
+                databaseURL: url,
+                arguments: ["--key-file", keys + "/command.key", "--allow-list", keys + "/allow-list"])
+            defer { command.kill() }
+            let query = try await QueryProcess.launch(
+                eventsEndpoints: [command.eventsEndpoint], replayEndpoints: [command.replayEndpoint],
+                directory: directory,
+                arguments: ["--key-file", keys + "/query.key", "--server-key-file", keys + "/command.pub"])
+            defer { query.kill() }
+            try await body(command, query, keys)
+        }
+    }
+}
+
+/// The keys and allow-list `scripts/run` makes, made by the same shell function.
+enum LocalKeys {
+    static func make(in folder: String) async throws {
+        let lib = Executables.packageRoot.appendingPathComponent("scripts/lib.sh").path
+        let made = try await Executables.run(
+            URL(fileURLWithPath: "/bin/bash"),
+            ["-c", "source \"$0\" && make_local_keys \"$1\" \"$2\"", lib, folder, try Executables.url("cosmic").path],
+            withStandardError: true)
+        guard made.status == 0, FileManager.default.fileExists(atPath: folder + "/allow-list") else {
+            throw ProcessTestError("make_local_keys failed: \(made.output)")
+        }
+    }
+}
+
 /// One `cosmic-query` process, its SQLite database and log in `directory`, its HTTP server on a
 /// port the system gives it (read back from its log).
 final class QueryProcess: Sendable {
@@ -66,16 +105,18 @@ final class QueryProcess: Sendable {
     /// Following the given endpoints (e.g. a command instance's events and a stand-in for its replay).
     static func launch(
         eventsEndpoints: [String], replayEndpoints: [String], directory: URL, database: String = "query.sqlite",
-        batchSize: Int? = nil
+        batchSize: Int? = nil, arguments: [String] = []
     ) async throws -> QueryProcess {
         try await QueryProcess(
             eventsEndpoints: eventsEndpoints, replayEndpoints: replayEndpoints,
             databasePath: directory.appendingPathComponent(database).path,
-            logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize)
+            logFile: directory.appendingPathComponent("query-\(UUID()).log"), batchSize: batchSize,
+            arguments: arguments)
     }
 
     private init(
-        eventsEndpoints: [String], replayEndpoints: [String], databasePath: String, logFile: URL, batchSize: Int?
+        eventsEndpoints: [String], replayEndpoints: [String], databasePath: String, logFile: URL, batchSize: Int?,
+        arguments: [String]
     ) async throws {
         self.databasePath = databasePath
         child = try ChildProcess(
@@ -84,7 +125,7 @@ final class QueryProcess: Sendable {
                 "serve", "--events-endpoint", eventsEndpoints.joined(separator: ","),
                 "--replay-endpoint", replayEndpoints.joined(separator: ","),
                 "--database", databasePath, "--http-address", "127.0.0.1:0", "--log-level", "info",
-            ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []),
+            ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []) + arguments,
             logFile: logFile)
         httpPort = try await child.waitForHTTPPort()
     }

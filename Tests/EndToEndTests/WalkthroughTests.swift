@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// README.md's walkthroughs, run as written: every `$ cosmic …` line of the sections named in
-/// `sections`, in order, on one fresh system, through `/bin/sh` with the built `cosmic` first on
+/// `sections`, in order, on one fresh system in secure mode (keyed as `scripts/run` keys it), through `/bin/sh` with the built `cosmic` first on
 /// PATH — and what each printed (standard output and error) compared with the lines the README
 /// shows under it. So every figure the README shows, the read side's included, is asserted, and
 /// the README cannot drift from the code.
@@ -34,10 +34,12 @@ import Testing
             contentsOf: Executables.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let steps = Self.steps(readme, sections: Self.sections)
         #expect(steps.filter { $0.command.hasPrefix("cosmic ") }.count > 30, "\(steps.count) steps found")
-        try await withSystemAndQuery { command, query in
+        // In secure mode, as scripts/run runs it: the CLI signs with the key of the principal it names.
+        try await withSecureSystemAndQuery { command, query, keys in
             let binaries = try Executables.url("cosmic").deletingLastPathComponent().path
             let prelude = [
-                "PATH=\(binaries):$PATH", "COSMIC_COMMAND_ENDPOINT=\(command.commandEndpoint)",
+                "PATH=\(binaries):$PATH", "COSMIC_KEY_DIR=\(keys)",
+                "COSMIC_COMMAND_ENDPOINT=\(command.commandEndpoint)",
                 "COSMIC_EVENTS_ENDPOINT=\(command.eventsEndpoint)",
                 "COSMIC_REPLAY_ENDPOINT=\(command.replayEndpoint)",
                 "COSMIC_QUERY_URL=http://127.0.0.1:\(query.httpPort)", "COSMIC_TIMEOUT=10",

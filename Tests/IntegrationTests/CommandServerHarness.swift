@@ -81,8 +81,10 @@ enum ServiceHarness {
 final class TestDealer: Sendable {
     let socket: OwnedSocket
 
-    init(_ endpoint: String) throws {
-        socket = try OwnedSocket(context: ServiceHarness.context, kind: .dealer, connect: [endpoint])
+    init(_ endpoint: String, security: SocketSecurity = .none) throws {
+        socket = try OwnedSocket(
+            context: ServiceHarness.context, kind: .dealer, options: SocketOptions(security: security),
+            connect: [endpoint])
     }
 
     deinit { socket.close() }
@@ -135,10 +137,10 @@ final class TestDealer: Sendable {
 final class TestSubscriber: Sendable {
     let socket: OwnedSocket
 
-    init(_ endpoint: String) throws {
+    init(_ endpoint: String, security: SocketSecurity = .none) throws {
         socket = try OwnedSocket(
-            context: ServiceHarness.context, kind: .sub, options: SocketOptions(subscriptions: [""]),
-            connect: [endpoint])
+            context: ServiceHarness.context, kind: .sub,
+            options: SocketOptions(subscriptions: [""], security: security), connect: [endpoint])
     }
 
     deinit { socket.close() }

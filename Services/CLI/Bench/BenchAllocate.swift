@@ -63,7 +63,8 @@ struct BenchAllocate: AsyncParsableCommand {
             // Set-up (batches, prior allocations) runs on at least 32 sockets whatever `--clients`
             // says: a growth run with one measured client must not make 100,000 allocations serially.
             sockets = try (0..<max(clients, 32)).map { _ in
-                try OwnedSocket(context: context, kind: .dealer, connect: [options.commands])
+                try OwnedSocket(
+                    context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
             }
         } catch {
             throw fail(.badInput, "cannot open sockets to \(options.commands): \(error)")

@@ -42,9 +42,11 @@ struct BenchApprovals: AsyncParsableCommand {
         do {
             context = try ZMQContext()
             sockets = try (0..<max(clients, 16)).map { _ in
-                try OwnedSocket(context: context, kind: .dealer, connect: [options.commands])
+                try OwnedSocket(
+                    context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
             }
-            replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+            replay = try OwnedSocket(
+                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
         } catch {
             throw fail(.badInput, "cannot open sockets: \(error)")
         }

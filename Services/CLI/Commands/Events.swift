@@ -22,7 +22,8 @@ struct Events: AsyncParsableCommand {
         defer { context.terminate() }
         let replay: OwnedSocket
         do {
-            replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+            replay = try OwnedSocket(
+                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
         } catch {
             throw fail(.badInput, "cannot open a socket to \(options.replay): \(error)\n" + Hint.endpoint)
         }
@@ -32,7 +33,7 @@ struct Events: AsyncParsableCommand {
             live =
                 try follow
                 ? OwnedSocket(
-                    context: context, kind: .sub, options: SocketOptions(subscriptions: [""]),
+                    context: context, kind: .sub, options: options.socketOptions(SocketOptions(subscriptions: [""])),
                     connect: [options.events])
                 : nil
         } catch {

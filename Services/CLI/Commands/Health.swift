@@ -45,7 +45,8 @@ struct Health: AsyncParsableCommand {
         let socket: OwnedSocket
         do {
             context = try ZMQContext()
-            socket = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+            socket = try OwnedSocket(
+                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
         } catch {
             return (false, "unhealthy: cannot open a socket: \(error)\n" + Hint.endpoint)
         }

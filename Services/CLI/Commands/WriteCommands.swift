@@ -84,7 +84,10 @@ extension GlobalOptions {
         let request = CommandRequest(
             commandID: identity.commandID ?? UUID().uuidString.lowercased(), payload: payload,
             issuedBy: identity.issuedBy)
-        let reply = try await CommandClient(endpoint: commands, timeout: wait).send(request)
+        let reply = try await CommandClient(
+            endpoint: commands, timeout: wait, security: security(as: identity.issuedBy)
+        )
+        .send(request)
         if json {
             Output.json(CommandCodec.encode(reply))
         }

@@ -29,8 +29,10 @@ struct Fuzz: AsyncParsableCommand {
         let endpoint: HTTPEndpoint
         do {
             context = try ZMQContext()
-            commands = try OwnedSocket(context: context, kind: .dealer, connect: [options.commands])
-            replay = try OwnedSocket(context: context, kind: .dealer, connect: [options.replay])
+            commands = try OwnedSocket(
+                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
+            replay = try OwnedSocket(
+                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
             endpoint = try HTTPEndpoint(url: options.query)
         } catch {
             throw fail(.badInput, "cannot open sockets: \(error)")

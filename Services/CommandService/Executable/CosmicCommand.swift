@@ -3,6 +3,7 @@ import CommandService
 import Contracts
 import Foundation
 import Logging
+import Messaging
 
 /// `cosmic-command`: the write side. Every setting has a flag and an environment variable; a flag
 /// wins over the variable, which wins over the configuration's default (`EnvironmentSettings`).
@@ -106,6 +107,27 @@ struct CosmicCommand: AsyncParsableCommand {
     var policies: String?
 
     @Option(
+        help: """
+            The service's CURVE keypair, a .key file from `cosmic keys generate` readable by its owner only; \
+            turns on secure mode, with --allow-list (env COSMIC_KEY_FILE).
+            """)
+    var keyFile: String?
+
+    @Option(
+        help: """
+            Secure mode's allow-list: one "principal public-key roles" line per key; SIGHUP re-reads it \
+            (env COSMIC_ALLOW_LIST).
+            """)
+    var allowList: String?
+
+    @Flag(
+        help: """
+            Without keys, bind addresses other machines can reach anyway: plaintext and unauthenticated, \
+            warned about every minute (env COSMIC_INSECURE=1).
+            """)
+    var insecure = false
+
+    @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -163,6 +185,21 @@ struct CosmicCommand: AsyncParsableCommand {
         case "on": configuration.runsPolicies = true
         case "off": configuration.runsPolicies = false
         case let other?: throw ValidationError("--policies must be on or off, got \(other)")
+        }
+
+        configuration.insecure =
+            insecure || ["1", "true", "yes"].contains(settings.text(nil, "COSMIC_INSECURE")?.lowercased())
+        let keyPath = settings.text(keyFile, "COSMIC_KEY_FILE")
+        let allowListPath = settings.text(allowList, "COSMIC_ALLOW_LIST")
+        switch (keyPath, allowListPath) {
+        case (nil, nil): break
+        case (let key?, let list?):
+            do {
+                configuration.security = CommandServiceSecurity(
+                    keys: try CurveKeyFile.readKeyPair(key), accessListPath: list)
+            } catch { throw ValidationError(error.description) }
+        case (nil, _?): throw ValidationError("--allow-list needs the service's own keys too: give --key-file.")
+        case (_?, nil): throw ValidationError("--key-file needs an allow-list of the clients' keys: give --allow-list.")
         }
 
         LoggingSystem.bootstrap { label in

@@ -24,6 +24,10 @@ public final class CommandServiceApp: Sendable {
 
     private let context: ZMQContext
     private let sockets: [OwnedSocket]
+    private let zap: ZAPHandler?
+    private let exposedWithoutCurve: [String]
+    /// Secure mode's allow-list and checks (nil in plaintext mode); `reload()` re-reads the list.
+    public let gatekeeper: Gatekeeper?
     private let client: DatabasePool
     private let relay: OutboxRelay
     private let reactor: PolicyReactor?
@@ -52,17 +56,36 @@ public final class CommandServiceApp: Sendable {
         database.pool.options.maximumConnections = configuration.poolSize
         let client = DatabasePool(database: database, logger: logger)
 
+        let endpoints = [configuration.commandEndpoint, configuration.eventsEndpoint, configuration.replayEndpoint]
+        let exposed = endpoints.filter { !EndpointScope.isLoopback($0) }
+        if configuration.security == nil && !exposed.isEmpty && !configuration.insecure {
+            throw ConfigurationError(
+                "without CURVE keys the service binds loopback addresses only, and "
+                    + exposed.joined(separator: ", ")
+                    + " can be reached from other machines: give the service its keys and an allow-list "
+                    + "(--key-file, --allow-list), or pass --insecure to serve anyone who reaches it")
+        }
+
         let context = try ZMQContext()
+        let gatekeeper = try configuration.security.map { security in
+            try Gatekeeper(accessListPath: security.accessListPath, logger: logger)
+        }
+        // Before any CURVE socket binds: without a ZAP handler libzmq would let every key in.
+        let zap = try gatekeeper.map { gatekeeper in try ZAPHandler(context: context, decide: gatekeeper.decide) }
+        func security(_ socket: Gatekeeper.Socket) -> SocketSecurity {
+            guard let keys = configuration.security?.keys else { return .none }
+            return .curveServer(secretKey: keys.secretKey, domain: socket.rawValue)
+        }
         let commands = try OwnedSocket(
-            context: context, kind: .router, options: CommandServer.socketOptions(),
+            context: context, kind: .router, options: CommandServer.socketOptions(security: security(.commands)),
             bind: [configuration.commandEndpoint])
+        var eventOptions = SocketOptions(linger: .milliseconds(500), sendHighWaterMark: 100_000)
+        eventOptions.security = security(.events)
         let events = try OwnedSocket(
-            context: context, kind: .pub,
-            options: SocketOptions(linger: .milliseconds(500), sendHighWaterMark: 100_000),
-            bind: [configuration.eventsEndpoint])
+            context: context, kind: .pub, options: eventOptions, bind: [configuration.eventsEndpoint])
         let replay = try OwnedSocket(
-            context: context, kind: .router, options: ReplayServer.socketOptions(), bind: [configuration.replayEndpoint]
-        )
+            context: context, kind: .router, options: ReplayServer.socketOptions(security: security(.replay)),
+            bind: [configuration.replayEndpoint])
 
         let state = ServiceState()
         let metrics = ServiceMetrics()
@@ -93,9 +116,16 @@ public final class CommandServiceApp: Sendable {
             .init(
                 service: ReplayServer(
                     socket: replay, log: log, state: state, timeout: configuration.commandTimeout,
-                    limits: configuration.replayLimits, logger: logger),
+                    limits: configuration.replayLimits, gatekeeper: gatekeeper, logger: logger),
                 serviceName: "replay"),
         ]
+        if let gatekeeper, configuration.handlesSignals {
+            services.append(.init(service: AllowListReloader(gatekeeper: gatekeeper), serviceName: "allow-list"))
+        }
+        if configuration.security == nil && !exposed.isEmpty {
+            services.append(
+                .init(service: InsecureWarning(endpoints: exposed, logger: logger), serviceName: "insecure"))
+        }
         if let reactor { services.append(.init(service: reactor, serviceName: "policies")) }
         if let http {
             services.append(
@@ -117,8 +147,8 @@ public final class CommandServiceApp: Sendable {
                         bus: bus, maximumGroupSize: configuration.groupSize,
                         maximumGroupsInFlight: configuration.groupsInFlight, onGroup: metrics.groupHandled),
                     positions: sequencer, state: state,
-                    timeout: configuration.commandTimeout, limits: configuration.commandLimits, metrics: metrics,
-                    logger: logger),
+                    timeout: configuration.commandTimeout, limits: configuration.commandLimits,
+                    gatekeeper: gatekeeper, metrics: metrics, logger: logger),
                 serviceName: "commands"))
 
         self.commandEndpoint = commands.boundEndpoints.first ?? configuration.commandEndpoint
@@ -128,6 +158,9 @@ public final class CommandServiceApp: Sendable {
         self.metrics = metrics
         self.context = context
         self.sockets = [commands, events, replay]
+        self.zap = zap
+        self.gatekeeper = gatekeeper
+        self.exposedWithoutCurve = configuration.security == nil ? exposed : []
         self.client = client
         self.relay = relay
         self.reactor = reactor
@@ -154,9 +187,17 @@ public final class CommandServiceApp: Sendable {
         logger.info(
             "Command service starting",
             metadata: ["commands": "\(commandEndpoint)", "events": "\(eventsEndpoint)", "replay": "\(replayEndpoint)"])
+        if let gatekeeper {
+            logger.info(
+                "Secure mode: CURVE on every socket; keys and roles from the allow-list (SIGHUP reloads it)",
+                metadata: ["allow_list": "\(gatekeeper.accessListPath)", "keys": "\(gatekeeper.keyCount)"])
+        } else if exposedWithoutCurve.isEmpty {
+            logger.notice("No CURVE keys configured: plaintext sockets, bound to loopback addresses only")
+        }
         defer {
             state.markShuttingDown()
             for socket in sockets { socket.close() }
+            zap?.close()
             context.terminate()
         }
         try await group.run()

@@ -1,4 +1,5 @@
 import Contracts
+import Messaging
 
 /// Everything a running command service is told from outside; `cosmic-command` fills it from flags
 /// and environment variables, tests fill it directly (with `tcp://127.0.0.1:*` endpoints and port 0).
@@ -33,8 +34,14 @@ public struct CommandServiceConfiguration: Sendable {
     public var priceToleranceBasisPoints: Int
     /// Whether this instance runs the policy reactor (several may; each reaction still happens once).
     public var runsPolicies: Bool
-    /// Whether SIGTERM and SIGINT start a graceful shutdown (the executable); tests call `shutdown()`.
+    /// Whether SIGTERM and SIGINT start a graceful shutdown and SIGHUP reloads the allow-list (the
+    /// executable); tests call `shutdown()` and `Gatekeeper.reload()`.
     public var handlesSignals: Bool
+    /// Secure mode: CURVE on every socket, an allow-list of keys with roles. Without it the service
+    /// binds loopback addresses only, unless `insecure` says otherwise.
+    public var security: CommandServiceSecurity?
+    /// Lets a service without CURVE bind addresses other machines can reach (warned about every minute).
+    public var insecure: Bool
 
     public init(
         databaseURL: String,
@@ -52,8 +59,12 @@ public struct CommandServiceConfiguration: Sendable {
         relay: OutboxRelay.Settings = OutboxRelay.Settings(),
         priceToleranceBasisPoints: Int = 0,
         runsPolicies: Bool = true,
-        handlesSignals: Bool = false
+        handlesSignals: Bool = false,
+        security: CommandServiceSecurity? = nil,
+        insecure: Bool = false
     ) {
+        self.security = security
+        self.insecure = insecure
         self.priceToleranceBasisPoints = priceToleranceBasisPoints
         self.runsPolicies = runsPolicies
         self.databaseURL = databaseURL
@@ -73,4 +84,16 @@ public struct CommandServiceConfiguration: Sendable {
     }
 
     public static let defaultHTTPAddress = "127.0.0.1:8081"
+}
+
+/// What secure mode needs: the service's own keypair (clients know its public half) and the allow-list.
+public struct CommandServiceSecurity: Sendable {
+    public var keys: CurveKeyPair
+    /// The allow-list file (see `AccessList`), re-read on SIGHUP.
+    public var accessListPath: String
+
+    public init(keys: CurveKeyPair, accessListPath: String) {
+        self.keys = keys
+        self.accessListPath = accessListPath
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Contracts
 import Foundation
 import Logging
+import Messaging
 import QueryService
 import ServiceLifecycle
 
@@ -95,6 +96,16 @@ struct Settings: ParsableArguments {
     var maxStreams: Int?
 
     @Option(
+        help: """
+            This service's CURVE keypair (a .key file readable by its owner only), for a command service in \
+            secure mode; the allow-list must give its public key the reader role (env COSMIC_KEY_FILE).
+            """)
+    var keyFile: String?
+
+    @Option(help: "The command service's public key, a .pub file (env COSMIC_SERVER_KEY_FILE).")
+    var serverKeyFile: String?
+
+    @Option(
         help: "Log level: trace, debug, info, notice, warning, error, critical (env COSMIC_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -146,6 +157,11 @@ struct Settings: ParsableArguments {
             try milliseconds(streamLifetimeMs, "COSMIC_QUERY_STREAM_LIFETIME_MS") ?? configuration.streamLifetime
         configuration.maximumStreams =
             try number(maxStreams, "COSMIC_QUERY_MAX_STREAMS") ?? configuration.maximumStreams
+        do {
+            configuration.security = try SocketSecurity.client(
+                keyFile: environment.text(keyFile, "COSMIC_KEY_FILE"),
+                serverKeyFile: environment.text(serverKeyFile, "COSMIC_SERVER_KEY_FILE"))
+        } catch { throw ValidationError(error.description) }
         return (configuration, level)
     }
 }

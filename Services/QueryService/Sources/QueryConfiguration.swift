@@ -1,4 +1,5 @@
 import Contracts
+import Messaging
 
 /// Every setting of the read side in one value, so the executable, the tests and `rebuild` build the
 /// same service from flags, environment variables or code. Defaults suit one machine running everything.
@@ -48,6 +49,9 @@ public struct QueryConfiguration: Sendable {
     /// The most bytes of request headers (one field, and all of them) the HTTP server reads; beyond,
     /// 431. The API's requests are a path and a few headers.
     public static let maximumHeaderBytes = 16 * 1024
+    /// How the events and replay sockets connect: `.curveClient` with this service's keypair and the
+    /// command service's public key when the command service runs in secure mode, `.none` otherwise.
+    public var security: SocketSecurity = .none
 
     public init(
         eventsEndpoint: String = DefaultEndpoint.events,

@@ -25,7 +25,8 @@ public enum Rebuild {
         let context = try ZMQContext()
         defer { context.terminate() }
         let replay = ReplayClient(
-            context: context, endpoints: configuration.replayEndpoints, timeout: configuration.replayTimeout)
+            context: context, endpoints: configuration.replayEndpoints, timeout: configuration.replayTimeout,
+            security: configuration.security)
         defer { replay.close() }
         var backoff = Backoff(maximum: configuration.maxRetryDelay)
         var giveUpAt = ContinuousClock.now + patience

@@ -5,7 +5,13 @@ import Foundation
 /// never traps, whatever the bytes: every failure is a ``WireError`` with a stable code.
 public enum CommandCodec {
     /// Reads a request frame and validates it all the way into a Domain command.
-    public static func decode(_ frame: some Collection<UInt8>) -> Result<DecodedCommand, CommandDecodingError> {
+    ///
+    /// `admit` sees the request once it is read and before the Domain looks at its payload: secure
+    /// mode checks the sender's role there and sets `issued_by` to the authenticated principal, so
+    /// a refused request reveals nothing about its payload's validity.
+    public static func decode(
+        _ frame: some Collection<UInt8>, admit: (inout CommandRequest) throws(WireError) -> Void = { _ in }
+    ) -> Result<DecodedCommand, CommandDecodingError> {
         let size = frame.count
         guard size <= WireLimits.maximumRequestBytes else {
             return .failure(CommandDecodingError(commandID: nil, error: .frameTooLarge(bytes: size)))
@@ -13,7 +19,7 @@ public enum CommandCodec {
         guard JSONGrammar.isValid(frame) else {
             return .failure(CommandDecodingError(commandID: nil, error: .badJSON(WireError.notJSON)))
         }
-        let request: CommandRequest
+        var request: CommandRequest
         do {
             request = try WireFastReader.request(frame) ?? WireJSON.decode(CommandRequest.self, from: frame)
         } catch let error as CommandDecodingError {
@@ -22,6 +28,11 @@ public enum CommandCodec {
             return .failure(CommandDecodingError(commandID: nil, error: WireError(error)))
         } catch {
             return .failure(CommandDecodingError(commandID: nil, error: .internal("\(error)")))
+        }
+        do throws(WireError) {
+            try admit(&request)
+        } catch {
+            return .failure(CommandDecodingError(commandID: request.commandID, error: error))
         }
         do {
             return .success(

@@ -72,6 +72,12 @@ public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     /// The payment is larger than what is owed.
     case overpayment = "overpayment"
 
+    // Who may ask: secure mode's allow-list and roles (docs/PROTOCOL.md §2).
+    /// The key this connection authenticated with is no longer on the allow-list (revoked since).
+    case unauthenticated
+    /// The principal lacks the role the request needs, or `issued_by` names someone else.
+    case forbidden
+
     // Processing failures.
     /// The command id was used before for a different request.
     case commandIDConflict = "command_id_conflict"

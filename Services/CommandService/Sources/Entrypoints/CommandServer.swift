@@ -17,9 +17,13 @@ public final class CommandServer: Service {
     /// Options for the command socket: ZeroMQ itself drops a peer that sends more than
     /// `maximumMessageBytes` (a memory guard well above the protocol's 64 KiB frame limit, which the
     /// server answers with `frame_too_large`).
-    public static func socketOptions(maximumMessageBytes: Int = 1 << 20) -> SocketOptions {
+    /// With a CURVE `security`, each message carries its connection's User-Id for the gatekeeper.
+    public static func socketOptions(maximumMessageBytes: Int = 1 << 20, security: SocketSecurity = .none)
+        -> SocketOptions
+    {
         SocketOptions(
-            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true)
+            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true,
+            security: security, prefixesUserID: security.isServer)
     }
 
     private let loop: RouterLoop
@@ -28,6 +32,7 @@ public final class CommandServer: Service {
     private let state: ServiceState
     private let timeout: Duration
     private let metrics: ServiceMetrics
+    private let gatekeeper: Gatekeeper?
     private let logger: Logger
 
     /// - Parameters:
@@ -35,12 +40,16 @@ public final class CommandServer: Service {
     ///   - timeout: the longest a command may take before it is answered `unavailable`.
     ///   - limits: the most commands in flight, in all and per client, beyond which a command is
     ///     answered `unavailable` at once.
+    ///   - gatekeeper: secure mode's check of each command's sender (the socket must then be a CURVE
+    ///     server that prefixes User-Ids); nil serves everyone who reaches the socket.
     public init(
         socket: OwnedSocket, committer: GroupCommitter, positions: any EventPositions, state: ServiceState,
-        timeout: Duration, limits: RequestLimits = RequestLimits(),
+        timeout: Duration, limits: RequestLimits = RequestLimits(), gatekeeper: Gatekeeper? = nil,
         metrics: ServiceMetrics, logger: Logger
     ) {
-        self.loop = RouterLoop(socket: socket, timeout: timeout, limits: limits, logger: logger)
+        self.loop = RouterLoop(
+            socket: socket, timeout: timeout, limits: limits, withUserID: gatekeeper != nil, logger: logger)
+        self.gatekeeper = gatekeeper
         self.committer = committer
         self.positions = positions
         self.state = state
@@ -105,7 +114,10 @@ public final class CommandServer: Service {
     /// The reply, and the command type for metrics (`unknown` when the frame could not be read).
     private func reply(to request: RoutedRequest) async -> (CommandReply, String) {
         let decoded: DecodedCommand
-        switch request.body.map(CommandCodec.decode) {
+        let admit: (inout CommandRequest) throws(WireError) -> Void = { [gatekeeper] command throws(WireError) in
+            try gatekeeper?.admit(&command, userID: request.userID)
+        }
+        switch request.body.map({ CommandCodec.decode($0, admit: admit) }) {
         case .failure(let framing):
             return (.failure(commandID: nil, error: framing), "unknown")
         case .success(.failure(let decoding)):

@@ -14,14 +14,19 @@ import Synchronization
 public final class ReplayServer: Service {
     /// Options for the replay socket; as on the command socket, ZeroMQ drops a peer whose message
     /// exceeds `maximumMessageBytes`.
-    public static func socketOptions(maximumMessageBytes: Int = 1 << 20) -> SocketOptions {
-        SocketOptions(linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true)
+    public static func socketOptions(maximumMessageBytes: Int = 1 << 20, security: SocketSecurity = .none)
+        -> SocketOptions
+    {
+        SocketOptions(
+            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true,
+            security: security, prefixesUserID: security.isServer)
     }
 
     private let loop: RouterLoop
     private let log: any EventLogPages
     private let state: ServiceState
     private let timeout: Duration
+    private let gatekeeper: Gatekeeper?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
 
@@ -33,11 +38,14 @@ public final class ReplayServer: Service {
     ///   - socket: a bound ROUTER socket; the server closes it when it stops.
     ///   - limits: the most requests in flight, in all and per reader, beyond which a request is
     ///     answered `unavailable` at once.
+    ///   - gatekeeper: secure mode's check that the reader still holds the `reader` role.
     public init(
         socket: OwnedSocket, log: any EventLogPages, state: ServiceState, timeout: Duration,
-        limits: RequestLimits = ReplayServer.defaultLimits, logger: Logger
+        limits: RequestLimits = ReplayServer.defaultLimits, gatekeeper: Gatekeeper? = nil, logger: Logger
     ) {
-        self.loop = RouterLoop(socket: socket, timeout: timeout, limits: limits, logger: logger)
+        self.loop = RouterLoop(
+            socket: socket, timeout: timeout, limits: limits, withUserID: gatekeeper != nil, logger: logger)
+        self.gatekeeper = gatekeeper
         self.log = log
         self.state = state
         self.timeout = timeout
@@ -62,6 +70,11 @@ public final class ReplayServer: Service {
 
     /// The reply frame: a page written straight from the stored rows, or an error.
     private func reply(to request: RoutedRequest) async -> [UInt8] {
+        do throws(WireError) {
+            try gatekeeper?.admitReader(userID: request.userID)
+        } catch {
+            return Self.frame(.failure(error))
+        }
         let asked: ReplayRequest
         switch request.body.flatMap(ReplayCodec.decodeRequest) {
         case .failure(let error): return Self.frame(.failure(error))

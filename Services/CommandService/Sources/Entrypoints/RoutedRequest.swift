@@ -12,8 +12,18 @@ struct RoutedRequest: Sendable {
     let returnPath: Frames
     /// The one body frame, or why there is not exactly one that fits.
     let body: Result<[UInt8], WireError>
+    /// Who the ZAP handler said the sender's connection is (secure mode), nil otherwise.
+    let userID: String?
 
-    init(_ frames: Frames) {
+    /// `withUserID`: the socket puts the connection's User-Id in front (`SocketOptions.prefixesUserID`).
+    init(_ frames: Frames, withUserID: Bool = false) {
+        var frames = frames[...]
+        if withUserID, let first = frames.first {
+            userID = first.isEmpty ? nil : String(decoding: first, as: UTF8.self)
+            frames = frames.dropFirst()
+        } else {
+            userID = nil
+        }
         var rest = frames.dropFirst()
         var returnPath = Array(frames.prefix(1))
         if let first = rest.first, first.isEmpty {

@@ -24,6 +24,8 @@ final class RouterLoop: Sendable {
     /// The time deadlines are measured in: the continuous clock, or a test's own.
     private let now: @Sendable () -> ContinuousClock.Instant
     private let limits: RequestLimits
+    /// Whether the socket puts each connection's User-Id in front of its messages (secure mode).
+    private let withUserID: Bool
     private let inFlight = Mutex(RequestsInFlight())
     /// Requests not yet answered, in the order of their deadlines (all are `timeout` after arrival).
     private let waiting = Mutex(DeadlineQueue())
@@ -31,10 +33,11 @@ final class RouterLoop: Sendable {
     /// `now` reads the time deadlines are measured in; a test passes a clock it moves itself, so
     /// that whether an answer is late depends on the test and never on how busy the machine is.
     init(
-        socket: OwnedSocket, timeout: Duration, limits: RequestLimits = RequestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        socket: OwnedSocket, timeout: Duration, limits: RequestLimits = RequestLimits(), withUserID: Bool = false,
+        logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.socket = socket
+        self.withUserID = withUserID
         self.timeout = timeout
         self.limits = limits
         self.logger = logger
@@ -79,7 +82,7 @@ final class RouterLoop: Sendable {
         busy: (RoutedRequest, RequestLimits) -> [UInt8]
     ) async {
         for await frames in socket.messages {
-            let request = RoutedRequest(frames)
+            let request = RoutedRequest(frames, withUserID: withUserID)
             guard inFlight.withLock({ $0.admit(request.peer, within: limits) }) else {
                 try? socket.send(request.reply(busy(request, limits)))
                 continue

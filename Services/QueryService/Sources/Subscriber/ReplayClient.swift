@@ -31,10 +31,12 @@ final class ReplayClient {
     ///   - pageSize: the most events asked for in one request.
     init(
         context: ZMQContext, endpoints: [String], timeout: Duration, lanes: Int = 2,
-        pageSize: Int = WireLimits.maximumReplayLimit
+        pageSize: Int = WireLimits.maximumReplayLimit, security: SocketSecurity = .none
     ) {
         precondition(lanes >= 1 && (1...WireLimits.maximumReplayLimit).contains(pageSize))
-        self.lanes = (0..<lanes).map { _ in ReplayLane(context: context, endpoints: endpoints, timeout: timeout) }
+        self.lanes = (0..<lanes).map { _ in
+            ReplayLane(context: context, endpoints: endpoints, timeout: timeout, security: security)
+        }
         self.pageSize = pageSize
     }
 
@@ -125,12 +127,14 @@ private final class ReplayLane: Sendable {
     private let context: ZMQContext
     private let endpoints: [String]
     private let timeout: Duration
+    private let security: SocketSecurity
     private let socket = Mutex<OwnedSocket?>(nil)
 
-    init(context: ZMQContext, endpoints: [String], timeout: Duration) {
+    init(context: ZMQContext, endpoints: [String], timeout: Duration, security: SocketSecurity) {
         self.context = context
         self.endpoints = endpoints
         self.timeout = timeout
+        self.security = security
     }
 
     private var endpoint: String { endpoints.joined(separator: ",") }
@@ -183,7 +187,7 @@ private final class ReplayLane: Sendable {
                 context: context, kind: .dealer,
                 options: SocketOptions(
                     reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1),
-                    immediate: endpoints.count > 1),
+                    immediate: endpoints.count > 1, security: security),
                 connect: endpoints)
             socket = opened
             return opened

@@ -54,7 +54,7 @@ struct SubscriberLoop {
         self.subscriber = subscriber
         replay = ReplayClient(
             context: subscriber.context, endpoints: subscriber.configuration.replayEndpoints,
-            timeout: subscriber.configuration.replayTimeout)
+            timeout: subscriber.configuration.replayTimeout, security: subscriber.configuration.security)
         backoff = Backoff(maximum: subscriber.configuration.maxRetryDelay)
     }
 
@@ -153,7 +153,7 @@ struct SubscriberLoop {
             options: SocketOptions(
                 receiveHighWaterMark: configuration.receiveHighWaterMark, subscriptions: [""],
                 reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1),
-                receiveBufferCapacity: configuration.receiveHighWaterMark),
+                receiveBufferCapacity: configuration.receiveHighWaterMark, security: configuration.security),
             connect: configuration.eventsEndpoints)
     }
 
