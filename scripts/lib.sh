@@ -87,27 +87,10 @@ stop_postgres() {
     PG_DIR=""
 }
 
-# Secure mode's keys for a local run, made once in folder $1 with the `cosmic` binary $2: the command
-# service's own, the query service's (reader), and the CLI's default `cli` plus alice, bob and carol for
-# the README's walkthrough (every role: the domain still refuses self-approval). Writes the allow-list
-# unless there is one (so an edited list survives), and exports what the services and the CLI read.
+# Secure mode's keys for a local run, made once in folder $1 by the `cosmic` binary $2 (`cosmic keys
+# setup`): the command service's, the query service's (reader), and the CLI's default `cli` plus alice,
+# bob and carol for the README's walkthrough. Exports the folder for the CLI.
 make_local_keys() {
-    local dir=$1 cosmic=$2 name
-    mkdir -p "$dir" && chmod 700 "$dir"
-    for name in command query cli alice bob carol; do
-        [ -f "$dir/$name.key" ] || "$cosmic" keys generate "$name" --dir "$dir" >/dev/null 2>&1
-    done
-    if [ ! -f "$dir/allow-list" ]; then
-        {
-            echo "# principal  public key  roles   (cosmic-command re-reads this file on SIGHUP)"
-            echo "query $(public_key "$dir/query.pub") reader"
-            for name in cli alice bob carol; do
-                echo "$name $(public_key "$dir/$name.pub") operator,requester,approver,clerk,reader"
-            done
-        } >"$dir/allow-list"
-    fi
-    export COSMIC_KEY_DIR=$dir
+    "$2" keys setup "$1" >/dev/null
+    export COSMIC_KEY_DIR=$1
 }
-
-# The public-key value of a key file.
-public_key() { sed -n 's/^ *public-key = "\(.*\)"$/\1/p' "$1"; }

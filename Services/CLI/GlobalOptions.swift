@@ -55,13 +55,18 @@ struct GlobalOptions: ParsableArguments {
     /// How this client's sockets connect: CURVE with the principal's keys when keys are configured.
     /// `principal` (the `--as` of a write) picks its key in the key folder.
     func security(as principal: String? = nil) throws(ExitCode) -> SocketSecurity {
-        let folder = Self.environment.text(keyDir, "COSMIC_KEY_DIR")
+        // Flags before environment variables, each file before the folder.
+        func inFolder(_ folder: String?, _ name: String) -> String? {
+            folder.flatMap { $0.isEmpty ? nil : ($0 as NSString).appendingPathComponent(name) }
+        }
+        func variable(_ name: String) -> String? { Self.environment.text(nil, name) }
+        let ownKey = "\(principal ?? "cli").key"
         let key =
-            Self.environment.text(keyFile, "COSMIC_KEY_FILE")
-            ?? folder.map { ($0 as NSString).appendingPathComponent("\(principal ?? "cli").key") }
+            keyFile ?? inFolder(keyDir, ownKey) ?? variable("COSMIC_KEY_FILE")
+            ?? inFolder(variable("COSMIC_KEY_DIR"), ownKey)
         let serverKey =
-            Self.environment.text(serverKeyFile, "COSMIC_SERVER_KEY_FILE")
-            ?? folder.map { ($0 as NSString).appendingPathComponent("command.pub") }
+            serverKeyFile ?? inFolder(keyDir, "command.pub") ?? variable("COSMIC_SERVER_KEY_FILE")
+            ?? inFolder(variable("COSMIC_KEY_DIR"), "command.pub")
         do { return try SocketSecurity.client(keyFile: key, serverKeyFile: serverKey) } catch {
             throw fail(.badInput, error.description)
         }

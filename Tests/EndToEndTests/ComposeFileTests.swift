@@ -106,8 +106,19 @@ import Testing
 
     // MARK: Health, start order, shutdown and scaling
 
+    /// Services that run once and exit (the key maker): others wait for them to complete.
+    static func oneShot() throws -> Set<String> {
+        Set(
+            try services().values.flatMap { service in
+                (service["depends_on"] as? [String: [String: String]] ?? [:])
+                    .filter { $0.value["condition"] == "service_completed_successfully" }.keys
+            })
+    }
+
     @Test func everyServiceIsHealthCheckedWithAToolItsImageHas() async throws {
-        for (name, service) in try Self.services() {
+        let oneShot = try Self.oneShot()
+        #expect(oneShot == ["keys"])
+        for (name, service) in try Self.services() where !oneShot.contains(name) {
             let test = try #require((service["healthcheck"] as? [String: Any])?["test"] as? [String], "\(name)")
             if service["image"] as? String == "cosmic:latest" {
                 // The image has no curl: `cosmic health` is the probe. Its command line must parse:
@@ -127,7 +138,7 @@ import Testing
         for (name, service) in services {
             let dependencies = service["depends_on"] as? [String: [String: String]] ?? [:]
             #expect(service["depends_on"] == nil || !dependencies.isEmpty, "\(name): depends_on in its long form")
-            for (dependency, options) in dependencies {
+            for (dependency, options) in dependencies where options["condition"] != "service_completed_successfully" {
                 #expect(options["condition"] == "service_healthy", "\(name) → \(dependency)")
                 #expect(services[dependency]?["healthcheck"] != nil, "\(dependency) has no health check")
             }
@@ -158,12 +169,52 @@ import Testing
         }
     }
 
+    /// CURVE on: the writers have their keypair and the allow-list, the readers theirs and the writers'
+    /// public key, all from the volume the one-shot `keys` service fills, and the health checks use the
+    /// CLI's keys from it.
+    @Test func theServicesRunInSecureModeWithKeysTheKeysServiceMakes() throws {
+        let services = try Self.services()
+        let keys = try #require(services["keys"])
+        #expect(keys["command"] as? [String] == ["cosmic", "keys", "setup", "/home/cosmic/keys"])
+        #expect(keys["volumes"] as? [String] == ["keys:/home/cosmic/keys"])
+        let expected: [String: [String: String]] = [
+            "command": [
+                "COSMIC_KEY_FILE": "/home/cosmic/keys/command.key", "COSMIC_ALLOW_LIST": "/home/cosmic/keys/allow-list",
+            ],
+            "command-2": [
+                "COSMIC_KEY_FILE": "/home/cosmic/keys/command.key", "COSMIC_ALLOW_LIST": "/home/cosmic/keys/allow-list",
+            ],
+            "query": [
+                "COSMIC_KEY_FILE": "/home/cosmic/keys/query.key",
+                "COSMIC_SERVER_KEY_FILE": "/home/cosmic/keys/command.pub",
+            ],
+        ]
+        for (name, variables) in expected {
+            let service = try #require(services[name])
+            let environment = service["environment"] as? [String: String] ?? [:]
+            for (variable, value) in variables { #expect(environment[variable] == value, "\(name): \(variable)") }
+            #expect(service["volumes"] as? [String] == ["keys:/home/cosmic/keys:ro"], "\(name)")
+            let dependencies = service["depends_on"] as? [String: [String: String]] ?? [:]
+            if name != "query" {
+                #expect(dependencies["keys"]?["condition"] == "service_completed_successfully", "\(name)")
+                let test = (service["healthcheck"] as? [String: Any])?["test"] as? [String] ?? []
+                #expect(test.joined(separator: " ").contains("--key-dir /home/cosmic/keys"), "\(name): \(test)")
+            }
+        }
+    }
+
     // MARK: Settings the binaries read
 
     @Test func everyVariableAndCommandIsOneTheBinariesAccept() async throws {
+        let oneShot = try Self.oneShot()
         let services = try Self.services().filter { $0.value["image"] as? String == "cosmic:latest" }
-        #expect(Set(services.keys) == ["command", "command-2", "query"], "\(services.keys)")
-        for (name, service) in services {
+        #expect(Set(services.keys) == ["keys", "command", "command-2", "query"], "\(services.keys)")
+        for (name, service) in services where oneShot.contains(name) {
+            let command = try #require(service["command"] as? [String], "\(name)")
+            let help = try await Executables.run(command[0], Array(command.dropFirst().dropLast()) + ["--help"])
+            #expect(help.status == 0, "\(name): \(command) --help")
+        }
+        for (name, service) in services where !oneShot.contains(name) {
             let command = try #require(service["command"] as? [String], "\(name)")
             let variables = (service["environment"] as? [String: Any] ?? [:]).keys.filter { $0.hasPrefix("COSMIC_") }
             let help = try await Executables.run(command[0], Array(command.dropFirst()) + ["--help"])

@@ -5,7 +5,7 @@ import Messaging
 /// `cosmic keys`: CURVE keypairs for secure mode.
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Make CURVE keypairs for secure mode.", subcommands: [Generate.self])
+        commandName: "keys", abstract: "Make CURVE keypairs for secure mode.", subcommands: [Generate.self, Setup.self])
 
     /// `cosmic keys generate NAME`: writes NAME.key (secret, mode 0600) and NAME.pub, prints the public key.
     struct Generate: ParsableCommand {
@@ -43,5 +43,60 @@ struct Keys: ParsableCommand {
                 throw fail(.badInput, "\(error)")
             }
         }
+    }
+}
+
+extension Keys {
+    /// `cosmic keys setup DIR`: a whole local or demo key folder, made once, as `scripts/run` and the
+    /// compose file's `keys` service use it.
+    struct Setup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make what secure mode needs in DIR, keeping what is there: keypairs and an allow-list.",
+            discussion: """
+                Keypairs for the command service (command), the query service (query, role reader) and \
+                each client principal, and an allow-list giving every client principal every role \
+                (segregation of duties still holds: nobody approves their own order). Missing keys are \
+                made; existing ones and an existing allow-list are kept, so an edited list survives. \
+                For real use, give principals only the roles they need.
+                """)
+
+        @Argument(help: "The key folder (created, mode 0700, if missing).")
+        var dir: String
+
+        @Option(help: "Client principals, comma-separated.")
+        var clients: String = "cli,alice,bob,carol"
+
+        func run() throws {
+            let clients = self.clients.split(separator: ",").map(String.init)
+            let names = ["command", "query"] + clients
+            let manager = FileManager.default
+            do {
+                try manager.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                var made: [String] = []
+                for name in names where !manager.fileExists(atPath: path(name + ".key")) {
+                    try CurveKeyFile.write(try CurveKeyPair.generate(), name: name, into: dir)
+                    made.append(name)
+                }
+                let list = path("allow-list")
+                if !manager.fileExists(atPath: list) {
+                    let roles = "operator,requester,approver,clerk,reader"
+                    var lines = ["# principal  public key  roles   (cosmic-command re-reads this file on SIGHUP)"]
+                    lines.append("query \(try CurveKeyFile.readPublicKey(path("query.pub"))) reader")
+                    for client in clients {
+                        lines.append("\(client) \(try CurveKeyFile.readPublicKey(path(client + ".pub"))) \(roles)")
+                    }
+                    try (lines.joined(separator: "\n") + "\n").write(toFile: list, atomically: true, encoding: .utf8)
+                    made.append("allow-list")
+                }
+                print(made.isEmpty ? "\(dir): complete already" : "\(dir): made \(made.joined(separator: ", "))")
+            } catch let error as KeyFileError {
+                throw fail(.badInput, error.description)
+            } catch {
+                throw fail(.badInput, "\(error)")
+            }
+        }
+
+        private func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
     }
 }
