@@ -92,19 +92,24 @@ import Testing
     ) rethrows -> T {
         let aggregate = Array(envelope.aggregateID.utf8)
         let command = envelope.commandID.map { Array($0.utf8) }
+        let issuer = envelope.issuedBy.map { Array($0.utf8) }
         let payload = payload ?? Array(envelope.payload.jsonData())
         return try aggregate.withUnsafeBytes { aggregate in
             try payload.withUnsafeBytes { payload in
-                func stored(_ command: UnsafeRawBufferPointer?) throws -> T {
+                func stored(_ command: UnsafeRawBufferPointer?, _ issuer: UnsafeRawBufferPointer?) throws -> T {
                     try body(
                         StoredEnvelope(
                             position: envelope.position, eventID: envelope.eventID, type: envelope.type,
                             schemaVersion: envelope.schemaVersion, occurredAt: envelope.occurredAt,
                             aggregateID: aggregate, aggregateVersion: envelope.aggregateVersion, commandID: command,
-                            payload: payload))
+                            issuedBy: issuer, payload: payload))
                 }
-                guard let command else { return try stored(nil) }
-                return try command.withUnsafeBytes { try stored($0) }
+                func withIssuer(_ command: UnsafeRawBufferPointer?) throws -> T {
+                    guard let issuer else { return try stored(command, nil) }
+                    return try issuer.withUnsafeBytes { try stored(command, $0) }
+                }
+                guard let command else { return try withIssuer(nil) }
+                return try command.withUnsafeBytes { try withIssuer($0) }
             }
         }
     }

@@ -24,7 +24,9 @@ import Testing
         var product = try #require(try await uow.products.get(line.sku, withLinesOf: line.orderID))
         let batch = try #require(try product.allocate(line))
         try await uow.products.save(product)
-        try await uow.record(commandID: "group-\(order)", fingerprint: "f", outcome: .allocated(batch))
+        try await uow.record(
+            CommandEnvelope(id: "group-\(order)", fingerprint: "f", command: Allocate(line: line), issuedBy: "alice"),
+            outcome: .allocated(batch))
         _ = try await uow.commit()
     }
 

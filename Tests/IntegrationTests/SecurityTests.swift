@@ -71,6 +71,8 @@ import Testing
             let alice = try TestDealer(app.commandEndpoint, security: keys.client(keys.alice))
             let bob = try TestDealer(app.commandEndpoint, security: keys.client(keys.bob))
             let reader = try TestDealer(app.commandEndpoint, security: keys.client(keys.reader))
+            let live = try TestSubscriber(app.eventsEndpoint, security: keys.client(keys.reader))
+            _ = try await live.collect { _, heartbeats in !heartbeats.isEmpty }  // subscribed before any event
 
             #expect(try await alice.send(Wire.createBatch("b", ref: "b1", sku: "LAMP", qty: 5)).status == .ok)
             let supplier = Wire.request(
@@ -117,6 +119,17 @@ import Testing
                 if case .purchaseOrderApproved(let approved) = event.payload { approved.by } else { nil }
             }
             #expect(approvers == ["bob"])
+            // Each event carries who issued its command, in the log and on the PUB socket alike;
+            // the processed command keeps it too.
+            #expect(log.map(\.issuedBy) == ["alice", "alice", "alice", "alice", "alice", "bob"])
+            let published = try await live.collect { events, _ in events.count == log.count }.events
+            #expect(published.map(\.issuedBy) == log.map(\.issuedBy))
+            #expect(
+                try await ServiceHarness.scalar(
+                    url, "SELECT count(*)::int FROM processed_commands WHERE issued_by = 'alice'") == 5)
+            #expect(
+                try await ServiceHarness.scalar(
+                    url, "SELECT count(*)::int FROM processed_commands WHERE issued_by = 'bob'") == 1)
         }
     }
 

@@ -20,6 +20,9 @@ public struct EventEnvelope: Hashable, Sendable {
     public var aggregateVersion: Int
     /// The command that caused it; nil for events with no client command behind them.
     public var commandID: String?
+    /// Who issued that command: its `issued_by`, which in secure mode is the authenticated principal;
+    /// nil when the command named nobody or there is no client command (a policy's reaction).
+    public var issuedBy: String?
     public var payload: EventPayload
 
     public var type: EventType { payload.type }
@@ -28,7 +31,7 @@ public struct EventEnvelope: Hashable, Sendable {
 
     public init(
         position: Int, eventID: UUID, schemaVersion: Int? = nil, occurredAt: Date, aggregateID: String,
-        aggregateVersion: Int, commandID: String?, payload: EventPayload
+        aggregateVersion: Int, commandID: String?, issuedBy: String? = nil, payload: EventPayload
     ) {
         self.position = position
         self.eventID = eventID
@@ -37,17 +40,19 @@ public struct EventEnvelope: Hashable, Sendable {
         self.aggregateID = aggregateID
         self.aggregateVersion = aggregateVersion
         self.commandID = commandID
+        self.issuedBy = issuedBy
         self.payload = payload
     }
 
     /// Wraps a Domain event; its aggregate id comes from the event.
     public init(
         position: Int, eventID: UUID, occurredAt: Date, aggregateVersion: Int, commandID: String?,
-        event: any Event
+        issuedBy: String? = nil, event: any Event
     ) throws(UnmappedDomainType) {
         self.init(
             position: position, eventID: eventID, occurredAt: occurredAt, aggregateID: event.aggregateID,
-            aggregateVersion: aggregateVersion, commandID: commandID, payload: try EventPayload(event))
+            aggregateVersion: aggregateVersion, commandID: commandID, issuedBy: issuedBy,
+            payload: try EventPayload(event))
     }
 }
 
@@ -55,7 +60,7 @@ extension EventEnvelope: Codable {
     enum CodingKeys: String, CodingKey {
         case position, eventID = "event_id", type, schemaVersion = "schema_version", occurredAt = "occurred_at"
         case aggregateID = "aggregate_id", aggregateVersion = "aggregate_version", commandID = "command_id"
-        case payload
+        case issuedBy = "issued_by", payload
     }
 
     /// Throws ``EventDecodingError``: `unknownType` / `unsupportedSchemaVersion` for events this
@@ -80,7 +85,7 @@ extension EventEnvelope: Codable {
                 position: position, eventID: eventID, schemaVersion: version,
                 occurredAt: try object.timestamp("occurred_at"), aggregateID: try object.string("aggregate_id"),
                 aggregateVersion: try object.integer("aggregate_version"),
-                commandID: try object.optionalString("command_id"),
+                commandID: try object.optionalString("command_id"), issuedBy: try object.optionalString("issued_by"),
                 payload: try EventPayload(type: type, from: object.object("payload")))
         } catch let error as WireError {
             throw EventDecodingError.malformed(error)
@@ -99,6 +104,7 @@ extension EventEnvelope: Codable {
         try container.encode(aggregateID, forKey: .aggregateID)
         try container.encode(aggregateVersion, forKey: .aggregateVersion)
         try container.encode(commandID, forKey: .commandID)
+        try container.encodeIfPresent(issuedBy, forKey: .issuedBy)
         try container.encode(payload, forKey: .payload)
     }
 }

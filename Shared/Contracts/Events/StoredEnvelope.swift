@@ -21,13 +21,15 @@ public struct StoredEnvelope {
     public var aggregateID: UnsafeRawBufferPointer
     public var aggregateVersion: Int
     public var commandID: UnsafeRawBufferPointer?
+    public var issuedBy: UnsafeRawBufferPointer?
     public var payload: UnsafeRawBufferPointer
 
     public init(
         position: Int, eventID: UUID, type: EventType, schemaVersion: Int, occurredAt: Date,
         aggregateID: UnsafeRawBufferPointer, aggregateVersion: Int, commandID: UnsafeRawBufferPointer?,
-        payload: UnsafeRawBufferPointer
+        issuedBy: UnsafeRawBufferPointer? = nil, payload: UnsafeRawBufferPointer
     ) {
+        self.issuedBy = issuedBy
         self.position = position
         self.eventID = eventID
         self.type = type
@@ -51,7 +53,8 @@ public struct StoredEnvelope {
         return EventEnvelope(
             position: position, eventID: eventID, schemaVersion: schemaVersion, occurredAt: occurredAt,
             aggregateID: String(decoding: aggregateID, as: UTF8.self), aggregateVersion: aggregateVersion,
-            commandID: commandID.map { String(decoding: $0, as: UTF8.self) }, payload: payload)
+            commandID: commandID.map { String(decoding: $0, as: UTF8.self) },
+            issuedBy: issuedBy.map { String(decoding: $0, as: UTF8.self) }, payload: payload)
     }
 }
 

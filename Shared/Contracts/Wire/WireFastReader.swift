@@ -162,6 +162,7 @@ struct WireFastReader {
         var aggregateID: String?
         var aggregateVersion: Int?
         var commandID: String??
+        var issuedBy: String??
         var payloadRange: Range<Int>?
         let complete = object { reader, key in
             if key.is("position") { return reader.once(&position) { $0.integer() } }
@@ -174,6 +175,7 @@ struct WireFastReader {
             if key.is("aggregate_id") { return reader.once(&aggregateID) { $0.string() } }
             if key.is("aggregate_version") { return reader.once(&aggregateVersion) { $0.integer() } }
             if key.is("command_id") { return reader.once(&commandID) { $0.nullable { $0.string() } } }
+            if key.is("issued_by") { return reader.once(&issuedBy) { $0.nullable { $0.string() } } }
             if key.is("payload") {
                 // Read once the type is known (with sorted keys it comes after the payload).
                 return reader.once(&payloadRange) { $0.objectRange() }
@@ -190,7 +192,7 @@ struct WireFastReader {
         return EventEnvelope(
             position: position, eventID: eventID, schemaVersion: version, occurredAt: occurredAt,
             aggregateID: aggregateID, aggregateVersion: aggregateVersion, commandID: commandID ?? nil,
-            payload: payload)
+            issuedBy: issuedBy ?? nil, payload: payload)
     }
 
     /// A payload object of `type`, read through its field list; fields it does not declare are

@@ -108,6 +108,7 @@ struct WireFastWriter {
             occurredAt: event.occurredAt, aggregateVersion: event.aggregateVersion,
             aggregateID: { $0.string(event.aggregateID) },
             commandID: event.commandID.map { commandID in { $0.string(commandID) } },
+            issuedBy: event.issuedBy.map { issuedBy in { $0.string(issuedBy) } },
             payload: { $0.write(event.payload) })
     }
 
@@ -124,6 +125,7 @@ struct WireFastWriter {
                 schemaVersion: stored.schemaVersion, occurredAt: stored.occurredAt,
                 aggregateVersion: stored.aggregateVersion, aggregateID: { $0.string(utf8: stored.aggregateID) },
                 commandID: stored.commandID.map { commandID in { $0.string(utf8: commandID) } },
+                issuedBy: stored.issuedBy.map { issuedBy in { $0.string(utf8: issuedBy) } },
                 payload: {
                     $0.bytes.append(contentsOf: payload)
                     return true
@@ -137,7 +139,7 @@ struct WireFastWriter {
     private mutating func envelope(
         position: Int, eventID: UUID, type: EventType, schemaVersion: Int, occurredAt: Date, aggregateVersion: Int,
         aggregateID: (inout WireFastWriter) -> Bool, commandID: ((inout WireFastWriter) -> Bool)?,
-        payload: (inout WireFastWriter) -> Bool
+        issuedBy: ((inout WireFastWriter) -> Bool)?, payload: (inout WireFastWriter) -> Bool
     ) -> Bool {
         raw("{\"aggregate_id\":")
         guard aggregateID(&self) else { return false }
@@ -151,6 +153,10 @@ struct WireFastWriter {
         }
         raw(",\"event_id\":")
         uuid(eventID)
+        if let issuedBy {
+            raw(",\"issued_by\":")
+            guard issuedBy(&self) else { return false }
+        }
         raw(",\"occurred_at\":")
         guard timestamp(occurredAt) else { return false }
         raw(",\"payload\":")

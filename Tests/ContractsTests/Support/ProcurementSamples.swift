@@ -213,8 +213,14 @@ let procurementEvents: [(fixture: String, event: any Event)] = [
     ("events/batch_arrived.json", BatchArrived(reference: ref("PO-1/1"), sku: sku("SMALL-TABLE"))),
 ]
 
+/// Who issued the commands behind these fixtures (the envelope's `issued_by`); the others name nobody.
+private let issuers = [
+    "events/procurement/purchase_order_created.json": "alice",
+    "events/procurement/purchase_order_approved.json": "bob",
+]
+
 let procurementEventSamples: [EventSample] = procurementEvents.enumerated().map { index, sample in
-    EventSample(
-        fixture: sample.fixture, envelope: envelope(100 + index, version: index + 1, command: 40 + index, sample.event),
-        event: sample.event)
+    var envelope = envelope(100 + index, version: index + 1, command: 40 + index, sample.event)
+    envelope.issuedBy = issuers[sample.fixture]
+    return EventSample(fixture: sample.fixture, envelope: envelope, event: sample.event)
 }

@@ -135,7 +135,9 @@ public final class CommandServer: Service {
         case .serving:
             break
         }
-        let envelope = CommandEnvelope(id: id, fingerprint: decoded.request.fingerprint, command: decoded.command)
+        let envelope = CommandEnvelope(
+            id: id, fingerprint: decoded.request.fingerprint, command: decoded.command,
+            issuedBy: decoded.request.issuedBy)
         do {
             let receipt = try await committer.handle(envelope)
             var position: Int?

@@ -47,7 +47,7 @@ extension MessageBus {
                 try await uow.isolated {
                     let result = try await handlers.handle(envelope.command, uow)
                     try await dispatch(uow.collectNewEvents(), in: uow)
-                    try await uow.record(commandID: envelope.id, fingerprint: envelope.fingerprint, outcome: result)
+                    try await uow.record(envelope, outcome: result)
                     outcome = result
                 }
                 handled.append((results.count, outcome!))

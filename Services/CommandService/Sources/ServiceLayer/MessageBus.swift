@@ -69,7 +69,7 @@ public struct MessageBus: Sendable {
             }
             let outcome = try await handlers.handle(envelope.command, uow)
             try await dispatch(uow.collectNewEvents(), in: uow)
-            try await uow.record(commandID: envelope.id, fingerprint: envelope.fingerprint, outcome: outcome)
+            try await uow.record(envelope, outcome: outcome)
             let lastEvent = try await uow.commit()
             return CommandReceipt(outcome: outcome, lastEvent: lastEvent, isRepeat: false)
         }

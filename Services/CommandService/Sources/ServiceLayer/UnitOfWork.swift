@@ -17,10 +17,10 @@ public protocol UnitOfWork: AnyObject {
     /// The outcome stored for a command id handled before, with what it was asked.
     func previousOutcome(of commandID: String) async throws -> StoredCommand?
 
-    /// Records that `commandID` was handled, in the same transaction as its effects. A unit may
-    /// carry several commands (a group commit): the events saved since the previous record (or the
-    /// start) are this command's.
-    func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws
+    /// Records that `command` was handled (its id, fingerprint and who issued it), in the same
+    /// transaction as its effects. A unit may carry several commands (a group commit): the events
+    /// saved since the previous record (or the start) are this command's.
+    func record(_ command: CommandEnvelope, outcome: CommandOutcome) async throws
 
     /// Events raised by saved aggregates since the last call, oldest first, for the message bus.
     func collectNewEvents() -> [any Event]

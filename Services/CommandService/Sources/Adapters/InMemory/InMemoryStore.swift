@@ -11,6 +11,8 @@ public final class InMemoryStore: UnitOfWorkFactory {
     public struct JournalEntry: Sendable {
         public let mark: EventMark
         public let commandID: String
+        /// Who issued that command (its `issued_by`), when anyone did.
+        public let issuedBy: String?
         public let aggregateVersion: Int
         public let event: any Event
     }

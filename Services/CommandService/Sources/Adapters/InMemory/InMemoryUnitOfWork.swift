@@ -7,7 +7,7 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
     private let repository: InMemoryProductRepository
     private let procurement: InMemoryProcurementRepository
     /// Commands recorded in this unit; the events written since the previous record are their own.
-    private var recorded: [(id: String, command: StoredCommand, eventsEnd: UnitEvents.End)] = []
+    private var recorded: [(id: String, command: StoredCommand, issuedBy: String?, eventsEnd: UnitEvents.End)] = []
     private var lastEvents: [String: EventMark] = [:]
 
     init(store: InMemoryStore) {
@@ -22,10 +22,11 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
         store.state.withLock { $0.commands[commandID] }
     }
 
-    func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
+    func record(_ command: CommandEnvelope, outcome: CommandOutcome) async throws {
         recorded.append(
             (
-                commandID, StoredCommand(fingerprint: fingerprint, outcome: outcome, lastEvent: nil),
+                command.id, StoredCommand(fingerprint: command.fingerprint, outcome: outcome, lastEvent: nil),
+                command.issuedBy,
                 UnitEvents.End(products: repository.written.count, procurement: procurement.tracking.written.count)
             ))
     }
@@ -72,7 +73,7 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
             where state.documents[document.key]?.version != loadedVersion {
                 throw .conflict("\(document.key.kind) \(document.key.id) changed since it was loaded")
             }
-            for (id, _, _) in recorded where state.commands[id] != nil {
+            for (id, _, _, _) in recorded where state.commands[id] != nil {
                 throw .conflict("command \(id) was handled by another writer")
             }
             for (sku, product) in changes { state.products[sku] = product }
@@ -82,11 +83,13 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
                 let mark = EventMark(Int64(state.journal.count + 1))
                 let owner = entry.owner.map { recorded[$0].id } ?? ""
                 state.journal.append(
-                    .init(mark: mark, commandID: owner, aggregateVersion: entry.version, event: entry.event))
+                    .init(
+                        mark: mark, commandID: owner, issuedBy: entry.owner.flatMap { recorded[$0].issuedBy },
+                        aggregateVersion: entry.version, event: entry.event))
                 marks[owner] = mark
             }
             let last = written.isEmpty ? nil : EventMark(Int64(state.journal.count))
-            for (id, command, _) in recorded {
+            for (id, command, _, _) in recorded {
                 state.commands[id] = StoredCommand(
                     fingerprint: command.fingerprint, outcome: command.outcome, lastEvent: marks[id])
             }

@@ -140,6 +140,15 @@ public enum Migrations {
                 """,
             ]
         ),
+        (
+            7, "who issued each command and its events",
+            [
+                // The command's issued_by (in secure mode the authenticated principal), for the audit
+                // trail and the event envelope's issued_by.
+                "ALTER TABLE processed_commands ADD COLUMN issued_by text",
+                "ALTER TABLE event_log ADD COLUMN issued_by text",
+            ]
+        ),
     ]
 
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.

@@ -6,6 +6,8 @@ import Foundation
 struct OutboxRows {
     var types: [EventType] = [], aggregates: [String] = [], aggregateVersions: [Int] = []
     var commandIDs: [String] = [], payloads: [String] = []
+    /// Each event's command's `issued_by`, "" for none.
+    var issuedBy: [String] = []
 
     var count: Int { types.count }
 
@@ -16,13 +18,16 @@ struct OutboxRows {
         return try (0..<count).map { index in
             let envelope = try Array(aggregates[index].utf8).withUnsafeBytes { aggregate in
                 try Array(commandIDs[index].utf8).withUnsafeBytes { commandID in
-                    try Array(payloads[index].utf8).withUnsafeBytes { payload in
-                        try EventCodec.encode(
-                            StoredEnvelope(
-                                position: positions[index], eventID: ids[index], type: types[index],
-                                schemaVersion: types[index].currentSchemaVersion, occurredAt: occurredAt,
-                                aggregateID: aggregate, aggregateVersion: aggregateVersions[index],
-                                commandID: commandID, payload: payload))
+                    try Array(issuedBy[index].utf8).withUnsafeBytes { issuedBy in
+                        try Array(payloads[index].utf8).withUnsafeBytes { payload in
+                            try EventCodec.encode(
+                                StoredEnvelope(
+                                    position: positions[index], eventID: ids[index], type: types[index],
+                                    schemaVersion: types[index].currentSchemaVersion, occurredAt: occurredAt,
+                                    aggregateID: aggregate, aggregateVersion: aggregateVersions[index],
+                                    commandID: commandID, issuedBy: issuedBy.isEmpty ? nil : issuedBy, payload: payload)
+                            )
+                        }
                     }
                 }
             }

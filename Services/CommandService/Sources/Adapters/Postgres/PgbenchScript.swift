@@ -29,6 +29,7 @@ public enum PgbenchScript {
             24: array(":n"), 25: array(literal(fingerprint)), 26: array(literal("allocated")),
             27: array(":p_reference"),
             28: "false",  // a command committed alone leaves its events to the sequencer
+            29: array("''"), 30: array("''"),  // issued by nobody, as allocations are in plaintext mode
         ]
         return """
             -- The SQL of one allocate command committed alone, generated from Statements.swift by

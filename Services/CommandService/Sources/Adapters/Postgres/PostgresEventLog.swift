@@ -114,7 +114,7 @@ public struct PostgresEventLog: Sendable {
 
     /// The columns a read of events selects, in the order `forEachStored(_:_:)` reads them.
     static let envelopeColumns =
-        "position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version, command_id, payload"
+        "position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version, command_id, payload, issued_by"
 
     /// Decodes rows of `envelopeColumns` into the published envelopes.
     static func envelopes<Rows: AsyncSequence<PostgresRow, any Error>>(_ rows: Rows) async throws -> [EventEnvelope] {
@@ -150,21 +150,31 @@ public struct PostgresEventLog: Sendable {
             let aggregateVersion = try next().decode(Int.self)
             let commandID = try next().bytes
             let payload = try text(next())
+            let issuedBy = try next().bytes
             guard let type = EventType(rawValue: typeName) else {
                 throw EventDecodingError.unknownType(typeName, position: position)
             }
             try aggregate.withUnsafeReadableBytes { aggregate in
                 try payload.withUnsafeReadableBytes { payload in
-                    func stored(_ commandID: UnsafeRawBufferPointer?) -> StoredEnvelope {
+                    func stored(_ commandID: UnsafeRawBufferPointer?, _ issuedBy: UnsafeRawBufferPointer?)
+                        -> StoredEnvelope
+                    {
                         StoredEnvelope(
                             position: position, eventID: id, type: type, schemaVersion: version,
                             occurredAt: occurredAt, aggregateID: aggregate, aggregateVersion: aggregateVersion,
-                            commandID: commandID, payload: payload)
+                            commandID: commandID, issuedBy: issuedBy, payload: payload)
+                    }
+                    func withIssuer(_ commandID: UnsafeRawBufferPointer?) throws {
+                        if let issuedBy {
+                            try issuedBy.withUnsafeReadableBytes { try body(stored(commandID, $0)) }
+                        } else {
+                            try body(stored(commandID, nil))
+                        }
                     }
                     if let commandID {
-                        try commandID.withUnsafeReadableBytes { try body(stored($0)) }
+                        try commandID.withUnsafeReadableBytes { try withIssuer($0) }
                     } else {
-                        try body(stored(nil))
+                        try withIssuer(nil)
                     }
                 }
             }

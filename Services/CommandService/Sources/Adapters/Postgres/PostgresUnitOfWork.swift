@@ -63,6 +63,8 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     struct Recorded {
         let id: String
         let fingerprint: String
+        /// The command's `issued_by`, "" for none (SQL NULL).
+        let issuedBy: String
         let outcome: CommandOutcome
         let eventsEnd: UnitEvents.End
     }
@@ -133,10 +135,10 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         numbersEvents = sequencer != nil
     }
 
-    func record(commandID: String, fingerprint: String, outcome: CommandOutcome) async throws {
+    func record(_ command: CommandEnvelope, outcome: CommandOutcome) async throws {
         recorded.append(
             Recorded(
-                id: commandID, fingerprint: fingerprint, outcome: outcome,
+                id: command.id, fingerprint: command.fingerprint, issuedBy: command.issuedBy ?? "", outcome: outcome,
                 eventsEnd: UnitEvents.End(
                     products: repository.written.count, procurement: procurement.tracking.written.count)))
     }
@@ -232,6 +234,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
             rows.aggregates.append(event.aggregateID)
             rows.aggregateVersions.append(version)
             rows.commandIDs.append(owner.map { recorded[$0].id } ?? "")
+            rows.issuedBy.append(owner.map { recorded[$0].issuedBy } ?? "")
             rows.payloads.append(String(decoding: payload.jsonData(), as: UTF8.self))
         }
         return rows
@@ -250,6 +253,6 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
             outbox.types.map(\.rawValue), outbox.types.map(\.currentSchemaVersion), outbox.aggregates,
             outbox.aggregateVersions, outbox.commandIDs, outbox.payloads,
             recorded.map(\.id), recorded.map(\.fingerprint), outcomes.map(\.0), outcomes.map { $0.1 ?? "" },
-            numbersEvents && outbox.count > 0)
+            numbersEvents && outbox.count > 0, outbox.issuedBy, recorded.map(\.issuedBy))
     }
 }

@@ -152,20 +152,21 @@ enum Statements {
                 RETURNING 1
             ), events AS (
                 INSERT INTO event_log
-                    (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position)
+                    (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position, issued_by)
                 SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload,
-                       (SELECT before FROM head) + (SELECT count(*) FROM pending) + e.n
-                FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[])
-                     WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, n)
+                       (SELECT before FROM head) + (SELECT count(*) FROM pending) + e.n, NULLIF(e.issued_by, '')
+                FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[], $29::text[])
+                     WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, issued_by, n)
                 ORDER BY e.n
                 RETURNING seq, command_id, position, event_id
             ), commands AS (
-                SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference, c.n
-                FROM unnest($24::text[], $25::text[], $26::text[], $27::text[]) WITH ORDINALITY
-                     AS c(command_id, fingerprint, outcome, batch_reference, n)
+                SELECT c.command_id, c.fingerprint, c.outcome, NULLIF(c.batch_reference, '') AS batch_reference,
+                       NULLIF(c.issued_by, '') AS issued_by, c.n
+                FROM unnest($24::text[], $25::text[], $26::text[], $27::text[], $30::text[]) WITH ORDINALITY
+                     AS c(command_id, fingerprint, outcome, batch_reference, issued_by, n)
             ), processed AS (
-                INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, last_event_seq)
-                SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference,
+                INSERT INTO processed_commands (command_id, fingerprint, outcome, batch_reference, issued_by, last_event_seq)
+                SELECT c.command_id, c.fingerprint, c.outcome, c.batch_reference, c.issued_by,
                        (SELECT max(e.seq) FROM events e WHERE e.command_id = c.command_id)
                 FROM commands c
             ), refused AS (
