@@ -74,6 +74,8 @@ import Testing
             let revoked = try await cosmic(["allocate", "o2", "LAMP", "1"], timeout: 1)
             #expect(revoked.status == 3)
             #expect(revoked.output.contains("allow-list"), "\(revoked.output)")
+            // Every refusal is logged: the wrong role, and the revoked key's handshake.
+            #expect(command.log().contains("Request refused"))
             #expect(command.log().contains("Connection refused"))
             #expect(try await query.health().checkpoint == 4)
         }
