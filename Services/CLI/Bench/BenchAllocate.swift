@@ -62,9 +62,9 @@ struct BenchAllocate: AsyncParsableCommand {
             context = try ZMQContext()
             // Set-up (batches, prior allocations) runs on at least 32 sockets whatever `--clients`
             // says: a growth run with one measured client must not make 100,000 allocations serially.
+            let socketOptions = try options.socketOptions()  // the key files, read once
             sockets = try (0..<max(clients, 32)).map { _ in
-                try OwnedSocket(
-                    context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
+                try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.commands])
             }
         } catch {
             throw fail(.badInput, "cannot open sockets to \(options.commands): \(error)")

@@ -41,12 +41,11 @@ struct BenchApprovals: AsyncParsableCommand {
         let replay: OwnedSocket
         do {
             context = try ZMQContext()
+            let socketOptions = try options.socketOptions()  // the key files, read once
             sockets = try (0..<max(clients, 16)).map { _ in
-                try OwnedSocket(
-                    context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
+                try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.commands])
             }
-            replay = try OwnedSocket(
-                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
+            replay = try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.replay])
         } catch {
             throw fail(.badInput, "cannot open sockets: \(error)")
         }

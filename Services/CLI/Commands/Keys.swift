@@ -30,23 +30,31 @@ struct Keys: ParsableCommand {
         }
 
         func run() throws {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Keys.inFolder(dir) {
                 let pair = try CurveKeyPair.generate()
                 let paths = try CurveKeyFile.write(pair, name: name, into: dir)
                 FileHandle.standardError.write(Data("wrote \(paths.secret) and \(paths.public)\n".utf8))
                 print(pair.publicKey.z85)
-            } catch let error as KeyFileError {
-                throw fail(.badInput, error.description)
-            } catch {
-                throw fail(.badInput, "\(error)")
             }
         }
     }
 }
 
 extension Keys {
+    /// Runs `body` once `folder` exists (made mode 0700 if missing); any failure is bad input, said
+    /// with the key file's own message when it is one.
+    static func inFolder(_ folder: String, _ body: () throws -> Void) throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try body()
+        } catch let error as KeyFileError {
+            throw fail(.badInput, error.description)
+        } catch {
+            throw fail(.badInput, "\(error)")
+        }
+    }
+
     /// `cosmic keys setup DIR`: a whole local or demo key folder, made once, as `scripts/run` and the
     /// compose file's `keys` service use it.
     struct Setup: ParsableCommand {
@@ -70,9 +78,7 @@ extension Keys {
             let clients = self.clients.split(separator: ",").map(String.init)
             let names = ["command", "query"] + clients
             let manager = FileManager.default
-            do {
-                try manager.createDirectory(
-                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Keys.inFolder(dir) {
                 var made: [String] = []
                 for name in names where !manager.fileExists(atPath: path(name + ".key")) {
                     try CurveKeyFile.write(try CurveKeyPair.generate(), name: name, into: dir)
@@ -90,10 +96,6 @@ extension Keys {
                     made.append("allow-list")
                 }
                 print(made.isEmpty ? "\(dir): complete already" : "\(dir): made \(made.joined(separator: ", "))")
-            } catch let error as KeyFileError {
-                throw fail(.badInput, error.description)
-            } catch {
-                throw fail(.badInput, "\(error)")
             }
         }
 

@@ -29,10 +29,10 @@ struct Fuzz: AsyncParsableCommand {
         let endpoint: HTTPEndpoint
         do {
             context = try ZMQContext()
+            let socketOptions = try options.socketOptions()  // the key files, read once
             commands = try OwnedSocket(
-                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.commands])
-            replay = try OwnedSocket(
-                context: context, kind: .dealer, options: options.socketOptions(), connect: [options.replay])
+                context: context, kind: .dealer, options: socketOptions, connect: [options.commands])
+            replay = try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.replay])
             endpoint = try HTTPEndpoint(url: options.query)
         } catch {
             throw fail(.badInput, "cannot open sockets: \(error)")

@@ -21,9 +21,7 @@ public final class CommandServer: Service {
     public static func socketOptions(maximumMessageBytes: Int = 1 << 20, security: SocketSecurity = .none)
         -> SocketOptions
     {
-        SocketOptions(
-            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true,
-            security: security, prefixesUserID: security.isServer)
+        RouterLoop.socketOptions(maximumMessageBytes: maximumMessageBytes, security: security)
     }
 
     private let loop: RouterLoop

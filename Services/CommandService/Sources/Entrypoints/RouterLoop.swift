@@ -30,6 +30,15 @@ final class RouterLoop: Sendable {
     /// Requests not yet answered, in the order of their deadlines (all are `timeout` after arrival).
     private let waiting = Mutex(DeadlineQueue())
 
+    /// Options for a socket this loop serves: unroutable replies counted, not silently dropped; a
+    /// peer whose message exceeds `maximumMessageBytes` dropped by ZeroMQ itself; with a CURVE
+    /// `security`, each message prefixed with its connection's User-Id (for the gatekeeper).
+    static func socketOptions(maximumMessageBytes: Int, security: SocketSecurity) -> SocketOptions {
+        SocketOptions(
+            linger: .milliseconds(500), maxMessageSize: maximumMessageBytes, routerMandatory: true,
+            security: security, prefixesUserID: security.isServer)
+    }
+
     /// `now` reads the time deadlines are measured in; a test passes a clock it moves itself, so
     /// that whether an answer is late depends on the test and never on how busy the machine is.
     init(

@@ -156,25 +156,14 @@ public struct PostgresEventLog: Sendable {
             }
             try aggregate.withUnsafeReadableBytes { aggregate in
                 try payload.withUnsafeReadableBytes { payload in
-                    func stored(_ commandID: UnsafeRawBufferPointer?, _ issuedBy: UnsafeRawBufferPointer?)
-                        -> StoredEnvelope
-                    {
-                        StoredEnvelope(
-                            position: position, eventID: id, type: type, schemaVersion: version,
-                            occurredAt: occurredAt, aggregateID: aggregate, aggregateVersion: aggregateVersion,
-                            commandID: commandID, issuedBy: issuedBy, payload: payload)
-                    }
-                    func withIssuer(_ commandID: UnsafeRawBufferPointer?) throws {
-                        if let issuedBy {
-                            try issuedBy.withUnsafeReadableBytes { try body(stored(commandID, $0)) }
-                        } else {
-                            try body(stored(commandID, nil))
+                    try commandID.withUnsafeReadableBytesIfAny { commandID in
+                        try issuedBy.withUnsafeReadableBytesIfAny { issuedBy in
+                            try body(
+                                StoredEnvelope(
+                                    position: position, eventID: id, type: type, schemaVersion: version,
+                                    occurredAt: occurredAt, aggregateID: aggregate, aggregateVersion: aggregateVersion,
+                                    commandID: commandID, issuedBy: issuedBy, payload: payload))
                         }
-                    }
-                    if let commandID {
-                        try commandID.withUnsafeReadableBytes { try withIssuer($0) }
-                    } else {
-                        try withIssuer(nil)
                     }
                 }
             }
@@ -189,5 +178,13 @@ public struct PostgresEventLog: Sendable {
             }
             return result
         }
+    }
+}
+
+extension Optional<ByteBuffer> {
+    /// The bytes of a nullable column for the duration of `body`, nil for SQL NULL.
+    fileprivate func withUnsafeReadableBytesIfAny<T>(_ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
+        guard let self else { return try body(nil) }
+        return try self.withUnsafeReadableBytes { try body($0) }
     }
 }
