@@ -39,7 +39,15 @@ let package = Package(
     targets: [
         // MARK: Shared kernel: the model and the published language.
         .target(name: "Domain", path: "Shared/Domain", swiftSettings: strict),
-        .target(name: "Contracts", dependencies: ["Domain"], path: "Shared/Contracts", swiftSettings: strict),
+        .target(
+            name: "Contracts", dependencies: ["Domain"], path: "Shared/Contracts", swiftSettings: strict,
+            plugins: ["WireRegistry"]),
+        // The wire's tagged unions, generated from Contracts' `*.registry` files (one line per type).
+        .plugin(
+            name: "WireRegistry", capability: .buildTool(), dependencies: ["WireRegistryGenerator"],
+            path: "Plugins/WireRegistry"),
+        .executableTarget(
+            name: "WireRegistryGenerator", path: "Plugins/WireRegistryGenerator", swiftSettings: strict),
 
         // MARK: Transport: a thin layer over Debian's libzmq.
         .systemLibrary(

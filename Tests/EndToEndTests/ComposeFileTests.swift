@@ -243,6 +243,22 @@ import Testing
 
     // MARK: The image
 
+    /// A folder the manifest builds from but the build stage does not copy fails only in
+    /// `docker compose build`, long after the change: caught here instead.
+    @Test func theImageCopiesEveryFolderTheManifestBuildsFrom() throws {
+        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let dockerfile = try String(
+            contentsOf: Self.root.appendingPathComponent("compose/Dockerfile"), encoding: .utf8)
+        let folders = Set(
+            manifest.split(separator: "path: \"").dropFirst().compactMap { $0.split(separator: "/").first }
+                .map(String.init))
+        #expect(
+            folders.isSuperset(of: ["Shared", "Services", "Tests", "Plugins"]), "the scan sees the manifest's paths")
+        for folder in folders.sorted() {
+            #expect(dockerfile.contains("COPY \(folder) \(folder)\n"), "compose/Dockerfile does not copy \(folder)/")
+        }
+    }
+
     @Test func theImageIsMultiStageNonRootAndStopsOnSIGTERM() throws {
         let dockerfile = try String(
             contentsOf: Self.root.appendingPathComponent("compose/Dockerfile"), encoding: .utf8)

@@ -8,83 +8,10 @@ public protocol CommandPayloadProtocol: WirePayload {
     static var commandType: CommandType { get }
 }
 
-/// One command's payload, tagged by its type: the sum of everything a client may ask.
-public enum CommandPayload: Hashable, Sendable {
-    case createBatch(CreateBatchPayload)
-    case allocate(AllocatePayload)
-    case deallocate(DeallocatePayload)
-    case changeBatchQuantity(ChangeBatchQuantityPayload)
-    case createSupplier(CreateSupplierPayload)
-    case createPurchaseOrder(CreatePurchaseOrderPayload)
-    case addPurchaseOrderItem(AddPurchaseOrderItemPayload)
-    case removePurchaseOrderItem(RemovePurchaseOrderItemPayload)
-    case submitPurchaseOrder(SubmitPurchaseOrderPayload)
-    case approvePurchaseOrder(ApprovePurchaseOrderPayload)
-    case rejectPurchaseOrder(RejectPurchaseOrderPayload)
-    case cancelPurchaseOrder(CancelPurchaseOrderPayload)
-    case receiveGoods(ReceiveGoodsPayload)
-    case registerInvoice(RegisterInvoicePayload)
-    case approveInvoice(ApproveInvoicePayload)
-    case rejectInvoice(RejectInvoicePayload)
-    case schedulePayment(SchedulePaymentPayload)
-    case recordPayment(RecordPaymentPayload)
-    case recordBatchArrival(RecordBatchArrivalPayload)
+// `CommandPayload` itself, its cases and its dispatch (`accept`) are generated from Commands.registry.
 
-    // MARK: Registry: a new command type is a case above and one line in each switch below.
-
-    /// Hands the payload inside to `visitor` as its own type (code specialized per type, no boxing).
-    func accept<V: CommandPayloadVisitor>(_ visitor: inout V) -> V.Output {
-        switch self {
-        case .createBatch(let p): visitor.visit(p)
-        case .allocate(let p): visitor.visit(p)
-        case .deallocate(let p): visitor.visit(p)
-        case .changeBatchQuantity(let p): visitor.visit(p)
-        case .createSupplier(let p): visitor.visit(p)
-        case .createPurchaseOrder(let p): visitor.visit(p)
-        case .addPurchaseOrderItem(let p): visitor.visit(p)
-        case .removePurchaseOrderItem(let p): visitor.visit(p)
-        case .submitPurchaseOrder(let p): visitor.visit(p)
-        case .approvePurchaseOrder(let p): visitor.visit(p)
-        case .rejectPurchaseOrder(let p): visitor.visit(p)
-        case .cancelPurchaseOrder(let p): visitor.visit(p)
-        case .receiveGoods(let p): visitor.visit(p)
-        case .registerInvoice(let p): visitor.visit(p)
-        case .approveInvoice(let p): visitor.visit(p)
-        case .rejectInvoice(let p): visitor.visit(p)
-        case .schedulePayment(let p): visitor.visit(p)
-        case .recordPayment(let p): visitor.visit(p)
-        case .recordBatchArrival(let p): visitor.visit(p)
-        }
-    }
-
-    /// Hands the payload type of `type` to `visitor`, with the case that wraps a value of it.
-    static func accept<V: CommandTypeVisitor>(_ type: CommandType, _ visitor: inout V) -> V.Output {
-        switch type {
-        case .createBatch: visitor.visit(CreateBatchPayload.self, CommandPayload.createBatch)
-        case .allocate: visitor.visit(AllocatePayload.self, CommandPayload.allocate)
-        case .deallocate: visitor.visit(DeallocatePayload.self, CommandPayload.deallocate)
-        case .changeBatchQuantity: visitor.visit(ChangeBatchQuantityPayload.self, CommandPayload.changeBatchQuantity)
-        case .createSupplier: visitor.visit(CreateSupplierPayload.self, CommandPayload.createSupplier)
-        case .createPurchaseOrder: visitor.visit(CreatePurchaseOrderPayload.self, CommandPayload.createPurchaseOrder)
-        case .addPurchaseOrderItem: visitor.visit(AddPurchaseOrderItemPayload.self, CommandPayload.addPurchaseOrderItem)
-        case .removePurchaseOrderItem:
-            visitor.visit(RemovePurchaseOrderItemPayload.self, CommandPayload.removePurchaseOrderItem)
-        case .submitPurchaseOrder: visitor.visit(SubmitPurchaseOrderPayload.self, CommandPayload.submitPurchaseOrder)
-        case .approvePurchaseOrder: visitor.visit(ApprovePurchaseOrderPayload.self, CommandPayload.approvePurchaseOrder)
-        case .rejectPurchaseOrder: visitor.visit(RejectPurchaseOrderPayload.self, CommandPayload.rejectPurchaseOrder)
-        case .cancelPurchaseOrder: visitor.visit(CancelPurchaseOrderPayload.self, CommandPayload.cancelPurchaseOrder)
-        case .receiveGoods: visitor.visit(ReceiveGoodsPayload.self, CommandPayload.receiveGoods)
-        case .registerInvoice: visitor.visit(RegisterInvoicePayload.self, CommandPayload.registerInvoice)
-        case .approveInvoice: visitor.visit(ApproveInvoicePayload.self, CommandPayload.approveInvoice)
-        case .rejectInvoice: visitor.visit(RejectInvoicePayload.self, CommandPayload.rejectInvoice)
-        case .schedulePayment: visitor.visit(SchedulePaymentPayload.self, CommandPayload.schedulePayment)
-        case .recordPayment: visitor.visit(RecordPaymentPayload.self, CommandPayload.recordPayment)
-        case .recordBatchArrival: visitor.visit(RecordBatchArrivalPayload.self, CommandPayload.recordBatchArrival)
-        }
-    }
-
-    // MARK: Everything else follows from the registry.
-
+/// Everything about a ``CommandPayload`` that follows from its registry.
+extension CommandPayload {
     public var type: CommandType {
         struct TypeOf: CommandPayloadVisitor {
             func visit<P: CommandPayloadProtocol>(_: P) -> CommandType { P.commandType }

@@ -13,96 +13,10 @@ public protocol EventPayloadProtocol: WirePayload {
     var aggregateID: String { get }
 }
 
-/// One event's payload, tagged by its type: everything the read side can be told.
-public enum EventPayload: Hashable, Sendable {
-    case batchCreated(BatchCreatedPayload)
-    case allocated(AllocatedPayload)
-    case deallocated(DeallocatedPayload)
-    case outOfStock(OutOfStockPayload)
-    case batchQuantityChanged(BatchQuantityChangedPayload)
-    // Procurement's payloads are boxed: an enum is as large as its largest inline case, and every
-    // envelope on allocation's hot path (replay pages of 10,000) is copied at that size.
-    indirect case supplierCreated(SupplierCreatedPayload)
-    indirect case purchaseOrderCreated(PurchaseOrderCreatedPayload)
-    indirect case purchaseOrderItemAdded(PurchaseOrderItemAddedPayload)
-    indirect case purchaseOrderItemRemoved(PurchaseOrderItemRemovedPayload)
-    indirect case purchaseOrderSubmitted(PurchaseOrderSubmittedPayload)
-    indirect case purchaseOrderApproved(PurchaseOrderApprovedPayload)
-    indirect case purchaseOrderRejected(PurchaseOrderRejectedPayload)
-    indirect case purchaseOrderCancelled(PurchaseOrderCancelledPayload)
-    indirect case goodsReceived(GoodsReceivedPayload)
-    indirect case invoiceRegistered(InvoiceRegisteredPayload)
-    indirect case invoiceRematched(InvoiceRematchedPayload)
-    indirect case invoiceApproved(InvoiceApprovedPayload)
-    indirect case invoiceRejected(InvoiceRejectedPayload)
-    indirect case paymentScheduled(PaymentScheduledPayload)
-    indirect case paymentMade(PaymentMadePayload)
-    case batchArrived(BatchArrivedPayload)
+// `EventPayload` itself, its cases and its dispatch (`accept`) are generated from Events.registry.
 
-    // MARK: Registry: a new event type is a case above and one line in each switch below.
-
-    /// Hands the payload inside to `visitor` as its own type (code specialized per type, no boxing).
-    func accept<V: EventPayloadVisitor>(_ visitor: inout V) -> V.Output {
-        switch self {
-        case .batchCreated(let p): visitor.visit(p)
-        case .allocated(let p): visitor.visit(p)
-        case .deallocated(let p): visitor.visit(p)
-        case .outOfStock(let p): visitor.visit(p)
-        case .batchQuantityChanged(let p): visitor.visit(p)
-        case .supplierCreated(let p): visitor.visit(p)
-        case .purchaseOrderCreated(let p): visitor.visit(p)
-        case .purchaseOrderItemAdded(let p): visitor.visit(p)
-        case .purchaseOrderItemRemoved(let p): visitor.visit(p)
-        case .purchaseOrderSubmitted(let p): visitor.visit(p)
-        case .purchaseOrderApproved(let p): visitor.visit(p)
-        case .purchaseOrderRejected(let p): visitor.visit(p)
-        case .purchaseOrderCancelled(let p): visitor.visit(p)
-        case .goodsReceived(let p): visitor.visit(p)
-        case .invoiceRegistered(let p): visitor.visit(p)
-        case .invoiceRematched(let p): visitor.visit(p)
-        case .invoiceApproved(let p): visitor.visit(p)
-        case .invoiceRejected(let p): visitor.visit(p)
-        case .paymentScheduled(let p): visitor.visit(p)
-        case .paymentMade(let p): visitor.visit(p)
-        case .batchArrived(let p): visitor.visit(p)
-        }
-    }
-
-    /// Hands the payload type of `type` to `visitor`, with the case that wraps a value of it.
-    static func accept<V: EventTypeVisitor>(_ type: EventType, _ visitor: inout V) -> V.Output {
-        switch type {
-        case .batchCreated: visitor.visit(BatchCreatedPayload.self, EventPayload.batchCreated)
-        case .allocated: visitor.visit(AllocatedPayload.self, EventPayload.allocated)
-        case .deallocated: visitor.visit(DeallocatedPayload.self, EventPayload.deallocated)
-        case .outOfStock: visitor.visit(OutOfStockPayload.self, EventPayload.outOfStock)
-        case .batchQuantityChanged: visitor.visit(BatchQuantityChangedPayload.self, EventPayload.batchQuantityChanged)
-        case .supplierCreated: visitor.visit(SupplierCreatedPayload.self, EventPayload.supplierCreated)
-        case .purchaseOrderCreated: visitor.visit(PurchaseOrderCreatedPayload.self, EventPayload.purchaseOrderCreated)
-        case .purchaseOrderItemAdded:
-            visitor.visit(PurchaseOrderItemAddedPayload.self, EventPayload.purchaseOrderItemAdded)
-        case .purchaseOrderItemRemoved:
-            visitor.visit(PurchaseOrderItemRemovedPayload.self, EventPayload.purchaseOrderItemRemoved)
-        case .purchaseOrderSubmitted:
-            visitor.visit(PurchaseOrderSubmittedPayload.self, EventPayload.purchaseOrderSubmitted)
-        case .purchaseOrderApproved:
-            visitor.visit(PurchaseOrderApprovedPayload.self, EventPayload.purchaseOrderApproved)
-        case .purchaseOrderRejected:
-            visitor.visit(PurchaseOrderRejectedPayload.self, EventPayload.purchaseOrderRejected)
-        case .purchaseOrderCancelled:
-            visitor.visit(PurchaseOrderCancelledPayload.self, EventPayload.purchaseOrderCancelled)
-        case .goodsReceived: visitor.visit(GoodsReceivedPayload.self, EventPayload.goodsReceived)
-        case .invoiceRegistered: visitor.visit(InvoiceRegisteredPayload.self, EventPayload.invoiceRegistered)
-        case .invoiceRematched: visitor.visit(InvoiceRematchedPayload.self, EventPayload.invoiceRematched)
-        case .invoiceApproved: visitor.visit(InvoiceApprovedPayload.self, EventPayload.invoiceApproved)
-        case .invoiceRejected: visitor.visit(InvoiceRejectedPayload.self, EventPayload.invoiceRejected)
-        case .paymentScheduled: visitor.visit(PaymentScheduledPayload.self, EventPayload.paymentScheduled)
-        case .paymentMade: visitor.visit(PaymentMadePayload.self, EventPayload.paymentMade)
-        case .batchArrived: visitor.visit(BatchArrivedPayload.self, EventPayload.batchArrived)
-        }
-    }
-
-    // MARK: Everything else follows from the registry.
-
+/// Everything about an ``EventPayload`` that follows from its registry.
+extension EventPayload {
     public var type: EventType {
         struct TypeOf: EventPayloadVisitor {
             func visit<P: EventPayloadProtocol>(_: P) -> EventType { P.eventType }

@@ -4,7 +4,9 @@
 /// reader behind `Decodable` (``WireObject``, which names the field at fault) and `Encodable`.
 ///
 /// A new payload is a struct with its properties, `public init() {}` (the empty value a reader fills
-/// in) and its field list; see `Events/Payloads/` for examples.
+/// in) and its field list; see `Events/Payloads/` for examples. A new event or command type is such
+/// a payload and one line in `Events.registry` or `Commands.registry`, which the WireRegistry build
+/// tool turns into the `EventType`/`EventPayload` (`CommandType`/`CommandPayload`) cases.
 public protocol WirePayload: Hashable, Sendable, Codable {
     /// The empty value that readers fill in.
     init()

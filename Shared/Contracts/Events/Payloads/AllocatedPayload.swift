@@ -1,3 +1,5 @@
+import Domain
+
 /// `Allocated`: an order line now holds stock of a batch.
 public struct AllocatedPayload: EventPayloadProtocol {
     public static let eventType = EventType.allocated
@@ -23,5 +25,13 @@ public struct AllocatedPayload: EventPayloadProtocol {
         try fields.string("sku", &sku)
         try fields.quantity("qty", &quantity)
         try fields.string("batchref", &batchReference)
+    }
+}
+
+extension AllocatedPayload: DomainEventPayload {
+    init(_ event: Allocated) {
+        self.init(
+            orderID: event.orderID.rawValue, sku: event.sku.rawValue, quantity: event.quantity,
+            batchReference: event.batchReference.rawValue)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `BatchArrived`: the batch's stock arrived; it is warehouse stock now (no eta).
 public struct BatchArrivedPayload: EventPayloadProtocol {
     public static let eventType = EventType.batchArrived
@@ -17,5 +19,11 @@ public struct BatchArrivedPayload: EventPayloadProtocol {
     public mutating func wireFields(_ fields: inout some WireFields) throws(WireError) {
         try fields.string("ref", &reference)
         try fields.string("sku", &sku)
+    }
+}
+
+extension BatchArrivedPayload: DomainEventPayload {
+    init(_ event: BatchArrived) {
+        self.init(reference: event.reference.rawValue, sku: event.sku.rawValue)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `BatchCreated`: a batch of stock came into being; `eta` is null for stock on hand.
 public struct BatchCreatedPayload: EventPayloadProtocol {
     public static let eventType = EventType.batchCreated
@@ -23,5 +25,13 @@ public struct BatchCreatedPayload: EventPayloadProtocol {
         try fields.string("sku", &sku)
         try fields.quantity("qty", &quantity)
         try fields.optionalString("eta", &eta)
+    }
+}
+
+extension BatchCreatedPayload: DomainEventPayload {
+    init(_ event: BatchCreated) {
+        self.init(
+            reference: event.reference.rawValue, sku: event.sku.rawValue, quantity: event.quantity,
+            eta: event.eta?.description)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `BatchQuantityChanged`: a batch's purchased quantity is now `qty`.
 public struct BatchQuantityChangedPayload: EventPayloadProtocol {
     public static let eventType = EventType.batchQuantityChanged
@@ -20,5 +22,11 @@ public struct BatchQuantityChangedPayload: EventPayloadProtocol {
         try fields.string("ref", &reference)
         try fields.string("sku", &sku)
         try fields.quantity("qty", &quantity)
+    }
+}
+
+extension BatchQuantityChangedPayload: DomainEventPayload {
+    init(_ event: BatchQuantityChanged) {
+        self.init(reference: event.reference.rawValue, sku: event.sku.rawValue, quantity: event.quantity)
     }
 }

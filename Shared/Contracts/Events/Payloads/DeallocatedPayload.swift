@@ -1,3 +1,5 @@
+import Domain
+
 /// `Deallocated`: the line no longer holds stock of that batch. `reason` is `requested` (a
 /// `Deallocate` command) or `batch_quantity_reduced` (the batch shrank; the service reallocates the
 /// line, so a later `Allocated` or `OutOfStock` follows). Kept a string so a reader survives reasons
@@ -29,5 +31,13 @@ public struct DeallocatedPayload: EventPayloadProtocol {
         try fields.quantity("qty", &quantity)
         try fields.string("batchref", &batchReference)
         try fields.string("reason", &reason)
+    }
+}
+
+extension DeallocatedPayload: DomainEventPayload {
+    init(_ event: Deallocated) {
+        self.init(
+            orderID: event.orderID.rawValue, sku: event.sku.rawValue, quantity: event.quantity,
+            batchReference: event.batchReference.rawValue, reason: event.reason.rawValue)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `GoodsReceived`: one receipt; `status` is the order's after it (`partially_received` or `received`).
 public struct GoodsReceivedPayload: EventPayloadProtocol {
     public static let eventType = EventType.goodsReceived
@@ -28,5 +30,18 @@ public struct GoodsReceivedPayload: EventPayloadProtocol {
         try fields.string("expected_delivery", &expectedDelivery)
         try fields.string("status", &status)
         try fields.objects("lines", &lines)
+    }
+}
+
+extension GoodsReceivedPayload: DomainEventPayload {
+    init(_ event: GoodsReceived) {
+        self.init(
+            number: event.number.rawValue, receivedOn: event.receivedOn.description,
+            expectedDelivery: event.expectedDelivery.description, status: event.status.rawValue,
+            lines: event.lines.map {
+                ReceivedLinePayload(
+                    line: $0.line, sku: $0.sku.rawValue, quantity: $0.quantity, received: $0.received,
+                    ordered: $0.ordered, closedShort: $0.closedShort, complete: $0.complete)
+            })
     }
 }

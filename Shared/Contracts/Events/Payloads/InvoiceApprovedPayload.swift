@@ -1,3 +1,5 @@
+import Domain
+
 /// `InvoiceApproved`: `override_reason` is set when a mismatched invoice was approved anyway.
 public struct InvoiceApprovedPayload: EventPayloadProtocol {
     public static let eventType = EventType.invoiceApproved
@@ -38,5 +40,15 @@ public struct InvoiceApprovedPayload: EventPayloadProtocol {
         try fields.string("by", &by)
         try fields.optionalString("override_reason", &overrideReason)
         try fields.string("payment_due", &paymentDue)
+    }
+}
+
+extension InvoiceApprovedPayload: DomainEventPayload {
+    init(_ event: InvoiceApproved) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue,
+            purchaseOrder: event.purchaseOrder.rawValue, total: event.total.minorUnits,
+            currency: event.total.currency.code, by: event.by.rawValue, overrideReason: event.overrideReason,
+            paymentDue: event.paymentDue.description)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `InvoiceRegistered`: matched at once when `discrepancies` is empty (the first-pass match).
 public struct InvoiceRegisteredPayload: EventPayloadProtocol {
     public static let eventType = EventType.invoiceRegistered
@@ -38,5 +40,16 @@ public struct InvoiceRegisteredPayload: EventPayloadProtocol {
         try fields.string("currency", &currency)
         try fields.objects("lines", &lines)
         try fields.objects("discrepancies", &discrepancies)
+    }
+}
+
+extension InvoiceRegisteredPayload: DomainEventPayload {
+    init(_ event: InvoiceRegistered) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue,
+            purchaseOrder: event.purchaseOrder.rawValue, invoiceDate: event.invoiceDate.description,
+            total: event.total.minorUnits, currency: event.total.currency.code,
+            lines: event.lines.map(InvoiceLinePayload.init),
+            discrepancies: event.discrepancies.map(DiscrepancyPayload.init))
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `InvoiceRejected`.
 public struct InvoiceRejectedPayload: EventPayloadProtocol {
     public static let eventType = EventType.invoiceRejected
@@ -23,5 +25,13 @@ public struct InvoiceRejectedPayload: EventPayloadProtocol {
         try fields.string("invoice", &number)
         try fields.string("by", &by)
         try fields.string("reason", &reason)
+    }
+}
+
+extension InvoiceRejectedPayload: DomainEventPayload {
+    init(_ event: InvoiceRejected) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue, by: event.by.rawValue,
+            reason: event.reason)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `InvoiceRematched`: a new match outcome (matched when `discrepancies` is empty).
 public struct InvoiceRematchedPayload: EventPayloadProtocol {
     public static let eventType = EventType.invoiceRematched
@@ -20,5 +22,13 @@ public struct InvoiceRematchedPayload: EventPayloadProtocol {
         try fields.string("supplier", &supplier)
         try fields.string("invoice", &number)
         try fields.objects("discrepancies", &discrepancies)
+    }
+}
+
+extension InvoiceRematchedPayload: DomainEventPayload {
+    init(_ event: InvoiceRematched) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue,
+            discrepancies: event.discrepancies.map(DiscrepancyPayload.init))
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// An item of a purchase order, as `PurchaseOrderApproved` and `PurchaseOrderCancelled` list them.
 public struct OrderItemPayload: WirePayload {
     public var line: Int = 0
@@ -19,5 +21,13 @@ public struct OrderItemPayload: WirePayload {
         try fields.string("sku", &sku)
         try fields.quantity("qty", &quantity)
         try fields.integer("unit_price", &unitPrice)
+    }
+}
+
+extension OrderItemPayload {
+    /// The wire form of one of the Domain's order items.
+    init(_ item: PurchaseOrderItem) {
+        self.init(
+            line: item.line, sku: item.sku.rawValue, quantity: item.quantity, unitPrice: item.unitPrice.minorUnits)
     }
 }

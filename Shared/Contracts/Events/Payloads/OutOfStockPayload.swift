@@ -1,3 +1,5 @@
+import Domain
+
 /// `OutOfStock`: no batch could take the line; nothing was allocated.
 public struct OutOfStockPayload: EventPayloadProtocol {
     public static let eventType = EventType.outOfStock
@@ -20,5 +22,11 @@ public struct OutOfStockPayload: EventPayloadProtocol {
         try fields.string("sku", &sku)
         try fields.string("orderid", &orderID)
         try fields.quantity("qty", &quantity)
+    }
+}
+
+extension OutOfStockPayload: DomainEventPayload {
+    init(_ event: OutOfStock) {
+        self.init(sku: event.sku.rawValue, orderID: event.orderID.rawValue, quantity: event.quantity)
     }
 }

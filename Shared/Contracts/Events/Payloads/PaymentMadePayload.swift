@@ -1,3 +1,5 @@
+import Domain
+
 /// `PaymentMade`: `balance` is what is still owed after it.
 public struct PaymentMadePayload: EventPayloadProtocol {
     public static let eventType = EventType.paymentMade
@@ -34,5 +36,14 @@ public struct PaymentMadePayload: EventPayloadProtocol {
         try fields.string("paid_on", &paidOn)
         try fields.string("reference", &reference)
         try fields.integer("balance", &balance)
+    }
+}
+
+extension PaymentMadePayload: DomainEventPayload {
+    init(_ event: PaymentMade) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue, amount: event.amount.minorUnits,
+            currency: event.amount.currency.code, paidOn: event.paidOn.description, reference: event.reference,
+            balance: event.balance.minorUnits)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `PaymentScheduled`: `amount` is due on `due`.
 public struct PaymentScheduledPayload: EventPayloadProtocol {
     public static let eventType = EventType.paymentScheduled
@@ -26,5 +28,13 @@ public struct PaymentScheduledPayload: EventPayloadProtocol {
         try fields.string("due", &due)
         try fields.integer("amount", &amount)
         try fields.string("currency", &currency)
+    }
+}
+
+extension PaymentScheduledPayload: DomainEventPayload {
+    init(_ event: PaymentScheduled) {
+        self.init(
+            supplier: event.supplier.rawValue, number: event.number.rawValue, due: event.due.description,
+            amount: event.amount.minorUnits, currency: event.amount.currency.code)
     }
 }

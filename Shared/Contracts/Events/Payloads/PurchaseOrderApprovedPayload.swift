@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderApproved`: the items are stock on order, due on `expected_delivery`.
 public struct PurchaseOrderApprovedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderApproved
@@ -35,5 +37,14 @@ public struct PurchaseOrderApprovedPayload: EventPayloadProtocol {
         try fields.string("expected_delivery", &expectedDelivery)
         try fields.string("by", &by)
         try fields.objects("items", &items)
+    }
+}
+
+extension PurchaseOrderApprovedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderApproved) {
+        self.init(
+            number: event.number.rawValue, supplier: event.supplier.rawValue, total: event.total.minorUnits,
+            currency: event.total.currency.code, expectedDelivery: event.expectedDelivery.description,
+            by: event.by.rawValue, items: event.items.map(OrderItemPayload.init))
     }
 }

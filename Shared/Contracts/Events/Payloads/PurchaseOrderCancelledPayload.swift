@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderCancelled`: `items` were on order (empty unless the order was approved).
 public struct PurchaseOrderCancelledPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderCancelled
@@ -23,5 +25,13 @@ public struct PurchaseOrderCancelledPayload: EventPayloadProtocol {
         try fields.string("by", &by)
         try fields.string("reason", &reason)
         try fields.objects("items", &items)
+    }
+}
+
+extension PurchaseOrderCancelledPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderCancelled) {
+        self.init(
+            number: event.number.rawValue, by: event.by.rawValue, reason: event.reason,
+            items: event.items.map(OrderItemPayload.init))
     }
 }

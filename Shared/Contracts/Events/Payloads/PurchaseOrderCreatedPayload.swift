@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderCreated`: a draft order, in its supplier's currency.
 public struct PurchaseOrderCreatedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderCreated
@@ -26,5 +28,13 @@ public struct PurchaseOrderCreatedPayload: EventPayloadProtocol {
         try fields.string("currency", &currency)
         try fields.string("requester", &requester)
         try fields.string("expected_delivery", &expectedDelivery)
+    }
+}
+
+extension PurchaseOrderCreatedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderCreated) {
+        self.init(
+            number: event.number.rawValue, supplier: event.supplier.rawValue, currency: event.currency.code,
+            requester: event.requester.rawValue, expectedDelivery: event.expectedDelivery.description)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderItemAdded`: `total` is the order's total after the change.
 public struct PurchaseOrderItemAddedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderItemAdded
@@ -32,5 +34,13 @@ public struct PurchaseOrderItemAddedPayload: EventPayloadProtocol {
         try fields.integer("unit_price", &unitPrice)
         try fields.integer("total", &total)
         try fields.string("currency", &currency)
+    }
+}
+
+extension PurchaseOrderItemAddedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderItemAdded) {
+        self.init(
+            number: event.number.rawValue, line: event.line, sku: event.sku.rawValue, quantity: event.quantity,
+            unitPrice: event.unitPrice.minorUnits, total: event.total.minorUnits, currency: event.total.currency.code)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderItemRemoved`: `total` is the order's total after the change.
 public struct PurchaseOrderItemRemovedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderItemRemoved
@@ -23,5 +25,13 @@ public struct PurchaseOrderItemRemovedPayload: EventPayloadProtocol {
         try fields.integer("line", &line)
         try fields.integer("total", &total)
         try fields.string("currency", &currency)
+    }
+}
+
+extension PurchaseOrderItemRemovedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderItemRemoved) {
+        self.init(
+            number: event.number.rawValue, line: event.line, total: event.total.minorUnits,
+            currency: event.total.currency.code)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderRejected`.
 public struct PurchaseOrderRejectedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderRejected
@@ -20,5 +22,11 @@ public struct PurchaseOrderRejectedPayload: EventPayloadProtocol {
         try fields.string("po", &number)
         try fields.string("by", &by)
         try fields.string("reason", &reason)
+    }
+}
+
+extension PurchaseOrderRejectedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderRejected) {
+        self.init(number: event.number.rawValue, by: event.by.rawValue, reason: event.reason)
     }
 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// `PurchaseOrderSubmitted`.
 public struct PurchaseOrderSubmittedPayload: EventPayloadProtocol {
     public static let eventType = EventType.purchaseOrderSubmitted
@@ -23,5 +25,13 @@ public struct PurchaseOrderSubmittedPayload: EventPayloadProtocol {
         try fields.integer("total", &total)
         try fields.string("currency", &currency)
         try fields.string("by", &by)
+    }
+}
+
+extension PurchaseOrderSubmittedPayload: DomainEventPayload {
+    init(_ event: PurchaseOrderSubmitted) {
+        self.init(
+            number: event.number.rawValue, total: event.total.minorUnits, currency: event.total.currency.code,
+            by: event.by.rawValue)
     }
 }

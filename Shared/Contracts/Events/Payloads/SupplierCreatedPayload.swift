@@ -1,3 +1,5 @@
+import Domain
+
 /// `SupplierCreated`.
 public struct SupplierCreatedPayload: EventPayloadProtocol {
     public static let eventType = EventType.supplierCreated
@@ -23,5 +25,13 @@ public struct SupplierCreatedPayload: EventPayloadProtocol {
         try fields.string("name", &name)
         try fields.string("currency", &currency)
         try fields.integer("terms_days", &termsDays)
+    }
+}
+
+extension SupplierCreatedPayload: DomainEventPayload {
+    init(_ event: SupplierCreated) {
+        self.init(
+            supplier: event.supplier.rawValue, name: event.name, currency: event.currency.code,
+            termsDays: event.paymentTermsDays)
     }
 }
