@@ -143,7 +143,7 @@ public struct PostgresEventLog: Sendable {
             }
             let position = try next().decode(Int.self)
             let id = try next().decode(UUID.self)
-            let typeName = try next().decode(String.self)
+            let typeName = try text(next())
             let version = try next().decode(Int.self)
             let occurredAt = try next().decode(Date.self)
             let aggregate = try text(next())
@@ -151,8 +151,8 @@ public struct PostgresEventLog: Sendable {
             let commandID = try next().bytes
             let payload = try text(next())
             let issuedBy = try next().bytes
-            guard let type = EventType(rawValue: typeName) else {
-                throw EventDecodingError.unknownType(typeName, position: position)
+            guard let type = typeName.withUnsafeReadableBytes({ EventType(utf8: $0) }) else {
+                throw EventDecodingError.unknownType(String(buffer: typeName), position: position)
             }
             try aggregate.withUnsafeReadableBytes { aggregate in
                 try payload.withUnsafeReadableBytes { payload in

@@ -115,6 +115,11 @@ enum Statements {
     /// Its first row then also carries the events' positions, ids and time (in the order raised):
     /// with what the unit sent, the whole envelopes, which the relay publishes without reading them
     /// back (`CommittedFrames`).
+    ///
+    /// The events' `occurred_at` is this statement's own time (`clock_timestamp()`, once for all of
+    /// them), not the column's default `now()`: that is the transaction's start, which for a command
+    /// that loads in a transaction first is up to the whole command earlier than its commit, while
+    /// `occurred_at` promises the commit (docs/PROTOCOL.md) and lags are measured from it.
     enum Flush: PreparedSQL {
         static let sql = """
             WITH changed_products AS (
@@ -150,11 +155,15 @@ enum Statements {
                 UPDATE event_log e SET position = (SELECT before FROM head) + p.n FROM pending p
                 WHERE e.seq = p.seq AND e.position IS NULL
                 RETURNING 1
+            ), stamp AS (
+                SELECT clock_timestamp() AS at
             ), events AS (
                 INSERT INTO event_log
-                    (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position, issued_by)
+                    (type, schema_version, aggregate_id, aggregate_version, command_id, payload, position, issued_by,
+                     occurred_at)
                 SELECT e.type, e.version, e.aggregate, e.aggregate_version, e.command_id, e.payload,
-                       (SELECT before FROM head) + (SELECT count(*) FROM pending) + e.n, NULLIF(e.issued_by, '')
+                       (SELECT before FROM head) + (SELECT count(*) FROM pending) + e.n, NULLIF(e.issued_by, ''),
+                       (SELECT at FROM stamp)
                 FROM unnest($18::text[], $19::int[], $20::text[], $21::bigint[], $22::text[], $23::text[], $29::text[])
                      WITH ORDINALITY AS e(type, version, aggregate, aggregate_version, command_id, payload, issued_by, n)
                 ORDER BY e.n
@@ -183,7 +192,7 @@ enum Statements {
                    (SELECT max(seq) FROM events),
                    CASE WHEN c.first AND $28::boolean THEN (SELECT array_agg(position ORDER BY position) FROM events) END,
                    CASE WHEN c.first AND $28::boolean THEN (SELECT array_agg(event_id ORDER BY position) FROM events) END,
-                   CASE WHEN c.first AND $28::boolean THEN now() END
+                   CASE WHEN c.first AND $28::boolean THEN (SELECT at FROM stamp) END
             FROM (SELECT NULL::text AS command_id, true AS first WHERE NOT EXISTS (SELECT 1 FROM commands)
                   UNION ALL SELECT command_id, n = 1 FROM commands) c
             """
