@@ -116,6 +116,40 @@ import Testing
         }
     }
 
+    /// The checkpoint only saves work, and each save is a commit: a busy reactor saves it at most
+    /// once per interval, yet always where it stops.
+    @Test func aBusyReactorSavesItsCheckpointSeldomButAlwaysAtTheEnd() async throws {
+        final class CountingLog: PolicyLog {
+            let inner: PostgresPolicyLog
+            let saves = Mutex<[Int]>([])
+            init(inner: PostgresPolicyLog) { self.inner = inner }
+            func events(after position: Int, ofTypes types: [EventType], limit: Int) async throws -> PolicyLogPage {
+                try await inner.events(after: position, ofTypes: types, limit: limit)
+            }
+            func checkpoint() async throws -> Int { try await inner.checkpoint() }
+            func saveCheckpoint(_ position: Int) async throws {
+                saves.withLock { $0.append(position) }
+                try await inner.saveCheckpoint(position)
+            }
+        }
+        try await withMigratedDatabase { client in
+            let bus = Self.bus(client)
+            for n in 1...12 { try await Self.approvedOrder("PO-\(n)", [("LAMP-\(n)", 5), ("DESK-\(n)", 3)], on: bus) }
+            let log = PostgresEventLog(client: client, logger: Logger(label: "test"))
+            _ = try await log.sequence()
+            let head = try await log.head()
+            let counting = CountingLog(inner: PostgresPolicyLog(client: client, logger: Logger(label: "test")))
+            let reactor = PolicyReactor(
+                log: counting, bus: bus, concurrency: 4, checkpointInterval: .seconds(3600),
+                logger: Logger(label: "test"))
+            #expect(try await reactor.catchUp() == head)
+            let saves = counting.saves.withLock { $0 }
+            #expect(saves == [head], "24 reactions, and one save: when the reactor went idle")
+            #expect(try await counting.checkpoint() == head)
+            #expect(try await PostgresProbe(client: client).batches(of: "DESK-12").map(\.purchased) == [3])
+        }
+    }
+
     @Test func twoReactorsOnOneDatabaseRunEachReactionOnce() async throws {
         try await withMigratedDatabase { client in
             let bus = Self.bus(client)

@@ -21,6 +21,7 @@ public final class PolicyReactor: Service, Sendable {
     private let heads: (@Sendable () async -> AsyncStream<Int>)?
     private let wakeUp = WakeUp()
     private let concurrency: Int
+    private let checkpointInterval: Duration
     private let onLag: @Sendable (Double) -> Void
     private let progress = Mutex<(position: Int, lastLag: Double?)>((0, nil))
     /// Whether the stored checkpoint has been read (once: afterwards the reactor's own position is newer).
@@ -32,11 +33,16 @@ public final class PolicyReactor: Service, Sendable {
     ///   - pollInterval: how long to wait, when the log has nothing new, before reading it anyway
     ///     (for events other instances committed).
     ///   - concurrency: reactions sent at once; those on one key (one batch, one invoice) keep their order.
+    ///   - checkpointInterval: while reactions keep finishing, the checkpoint is saved at most this
+    ///     often (each save is a commit, and under load one was always under way: more commits than
+    ///     the reactions themselves); whenever the reactor is idle, at once. The checkpoint only saves
+    ///     work, so a crash reacts again to at most this much more, which derived ids make harmless.
     ///   - onLag: told, for each reaction, the seconds from its event's commit to its command's.
     public init(
         log: any PolicyLog, bus: MessageBus, heads: (@Sendable () async -> AsyncStream<Int>)? = nil,
         pollInterval: Duration = .milliseconds(250),
-        concurrency: Int = 16, logger: Logger, onLag: @escaping @Sendable (Double) -> Void = { _ in }
+        concurrency: Int = 16, checkpointInterval: Duration = .milliseconds(200), logger: Logger,
+        onLag: @escaping @Sendable (Double) -> Void = { _ in }
     ) {
         precondition(concurrency >= 1)
         self.log = log
@@ -44,6 +50,7 @@ public final class PolicyReactor: Service, Sendable {
         self.heads = heads
         self.pollInterval = pollInterval
         self.concurrency = concurrency
+        self.checkpointInterval = checkpointInterval
         self.logger = logger
         self.onLag = onLag
     }
@@ -120,6 +127,8 @@ public final class PolicyReactor: Service, Sendable {
             var readAgain = false
             var saving = false
             var saved = checkpoint
+            let clock = ContinuousClock()
+            var nextSave = clock.now.advanced(by: checkpointInterval)
             group.addTask {
                 .page(try await log.events(after: checkpoint, ofTypes: Policies.triggers, limit: pageSize))
             }
@@ -144,9 +153,11 @@ public final class PolicyReactor: Service, Sendable {
                 }
                 let finished = pipeline.finished
                 progress.withLock { $0.position = max($0.position, finished) }
-                if !saving, finished > saved {
+                let idle = pipeline.running == 0 && !reading
+                if !saving, finished > saved, idle || clock.now >= nextSave {
                     saving = true
                     saved = finished
+                    nextSave = clock.now.advanced(by: checkpointInterval)
                     group.addTask {
                         try await log.saveCheckpoint(finished)
                         return .saved
