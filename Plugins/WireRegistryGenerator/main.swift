@@ -61,6 +61,22 @@ for entry in entries { out += "    case \(entry.caseName) = \"\(entry.wireName)\
 out += """
     }
 
+    extension \(kind)Type {
+        /// Hashed by case. Without this, `RawRepresentable`'s default hashes the wire name's bytes each
+        /// time, and the read side keys its counters by type.
+        public func hash(into hasher: inout Hasher) { hasher.combine(caseIndex) }
+
+        /// The case's place in the registry.
+        private var caseIndex: Int {
+            switch self {
+
+    """
+for (index, entry) in entries.enumerated() { out += "        case .\(entry.caseName): \(index)\n" }
+out += """
+            }
+        }
+    }
+
     /// One \(kind.lowercased())'s payload, tagged by its type (each payload is a file in `Payloads/`).
     public enum \(kind)Payload: Hashable, Sendable {
 

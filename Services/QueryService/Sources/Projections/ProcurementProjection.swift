@@ -296,7 +296,7 @@ enum ProcurementProjection: Projection {
         init(event: EventEnvelope) {
             self.event = event
             time = Timestamps.format(event.occurredAt)
-            dayKey = String(time.prefix(10))
+            dayKey = String(decoding: time.utf8.prefix(10), as: UTF8.self)  // ASCII: no walk by Character
         }
     }
 }
