@@ -3,24 +3,44 @@
 
 log() { printf '\033[1m[cosmic %s]\033[0m %s\n' "$(date +%T)" "$*" >&2; }
 
-# Debian packages the build and the tests need (libzmq for the transport, SQLite headers for GRDB).
-ensure_packages() {
-    local missing=()
-    dpkg -s libzmq3-dev >/dev/null 2>&1 || missing+=(libzmq3-dev)
-    dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
-    dpkg -s chromium >/dev/null 2>&1 || missing+=(chromium)  # renders the query dashboard in tests
-    dpkg -s python3-yaml >/dev/null 2>&1 || missing+=(python3-yaml)  # reads the compose file as docker-compose 1.29 does
-    command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # certificates for the test clusters' TLS
-    # checks the query service's answers against the OpenAPI file
-    python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+# Debian packages the build needs (libzmq for the transport, SQLite headers for GRDB), and
+# PostgreSQL, which the tests and scripts/run start.
+missing_build_packages() {
+    dpkg -s libzmq3-dev >/dev/null 2>&1 || echo libzmq3-dev
+    dpkg -s libsqlite3-dev >/dev/null 2>&1 || echo libsqlite3-dev
+    command -v openssl >/dev/null 2>&1 || echo openssl  # certificates for the test clusters' TLS
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-        missing+=(postgresql)
+        echo postgresql
     fi
+}
+
+# Debian packages only some tests need.
+missing_test_packages() {
+    dpkg -s chromium >/dev/null 2>&1 || echo chromium  # renders the query dashboard in tests
+    dpkg -s python3-yaml >/dev/null 2>&1 || echo python3-yaml  # reads the compose file as docker-compose 1.29 does
+    # checks the query service's answers against the OpenAPI file
+    python3 -c 'import jsonschema' 2>/dev/null || echo python3-jsonschema
+}
+
+# install_packages PACKAGE...: apt-get install, after one apt-get update per script run.
+apt_updated=""
+install_packages() {
+    [ $# -gt 0 ] || return 0
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    if [ -z "$apt_updated" ]; then
+        $sudo apt-get update -qq
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# Everything the build and the tests need, installed now.
+ensure_packages() {
+    local missing
+    mapfile -t missing < <(missing_build_packages; missing_test_packages)
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
-        local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+        install_packages "${missing[@]}"
     fi
 }
 

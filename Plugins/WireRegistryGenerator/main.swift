@@ -39,7 +39,7 @@ for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: 
     let words = line.prefix(while: { $0 != "#" }).split(separator: " ")
     guard let name = words.first else { continue }
     let options = words.dropFirst().map(String.init)
-    guard name.allSatisfy({ $0.isLetter || $0.isNumber }), name.first?.isUppercase == true,
+    guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), name.first?.isUppercase == true,
         options.allSatisfy({ $0 == "boxed" })
     else { fail("\(input.path):\(number + 1): expected `<WireName> [boxed]`, found `\(line)`") }
     guard !entries.contains(where: { $0.wireName == name }) else {
