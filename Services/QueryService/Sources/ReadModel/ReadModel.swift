@@ -13,8 +13,10 @@ public struct ReadModel: Sendable {
     /// The book's allocations view for one order; empty when the order holds nothing.
     public func allocations(orderid: String) async throws -> (checkpoint: Int, lines: [AllocationView]) {
         try await store.read { db in
+            // Prepared once per reader connection: preparing (parse, GRDB's authorizer, the region)
+            // cost more than the lookup itself (scripts/bench/read, perf).
             let rows = try Row.fetchAll(
-                db, sql: "SELECT sku, batchref FROM allocations WHERE orderid = ? ORDER BY sku",
+                db.cachedStatement(sql: "SELECT sku, batchref FROM allocations WHERE orderid = ? ORDER BY sku"),
                 arguments: [orderid])
             return (
                 try ProjectionStore.checkpoint(db),

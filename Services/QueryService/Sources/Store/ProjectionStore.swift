@@ -139,6 +139,6 @@ public final class ProjectionStore: Sendable {
     }
 
     static func checkpoint(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT position FROM checkpoint WHERE id = 1") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT position FROM checkpoint WHERE id = 1")) ?? 0
     }
 }
