@@ -3,11 +3,14 @@
 
 log() { printf '\033[1m[cosmic %s]\033[0m %s\n' "$(date +%T)" "$*" >&2; }
 
+# Whether a Debian package is installed (not merely known: a removed one keeps `dpkg -s` happy).
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
 # Debian packages the build needs (libzmq for the transport, SQLite headers for GRDB), and
 # PostgreSQL, which the tests and scripts/run start.
 missing_build_packages() {
-    dpkg -s libzmq3-dev >/dev/null 2>&1 || echo libzmq3-dev
-    dpkg -s libsqlite3-dev >/dev/null 2>&1 || echo libsqlite3-dev
+    installed libzmq3-dev || echo libzmq3-dev
+    installed libsqlite3-dev || echo libsqlite3-dev
     command -v openssl >/dev/null 2>&1 || echo openssl  # certificates for the test clusters' TLS
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         echo postgresql
@@ -16,8 +19,8 @@ missing_build_packages() {
 
 # Debian packages only some tests need.
 missing_test_packages() {
-    dpkg -s chromium >/dev/null 2>&1 || echo chromium  # renders the query dashboard in tests
-    dpkg -s python3-yaml >/dev/null 2>&1 || echo python3-yaml  # reads the compose file as docker-compose 1.29 does
+    installed chromium || echo chromium  # renders the query dashboard in tests
+    installed python3-yaml || echo python3-yaml  # reads the compose file as docker-compose 1.29 does
     # checks the query service's answers against the OpenAPI file
     python3 -c 'import jsonschema' 2>/dev/null || echo python3-jsonschema
 }
