@@ -14,14 +14,15 @@ extension ReadModel {
             let checkpoint = try ProjectionStore.checkpoint(db)
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT o.*, s.name AS supplier_name FROM purchase_orders o
-                        LEFT JOIN suppliers s ON s.supplier = o.supplier WHERE o.po = ?
-                        """, arguments: [number])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT o.*, s.name AS supplier_name FROM purchase_orders o
+                            LEFT JOIN suppliers s ON s.supplier = o.supplier WHERE o.po = ?
+                            """), arguments: [number])
             else { return (checkpoint, nil) }
             let lines = try Row.fetchAll(
-                db, sql: "SELECT * FROM purchase_order_lines WHERE po = ? ORDER BY line", arguments: [number]
+                db.cachedStatement(sql: "SELECT * FROM purchase_order_lines WHERE po = ? ORDER BY line"),
+                arguments: [number]
             ).map { line -> PurchaseOrderLineView in
                 let ordered: Int = line["ordered"]
                 let received: Int = line["received"]
@@ -32,11 +33,11 @@ extension ReadModel {
                     closedShort: closedShort, invoiced: line["invoiced"])
             }
             let invoices = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT supplier, invoice, status, total FROM invoices WHERE po = ?
-                    ORDER BY registered_position
-                    """, arguments: [number]
+                db.cachedStatement(
+                    sql: """
+                        SELECT supplier, invoice, status, total FROM invoices WHERE po = ?
+                        ORDER BY registered_position
+                        """), arguments: [number]
             ).map {
                 InvoiceReference(
                     supplier: $0["supplier"], invoice: $0["invoice"], status: $0["status"], total: $0["total"])
@@ -59,19 +60,22 @@ extension ReadModel {
             let checkpoint = try ProjectionStore.checkpoint(db)
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM invoices WHERE supplier = ? AND invoice = ?", arguments: [supplier, number])
+                    db.cachedStatement(sql: "SELECT * FROM invoices WHERE supplier = ? AND invoice = ?"),
+                    arguments: [supplier, number])
             else { return (checkpoint, nil) }
             let lines = try Row.fetchAll(
-                db,
-                sql: "SELECT sku, qty, unit_price FROM invoice_lines WHERE supplier = ? AND invoice = ? ORDER BY idx",
+                db.cachedStatement(
+                    sql:
+                        "SELECT sku, qty, unit_price FROM invoice_lines WHERE supplier = ? AND invoice = ? ORDER BY idx"
+                ),
                 arguments: [supplier, number]
             ).map { InvoiceLineView(sku: $0["sku"], qty: $0["qty"], unitPrice: $0["unit_price"]) }
             let payments = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT amount, paid_on, reference FROM invoice_payments WHERE supplier = ? AND invoice = ?
-                    ORDER BY position
-                    """, arguments: [supplier, number]
+                db.cachedStatement(
+                    sql: """
+                        SELECT amount, paid_on, reference FROM invoice_payments WHERE supplier = ? AND invoice = ?
+                        ORDER BY position
+                        """), arguments: [supplier, number]
             ).map { PaymentView(amount: $0["amount"], paidOn: $0["paid_on"], reference: $0["reference"]) }
             let discrepancies = try DiscrepancyJSON.decode(row["discrepancies"]).map {
                 DiscrepancyView(sku: $0.sku, kind: $0.kind, invoiced: $0.invoiced, expected: $0.expected)
@@ -96,14 +100,16 @@ extension ReadModel {
     public func supplier(_ id: String) async throws -> (checkpoint: Int, supplier: SupplierView?) {
         try await store.read { db in
             let checkpoint = try ProjectionStore.checkpoint(db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM suppliers WHERE supplier = ?", arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM suppliers WHERE supplier = ?"), arguments: [id])
             else { return (checkpoint, nil) }
             let documents = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT kind, status, currency, count, value FROM supplier_documents
-                    WHERE supplier = ? AND count <> 0 ORDER BY kind, status, currency
-                    """, arguments: [id])
+                db.cachedStatement(
+                    sql: """
+                        SELECT kind, status, currency, count, value FROM supplier_documents
+                        WHERE supplier = ? AND count <> 0 ORDER BY kind, status, currency
+                        """), arguments: [id])
             func figures(_ kind: String) -> DocumentFigures {
                 let rows = documents.filter { $0["kind"] as String == kind }
                 var statuses: [String] = []
@@ -120,7 +126,8 @@ extension ReadModel {
                     })
             }
             let money = try Row.fetchAll(
-                db, sql: "SELECT currency, spend, paid FROM supplier_money WHERE supplier = ? ORDER BY currency",
+                db.cachedStatement(
+                    sql: "SELECT currency, spend, paid FROM supplier_money WHERE supplier = ? ORDER BY currency"),
                 arguments: [id])
             return (
                 checkpoint,
@@ -151,18 +158,18 @@ extension ReadModel {
         try await store.read { db in
             let limit = Self.procurementListLimit
             let awaiting = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM invoices WHERE status IN ('matched', 'mismatched')
-                    ORDER BY registered_position LIMIT ?
-                    """, arguments: [limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM invoices WHERE status IN ('matched', 'mismatched')
+                        ORDER BY registered_position LIMIT ?
+                        """), arguments: [limit]
             ).map(Self.invoiceSummary)
             let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM invoices WHERE scheduled = 1 AND paid < total
-                    ORDER BY payment_due, supplier, invoice LIMIT ?
-                    """, arguments: [limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM invoices WHERE scheduled = 1 AND paid < total
+                        ORDER BY payment_due, supplier, invoice LIMIT ?
+                        """), arguments: [limit]
             ).map(Self.invoiceSummary)
             return (
                 try ProjectionStore.checkpoint(db),

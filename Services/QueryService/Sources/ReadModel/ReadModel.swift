@@ -29,7 +29,10 @@ public struct ReadModel: Sendable {
     public func stock(sku: String) async throws -> (checkpoint: Int, stock: StockView?) {
         try await store.read { db in
             let checkpoint = try ProjectionStore.checkpoint(db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM skus WHERE sku = ?", arguments: [sku]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM skus WHERE sku = ?"), arguments: [sku])
+            else {
                 return (checkpoint, nil)
             }
             let batches = try Self.batches(db, where: "WHERE sku = ?", [sku], limit: nil)
@@ -48,7 +51,9 @@ public struct ReadModel: Sendable {
     public func dashboard() async throws -> (checkpoint: Int, body: DashboardBody) {
         try await store.read { db in
             let limit = Self.dashboardListLimit
-            let skus = try Row.fetchAll(db, sql: "SELECT * FROM skus ORDER BY sku LIMIT ?", arguments: [limit]).map {
+            let skus = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM skus ORDER BY sku LIMIT ?"), arguments: [limit]
+            ).map {
                 row -> SKUStock in
                 let purchased: Int = row["purchased"]
                 let allocated: Int = row["allocated"]
@@ -139,7 +144,8 @@ public struct ReadModel: Sendable {
                 )
             })
         let rows = try Row.fetchAll(
-            db, sql: "SELECT minute, type, events, units FROM event_counts WHERE minute >= ?", arguments: [minutes[0]])
+            db.cachedStatement(sql: "SELECT minute, type, events, units FROM event_counts WHERE minute >= ?"),
+            arguments: [minutes[0]])
         for row in rows {
             let minute: String = row["minute"]
             guard var point = points[minute] else { continue }
