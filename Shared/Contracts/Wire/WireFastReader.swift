@@ -446,12 +446,11 @@ struct WireFastReader {
         return String(validating: raw.bytes, as: UTF8.self)
     }
 
-    private static let eventTypes = EventType.allCases.map { (name: Array($0.rawValue.utf8), type: $0) }
     private static let commandTypes = CommandType.allCases.map { (name: Array($0.rawValue.utf8), type: $0) }
 
     /// A known event type by its wire name, compared as bytes.
     private static func eventType(_ name: Key) -> EventType? {
-        eventTypes.first { name.is($0.name) }?.type
+        EventType(utf8: UnsafeRawBufferPointer(name.bytes))
     }
 
     /// A known command type by its wire name, compared as bytes.
