@@ -11,7 +11,7 @@ import Testing
                 Request.createBatch("bench-ready", ref: "bench-ready", sku: "BENCH-READY", qty: 1))
             let global = [
                 "--command-endpoint", command.commandEndpoint, "--query-url", "http://127.0.0.1:\(query.httpPort)",
-                "--timeout", "10",
+                "--timeout", "30",
             ]
             let run = "e2e\(UInt32.random(in: 0...UInt32.max))"
 

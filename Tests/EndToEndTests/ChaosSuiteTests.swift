@@ -8,8 +8,9 @@ import Testing
 /// the query service equal to a rebuild. The script starts (and stops) a PostgreSQL cluster and the
 /// services of its own, from this build's executables.
 @Suite struct ChaosSuiteTests {
-    /// Half a minute holds each of the five kinds of fault at least once (one every 2–4 s, in turn);
-    /// the suite's other tests take about as long, so a longer pass here would lengthen CI alone.
+    /// Half a minute holds each of the five kinds of fault at least once (one every 2–4 s, in turn),
+    /// and the script goes on past it until each kind has come, however slow the machine; the suite's
+    /// other tests take about as long, so a longer pass here would lengthen CI alone.
     @Test func halfAMinuteOfFaultsLosesAndDoublesNothing() async throws {
         let script = Executables.packageRoot.appendingPathComponent("scripts/chaos")
         let cosmic = try Executables.url("cosmic")

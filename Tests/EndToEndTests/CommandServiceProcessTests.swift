@@ -182,10 +182,28 @@ final class Dealer: Sendable {
         try await socket.request(frames, timeout: timeout)
     }
 
+    /// Sends one JSON frame and reads its reply, matched by command id: a late reply to an earlier
+    /// request that timed out (e.g. in `commandWhenServing`) is skipped, never taken for this one's.
     func command(_ json: String, timeout: Duration = .seconds(15)) async throws -> CommandReply {
-        let frames = try await exchange([Array(json.utf8)], timeout: timeout)
+        let frame = Array(json.utf8)
+        let frames = try await socket.request([frame], timeout: timeout, isReply: Self.isReply(to: frame))
         guard frames.count == 1 else { throw ProcessTestError("\(frames.count) reply frames") }
         return try CommandCodec.decodeReply(frames[0]).get()
+    }
+
+    /// Whether a reply is the one to `frame`: its command id is the one the service reads from the
+    /// frame (`CommandCodec.decode` finds it in a malformed request too, as the service does), or it
+    /// has none (the service could not read one). A reply that cannot be decoded is taken, to fail.
+    static func isReply(to frame: [UInt8]) -> (Frames) -> Bool {
+        let id: String? =
+            switch CommandCodec.decode(frame) {
+            case .success(let command): command.commandID
+            case .failure(let failure): failure.commandID
+            }
+        return { frames in
+            guard frames.count == 1, case .success(let reply) = CommandCodec.decodeReply(frames[0]) else { return true }
+            return reply.commandID == nil || reply.commandID == id
+        }
     }
 
     /// Sends `json` again (same command id) while the reply is a retryable error, as clients should.
@@ -201,7 +219,7 @@ final class Dealer: Sendable {
     /// (while it migrates its schema it says so); safe because a retry reuses the command id.
     func commandWhenServing(_ json: String) async throws -> CommandReply {
         try await eventually("cosmic-command serves", timeout: .seconds(60), interval: .milliseconds(100)) {
-            let reply = try await self.command(json, timeout: .seconds(2))
+            let reply = try await self.command(json, timeout: .seconds(15))
             return reply.error?.code == .unavailable ? nil : reply
         }
     }

@@ -14,7 +14,7 @@ import Testing
             let global = [
                 "--command-endpoint", command.commandEndpoint, "--events-endpoint", command.eventsEndpoint,
                 "--replay-endpoint", command.replayEndpoint, "--query-url", "http://127.0.0.1:\(query.httpPort)",
-                "--timeout", "10",
+                "--timeout", "30",
             ]
             _ = try await eventually("both services serve") {
                 try await Executables.run("cosmic", ["health", "all"] + global).status == 0 ? true : nil

@@ -126,6 +126,10 @@ final class QueryProcess: Sendable {
                 "--replay-endpoint", replayEndpoints.joined(separator: ","),
                 "--database", databasePath, "--http-address", "127.0.0.1:0", "--log-level", "info",
             ] + (batchSize.map { ["--batch-size", "\($0)"] } ?? []) + arguments,
+            // A read with min_position waits up to a minute, not 2 s: on a busy machine the events may
+            // take longer than that to arrive, and a test that reads its own writes expects them. A test
+            // about the 503 after the wait passes `--max-wait-ms` in `arguments` (the flag wins).
+            environment: ["COSMIC_QUERY_MAX_WAIT_MS": "60000"],
             logFile: logFile)
         httpPort = try await child.waitForHTTPPort()
     }
@@ -139,7 +143,8 @@ final class QueryProcess: Sendable {
 
     /// Status and body of `GET path`, whatever the status.
     func get(_ path: String) async throws -> (status: Int, body: Data) {
-        let request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!, timeoutInterval: 10)
+        // Longer than a read with min_position may wait (COSMIC_QUERY_MAX_WAIT_MS above).
+        let request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!, timeoutInterval: 90)
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }

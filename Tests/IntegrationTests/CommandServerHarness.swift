@@ -26,7 +26,11 @@ enum ServiceHarness {
         CommandServiceConfiguration(
             databaseURL: url, commandEndpoint: "tcp://127.0.0.1:*", eventsEndpoint: "tcp://127.0.0.1:*",
             replayEndpoint: "tcp://127.0.0.1:*", httpAddress: "127.0.0.1:0", commandTimeout: .seconds(10),
-            poolSize: 10)
+            poolSize: 10,
+            // Generous: a relay session given up under load would only slow a test down (a test about
+            // these deadlines sets its own).
+            relay: OutboxRelay.Settings(
+                connectTimeout: .seconds(30), flushTimeout: .seconds(60), statementTimeout: .seconds(60)))
     }
 
     /// Starts a service on `url`, waits until it serves (unless told not to), runs `body`, then shuts
@@ -94,9 +98,26 @@ final class TestDealer: Sendable {
         try await socket.request(frames, timeout: timeout)
     }
 
-    /// Sends one JSON frame and reads the one-frame reply.
+    /// Sends one JSON frame and reads the one-frame reply, matched by command id: a late reply to an
+    /// earlier request that timed out (a retry in `eventually`) is skipped, never taken for this one's.
     func command(_ json: String, timeout: Duration = .seconds(15)) async throws -> CommandReply {
-        try Self.reply(try await exchange([Array(json.utf8)], timeout: timeout))
+        let frame = Array(json.utf8)
+        return try Self.reply(try await socket.request([frame], timeout: timeout, isReply: Self.isReply(to: frame)))
+    }
+
+    /// Whether a reply is the one to `frame`: its command id is the one the service reads from the
+    /// frame (`CommandCodec.decode` finds it in a malformed request too, as the service does), or it
+    /// has none (the service could not read one). A reply that cannot be decoded is taken, to fail.
+    static func isReply(to frame: [UInt8]) -> (Frames) -> Bool {
+        let id: String? =
+            switch CommandCodec.decode(frame) {
+            case .success(let command): command.commandID
+            case .failure(let failure): failure.commandID
+            }
+        return { frames in
+            guard frames.count == 1, case .success(let reply) = CommandCodec.decodeReply(frames[0]) else { return true }
+            return reply.commandID == nil || reply.commandID == id
+        }
     }
 
     /// Sends `json` as a well-behaved client does: while the reply is a retryable error, it sends the

@@ -174,7 +174,10 @@ import Testing
 
     @Test func shutdownFinishesCommandsInFlightAndRefusesNewOnes() async throws {
         try await ServiceHarness.withDatabase { url in
-            try await ServiceHarness.withService(url) { app in
+            // The command in flight waits on the lock while the test shuts the service down and sends
+            // another: on a busy machine that may take longer than the harness's command timeout, and
+            // a command past its timeout is answered `unavailable`, not finished.
+            try await ServiceHarness.withService(url, configure: { $0.commandTimeout = .seconds(120) }) { app in
                 let client = try TestDealer(app.commandEndpoint)
                 _ = try await client.send(Wire.createBatch("c1", ref: "b1", sku: "BED", qty: 10))
 

@@ -7,8 +7,9 @@ func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 let anyLocalPort = "tcp://127.0.0.1:*"
 
 /// Polls `condition` until it holds or `limit` passes; returns whether it held.
-/// Used instead of fixed sleeps: fast when things work, bounded when they do not.
-func eventually(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool)
+/// Used instead of fixed sleeps: fast when things work, bounded when they do not (generously: a
+/// busy machine running the whole suite may stall a thread for seconds).
+func eventually(within limit: Duration = .seconds(60), _ condition: () async throws -> Bool)
     async rethrows -> Bool
 {
     let deadline = ContinuousClock.now + limit

@@ -9,7 +9,7 @@ import TestSupport
 ///
 /// Unlike the real service it misbehaves on request: it can leave events unpublished (a dropped PUB
 /// message), publish an event again, stop its heartbeats, serve a wrong event, stop and restart on
-/// the same endpoints. Every socket and task it starts, `stop()` ends.
+/// the same endpoints, hold replay beyond a position. Every socket and task it starts, `stop()` ends.
 ///
 /// Its endpoints are `ipc://` paths in a folder of its own, so they are its alone: once it is
 /// stopped nothing answers there (another test's upstream cannot take over a freed port), and a
@@ -31,8 +31,10 @@ final class FakeUpstream: Sendable {
         /// Throttled replay: at most this many events per reply, each reply after `replayDelay`.
         var replayPageLimit: Int?
         var replayDelay: Duration = .zero
-        /// Replay requests from beyond this position go unanswered (a catch-up that cannot finish).
+        /// Replay requests from beyond this position wait unanswered (a catch-up that cannot finish)
+        /// in `heldReplay`, as `[routing id, request]`, until the hold is lifted.
         var replayHeldAfter: Int?
+        var heldReplay: [Frames] = []
     }
 
     let context: ZMQContext
@@ -74,15 +76,13 @@ final class FakeUpstream: Sendable {
         let replayTask = Task(executorPreference: executor) { [weak self] in
             for await frames in router.messages {
                 guard let self, frames.count == 2 else { continue }
-                let (delay, heldAfter) = self.state.withLock { state in
+                let (delay, held) = self.state.withLock { state in
                     state.replayPeers.insert(frames[0])
-                    return (state.replayDelay, state.replayHeldAfter)
+                    let held = FakeUpstream.isHeld(frames, after: state.replayHeldAfter)
+                    if held { state.heldReplay.append(frames) }
+                    return (state.replayDelay, held)
                 }
-                if let heldAfter, case .success(let request) = ReplayCodec.decodeRequest(frames[1]),
-                    request.from > heldAfter
-                {
-                    continue
-                }
+                if held { continue }
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 try? router.send([frames[0], self.replayReply(to: frames[1])])
             }
@@ -113,6 +113,7 @@ final class FakeUpstream: Sendable {
                 state.publisher = nil
                 state.router = nil
                 state.tasks = []
+                state.heldReplay = []
             }
             return (state.publisher, state.router, state.tasks)
         }
@@ -124,8 +125,24 @@ final class FakeUpstream: Sendable {
     func pauseHeartbeats(_ paused: Bool) { state.withLock { $0.heartbeatsPaused = paused } }
 
     /// Leaves every replay request from beyond `position` unanswered, or answers all again with nil:
-    /// a reader catching up stops there, however fast it is, until the test lets it go on.
-    func holdReplay(after position: Int?) { state.withLock { $0.replayHeldAfter = position } }
+    /// a reader catching up stops there, however fast it is, until the test lets it go on. Requests
+    /// held so far that the new setting lets through are answered then, so a reader waiting on one
+    /// goes on at once (not after its replay timeout).
+    func holdReplay(after position: Int?) {
+        let (router, released) = state.withLock { state in
+            state.replayHeldAfter = position
+            let released = state.heldReplay.filter { !Self.isHeld($0, after: position) }
+            state.heldReplay.removeAll { !Self.isHeld($0, after: position) }
+            return (state.router, released)
+        }
+        for frames in released { try? router?.send([frames[0], replayReply(to: frames[1])]) }
+    }
+
+    /// Whether a replay request (`[routing id, request]`) waits under a hold after `position`.
+    private static func isHeld(_ frames: Frames, after position: Int?) -> Bool {
+        guard let position, case .success(let request) = ReplayCodec.decodeRequest(frames[1]) else { return false }
+        return request.from > position
+    }
 
     /// Makes replay slow (`limit` events per reply, each after `delay`), or normal again with nil.
     func throttleReplay(limit: Int?, delay: Duration = .zero) {

@@ -24,8 +24,12 @@ enum HTTPClient {
         let description: String
     }
 
+    /// How long a whole exchange may take: generous, as the tests run in parallel on few cores and an
+    /// in-process service may answer many seconds late; no test is about this timeout.
+    static let defaultTimeout: Duration = .seconds(60)
+
     /// `GET path` with `Connection: close`; reads the whole response.
-    static func get(port: Int, _ path: String, headers: [String: String] = [:], timeout: Duration = .seconds(15))
+    static func get(port: Int, _ path: String, headers: [String: String] = [:], timeout: Duration = defaultTimeout)
         async throws -> Reply
     {
         let raw = try await exchange(port: port, request: request(path, headers), timeout: timeout) { _ in false }
@@ -35,12 +39,12 @@ enum HTTPClient {
     /// Sends a request line as given (for malformed paths) and returns the parsed reply.
     static func raw(port: Int, requestLine: String) async throws -> Reply {
         let request = "\(requestLine)\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        return try parse(try await exchange(port: port, request: request, timeout: .seconds(15)) { _ in false })
+        return try parse(try await exchange(port: port, request: request, timeout: defaultTimeout) { _ in false })
     }
 
     /// Sends `text` exactly as given (any bytes, even not HTTP) and parses the reply.
     static func sendRaw(port: Int, _ text: String) async throws -> Reply {
-        try parse(try await exchange(port: port, request: text, timeout: .seconds(15)) { _ in false })
+        try parse(try await exchange(port: port, request: text, timeout: defaultTimeout) { _ in false })
     }
 
     /// Reads a streaming response until `done` holds for the text received so far, then hangs up.

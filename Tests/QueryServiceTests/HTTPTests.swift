@@ -265,8 +265,9 @@ import Testing
                 configuration.healthyLag = 5
                 try await withService(configuration) { service in
                     try await liveTraffic(upstream, service)
-                    // Heartbeats announce a head far ahead while replay trickles one event at a time.
-                    upstream.throttleReplay(limit: 1, delay: .milliseconds(100))
+                    // Heartbeats announce a head far ahead while replay holds every request beyond what
+                    // is applied: the read side stays behind until the test has seen the 503.
+                    upstream.holdReplay(after: upstream.head)
                     upstream.append(
                         History.allocations(count: 40, sku: "BEHIND", batch: "behind-batch"), publish: false)
                     let lagging = try await eventually("unhealthy while far behind") {
@@ -275,7 +276,7 @@ import Testing
                     }
                     #expect((lagging["lag"] as? Int ?? 0) > 5)
                     #expect(["live", "catching_up"].contains(lagging["state"] as? String ?? ""))
-                    upstream.throttleReplay(limit: nil)
+                    upstream.holdReplay(after: nil)
                     try await service.waitForCheckpoint(upstream.head)
                     _ = try await eventually("healthy once caught up") {
                         try await service.get("/health").status == 200 ? true : nil
@@ -320,16 +321,18 @@ import Testing
                 upstream.append(History.mixed)
                 var configuration = testConfiguration(upstream, database: sandbox.path("streams.sqlite"))
                 configuration.maximumStreams = 2
-                configuration.streamLifetime = .seconds(8)  // both still open when the third comes
+                // Both still open when the third comes, even if the machine stalls for seconds; the test
+                // then waits for the lifetime to end them, hence not the default minute.
+                configuration.streamLifetime = .seconds(30)
                 try await withService(configuration) { service in
                     try await service.waitForCheckpoint(16)
                     let opened = (Flag(), Flag())
                     // Two streams, read until the server ends them (their lifetime).
-                    async let first = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(20)) {
+                    async let first = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(60)) {
                         if $0.contains("event: dashboard") { opened.0.set() }
                         return false
                     }
-                    async let second = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(20)) {
+                    async let second = HTTPClient.stream(port: service.port, "/events/stream", timeout: .seconds(60)) {
                         if $0.contains("event: dashboard") { opened.1.set() }
                         return false
                     }

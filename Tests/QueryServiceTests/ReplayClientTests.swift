@@ -8,9 +8,10 @@ import Testing
 /// The replay client's batches of pages asked for at once: whatever the server cuts short, reaches
 /// or cannot serve, a batch is the log's events from where it was asked, in order, without gaps.
 @Suite struct ReplayClientTests {
+    /// A long timeout: a retry after one fired on a busy machine would add a request the tests count.
     func client(_ upstream: FakeUpstream, pageSize: Int = 30) -> ReplayClient {
         ReplayClient(
-            context: upstream.context, endpoints: [upstream.replayEndpoint], timeout: .seconds(5), lanes: 2,
+            context: upstream.context, endpoints: [upstream.replayEndpoint], timeout: .seconds(30), lanes: 2,
             pageSize: pageSize)
     }
 
@@ -73,7 +74,7 @@ import Testing
         try await withUpstream { upstream async throws in
             upstream.append(History.allocations(count: 100), publish: false)
             let replay = ReplayClient(
-                context: upstream.context, endpoints: [upstream.nobody, upstream.replayEndpoint], timeout: .seconds(5),
+                context: upstream.context, endpoints: [upstream.nobody, upstream.replayEndpoint], timeout: .seconds(30),
                 lanes: 2, pageSize: 30)
             defer { replay.close() }
             for _ in 0..<3 { #expect(try await positions(replay, from: 1, limit: 100) == Array(1...100)) }

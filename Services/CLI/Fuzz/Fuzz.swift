@@ -24,12 +24,13 @@ struct Fuzz: AsyncParsableCommand {
 
     func run() async throws {
         let context: ZMQContext
-        let commands: OwnedSocket
-        let replay: OwnedSocket
+        let socketOptions: SocketOptions
+        var commands: OwnedSocket
+        var replay: OwnedSocket
         let endpoint: HTTPEndpoint
         do {
             context = try ZMQContext()
-            let socketOptions = try options.socketOptions()  // the key files, read once
+            socketOptions = try options.socketOptions()  // the key files, read once
             commands = try OwnedSocket(
                 context: context, kind: .dealer, options: socketOptions, connect: [options.commands])
             replay = try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.replay])
@@ -70,6 +71,17 @@ struct Fuzz: AsyncParsableCommand {
                     reply = try await socket.request(message, timeout: options.wait)
                 } catch {
                     violation("input \(index): no reply (\(error)) to \(Self.describe(message))")
+                    // Its reply may still come and would be taken for the next input's (most inputs have
+                    // no command id to match it by): recreate the DEALER, as docs/PROTOCOL.md advises.
+                    socket.close()
+                    let target = isCommand ? options.commands : options.replay
+                    do {
+                        let fresh = try OwnedSocket(
+                            context: context, kind: .dealer, options: socketOptions, connect: [target])
+                        if isCommand { commands = fresh } else { replay = fresh }
+                    } catch {
+                        throw fail(.unavailable, "cannot reopen the socket to \(target): \(error)")
+                    }
                     continue
                 }
                 let answer = delimited && reply.first?.isEmpty == true ? Array(reply.dropFirst()) : reply
