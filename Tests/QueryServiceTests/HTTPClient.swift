@@ -47,6 +47,33 @@ enum HTTPClient {
         try parse(try await exchange(port: port, request: text, timeout: defaultTimeout) { _ in false })
     }
 
+    /// `GET` of each path on one kept-alive connection, all sent at once (pipelined) before any
+    /// answer is read; returns the answers in the order they came.
+    static func keptAlive(port: Int, _ paths: [String], timeout: Duration = .seconds(15)) async throws -> [Reply] {
+        let requests = paths.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
+        let raw = try await exchange(port: port, request: requests, timeout: timeout) {
+            (try? responses($0))?.count == paths.count
+        }
+        return try responses(raw)
+    }
+
+    /// The whole responses at the start of `raw`, each framed by its `Content-Length`.
+    private static func responses(_ raw: Data) throws -> [Reply] {
+        var replies: [Reply] = []
+        var rest = raw[...]
+        while let split = rest.range(of: Data("\r\n\r\n".utf8)) {
+            let head = try parse(Data(rest[..<split.upperBound]))
+            guard let length = head.headers["content-length"].flatMap(Int.init) else {
+                throw Failure(description: "an answer without Content-Length on a kept-alive connection")
+            }
+            guard rest.distance(from: split.upperBound, to: rest.endIndex) >= length else { break }
+            let end = rest.index(split.upperBound, offsetBy: length)
+            replies.append(Reply(status: head.status, headers: head.headers, body: Data(rest[split.upperBound..<end])))
+            rest = rest[end...]
+        }
+        return replies
+    }
+
     /// Reads a streaming response until `done` holds for the text received so far, then hangs up.
     static func stream(port: Int, _ path: String, timeout: Duration, until done: @escaping @Sendable (String) -> Bool)
         async throws -> String

@@ -42,8 +42,9 @@ public final class QueryService: Service {
         let subscriber = Subscriber(
             configuration: configuration, store: store, sync: sync, metrics: metrics, rate: rate, context: context,
             logger: logger)
+        let readModel = ReadModel(store: store)
         let api = QueryAPI(
-            readModel: ReadModel(store: store), sync: sync, metrics: metrics, rate: rate,
+            readModel: readModel, sync: sync, metrics: metrics, rate: rate,
             readYourWrites: ReadYourWrites(sync: sync, maxWait: configuration.readYourWritesMaxWait, metrics: metrics),
             healthyLag: configuration.healthyLag, streamLifetime: configuration.streamLifetime,
             streams: StreamSlots(maximum: configuration.maximumStreams))
@@ -53,7 +54,12 @@ public final class QueryService: Service {
             router: api.router(),
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
-                    additionalChannelHandlers: [ParserErrorAnswer()],
+                    additionalChannelHandlers: [
+                        ParserErrorAnswer(),
+                        PointLookupAnswer.Installer { [metrics = self.metrics] in
+                            PointLookupAnswer(readModel: readModel, metrics: metrics)
+                        },
+                    ],
                     idleTimeout: .nanoseconds(configuration.httpIdleTimeout.nanoseconds),
                     httpDecoderConfiguration: .init(
                         maxHeaderFieldSize: QueryConfiguration.maximumHeaderBytes,

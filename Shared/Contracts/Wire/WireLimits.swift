@@ -9,6 +9,9 @@ public enum WireLimits {
     /// indexed cheaply.
     public static let maximumCommandIDLength = IdentifierRule.maximumScalars
 
+    /// The most Unicode scalar values an identifier (a SKU, an order id, …) may hold.
+    public static let maximumIdentifierLength = IdentifierRule.maximumScalars
+
     /// Why `text` is no identifier (a command id, a SKU, an order id, …), or nil when it is one: the
     /// one rule of both sides (the Domain's `IdentifierRule`), for readers that do not import the Domain.
     public static func identifierProblem(_ text: String) -> String? { IdentifierRule.problem(with: text) }

@@ -12,17 +12,31 @@ public struct ReadModel: Sendable {
 
     /// The book's allocations view for one order; empty when the order holds nothing.
     public func allocations(orderid: String) async throws -> (checkpoint: Int, lines: [AllocationView]) {
-        try await store.read { db in
-            // Prepared once per reader connection: preparing (parse, GRDB's authorizer, the region)
-            // cost more than the lookup itself (scripts/bench/read, perf).
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT sku, batchref FROM allocations WHERE orderid = ? ORDER BY sku"),
-                arguments: [orderid])
-            return (
-                try ProjectionStore.checkpoint(db),
-                rows.map { AllocationView(sku: $0["sku"], batchref: $0["batchref"]) }
-            )
-        }
+        try await store.read { db in try Self.allocations(db, orderid: orderid) }
+    }
+
+    /// ``allocations(orderid:)`` on the caller's thread, for the event loop's fast path
+    /// (``PointLookupAnswer``): each line's UTF-8 bytes go to `line` (which returns false to stop),
+    /// and the checkpoint they are as of is returned. See ``LookupConnection``.
+    func allocations(
+        orderid: UnsafeRawBufferPointer,
+        _ line: (_ sku: UnsafeRawBufferPointer, _ batchref: UnsafeRawBufferPointer) -> Bool
+    ) throws -> Int {
+        try store.lookups.with { try $0.allocations(orderid: orderid, line) }
+    }
+
+    private static func allocations(_ db: Database, orderid: String) throws -> (
+        checkpoint: Int, lines: [AllocationView]
+    ) {
+        // Prepared once per reader connection: preparing (parse, GRDB's authorizer, the region)
+        // cost more than the lookup itself (scripts/bench/read, perf).
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT sku, batchref FROM allocations WHERE orderid = ? ORDER BY sku"),
+            arguments: [orderid])
+        return (
+            try ProjectionStore.checkpoint(db),
+            rows.map { AllocationView(sku: $0["sku"], batchref: $0["batchref"]) }
+        )
     }
 
     /// The SKU's stock and batches; nil when no event ever mentioned a batch of it.

@@ -28,6 +28,8 @@ public final class ProjectionStore: Sendable {
     /// A connection of its own for WAL checkpoints (`checkpointWAL()`), so they never hold up the writer.
     private let checkpointer: DatabaseQueue
     public let path: String
+    /// Read-only connections of their own for point lookups on the caller's thread.
+    let lookups: LookupConnections
 
     /// SQLite's process-wide settings, applied once before the first connection opens (see
     /// `cosmic_sqlite_configure_for_owned_connections`): the writer's hot loop took a mutex per call
@@ -55,6 +57,7 @@ public final class ProjectionStore: Sendable {
             }
         }
         self.path = path
+        lookups = LookupConnections(path: path, busyTimeout: busyTimeout)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
         var checkpointing = Configuration()
