@@ -3,13 +3,14 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOEmbedded
-import NIOHTTPTypes
+import NIOHTTP1
 import Testing
 
 @testable import QueryService
 
 /// `GET /allocations/{orderid}` answered on the event loop (`PointLookupAnswer`): the same bytes as
-/// the router's answer, and every request it does not answer passed on to the router unchanged.
+/// the router's answer, every request it does not answer passed on to the router unchanged, and the
+/// connection's idle timeout kept over both.
 @Suite struct PointLookupTests {
     /// History.mixed, plus an order of two lines and one whose SKU `JSONEncoder` escapes.
     static let history =
@@ -24,14 +25,13 @@ import Testing
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("fast.sqlite")))
             for orderid in ["order-4", "order-9"] {
                 let channel = try Self.channel(model)
-                try channel.writeInbound(HTTPRequestPart.head(Self.get("/allocations/\(orderid)")))
-                try channel.writeInbound(HTTPRequestPart.end(nil))
-                #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "passed to the router")
+                try Self.send(Self.get("/allocations/\(orderid)"), to: channel)
+                #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil, "passed to the router")
 
                 let (checkpoint, lines) = try await model.allocations(orderid: orderid)
-                guard case .head(let head) = try channel.readOutbound(as: HTTPResponsePart.self),
-                    case .body(let body) = try channel.readOutbound(as: HTTPResponsePart.self),
-                    case .end(nil) = try channel.readOutbound(as: HTTPResponsePart.self)
+                guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self),
+                    case .body(.byteBuffer(let body)) = try channel.readOutbound(as: HTTPServerResponsePart.self),
+                    case .end(nil) = try channel.readOutbound(as: HTTPServerResponsePart.self)
                 else {
                     Issue.record("no whole answer for \(orderid)")
                     continue
@@ -40,10 +40,10 @@ import Testing
                 #expect(head.status == .ok)
                 #expect(Array(body.readableBytesView) == Array(try APIJSON.data(lines)))
                 for name in [HTTPField.Name.contentType, .cacheControl, .checkpoint] {
-                    #expect(head.headerFields[name] == routed.headers[name], "\(name)")
+                    #expect(head.headers[name.canonicalName] == [routed.headers[name]].compactMap { $0 }, "\(name)")
                 }
-                #expect(head.headerFields[.contentLength] == String(body.readableBytes))
-                #expect(head.headerFields[.date]?.hasSuffix(" GMT") == true)
+                #expect(head.headers["Content-Length"] == [String(body.readableBytes)])
+                #expect(head.headers["Date"].first?.hasSuffix(" GMT") == true)
                 #expect(lines.count == (orderid == "order-9" ? 2 : 1))
                 _ = try channel.finish()
             }
@@ -54,26 +54,27 @@ import Testing
         try await withSandbox { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("slow.sqlite")))
             var close = Self.get("/allocations/order-4")
-            close.headerFields[.connection] = "close"
+            close.headers.add(name: "Connection", value: "close")
             var waiting = Self.get("/allocations/order-4")
-            waiting.headerFields[.minPosition] = "3"
+            waiting.headers.add(name: "X-Min-Position", value: "3")
             var post = Self.get("/allocations/order-4")
-            post.method = .post
+            post.method = .POST
+            var old = Self.get("/allocations/order-4")
+            old.version = .http1_0  // not kept alive unless asked
             let requests = [
                 Self.get("/allocations/order-1"),  // no lines: the router's 404
                 Self.get("/allocations/order-10"),  // an SKU JSONEncoder escapes
                 Self.get("/allocations/order-4?min_position=3"), Self.get("/allocations/order%2D4"),
-                Self.get("/allocations/order-4/more"), Self.get("/allocations/"),
-                Self.get("/allocations/" + String(repeating: "a", count: 101)), Self.get("/stock/SMALL-TABLE"),
-                close, waiting, post,
+                Self.get("/allocations/order-4#top"), Self.get("/allocations/order-4/more"),
+                Self.get("/allocations/"), Self.get("/allocations/" + String(repeating: "a", count: 101)),
+                Self.get("/stock/SMALL-TABLE"), close, waiting, post, old,
             ]
             for request in requests {
                 let channel = try Self.channel(model)
-                try channel.writeInbound(HTTPRequestPart.head(request))
-                try channel.writeInbound(HTTPRequestPart.end(nil))
-                #expect(try channel.readInbound(as: HTTPRequestPart.self) == .head(request), "\(request)")
-                #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
-                #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil, "\(request)")
+                try Self.send(request, to: channel)
+                #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .head(request), "\(request)")
+                #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+                #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil, "\(request)")
                 _ = try channel.finish()
             }
         }
@@ -84,27 +85,21 @@ import Testing
         try await withSandbox { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("order.sqlite")))
             let channel = try Self.channel(model)
-            try channel.writeInbound(HTTPRequestPart.head(Self.get("/allocations/order-1")))
-            try channel.writeInbound(HTTPRequestPart.end(nil))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) != nil)
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
+            try Self.send(Self.get("/allocations/order-1"), to: channel)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) != nil)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
 
             // The router has not answered yet: the next lookup goes to it too.
-            try channel.writeInbound(HTTPRequestPart.head(Self.get("/allocations/order-4")))
-            try channel.writeInbound(HTTPRequestPart.end(nil))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .head(Self.get("/allocations/order-4")))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
+            try Self.send(Self.get("/allocations/order-4"), to: channel)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .head(Self.get("/allocations/order-4")))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
 
             // Both answered: the event loop answers the next one.
-            for _ in 0..<2 {
-                try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .notFound)))
-                try channel.writeOutbound(HTTPResponsePart.end(nil))
-            }
-            while try channel.readOutbound(as: HTTPResponsePart.self) != nil {}
-            try channel.writeInbound(HTTPRequestPart.head(Self.get("/allocations/order-4")))
-            try channel.writeInbound(HTTPRequestPart.end(nil))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
-            guard case .head(let head) = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            for _ in 0..<2 { try Self.answer(channel) }
+            while try channel.readOutbound(as: HTTPServerResponsePart.self) != nil {}
+            try Self.send(Self.get("/allocations/order-4"), to: channel)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+            guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
                 Issue.record("not answered on the event loop")
                 return
             }
@@ -119,14 +114,52 @@ import Testing
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("body.sqlite")))
             let channel = try Self.channel(model)
             let body = ByteBuffer(string: "{}")
-            try channel.writeInbound(HTTPRequestPart.head(Self.get("/allocations/order-4")))
-            try channel.writeInbound(HTTPRequestPart.body(body))
-            try channel.writeInbound(HTTPRequestPart.end(nil))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .head(Self.get("/allocations/order-4")))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .body(body))
-            #expect(try channel.readInbound(as: HTTPRequestPart.self) == .end(nil))
-            #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+            try channel.writeInbound(HTTPServerRequestPart.head(Self.get("/allocations/order-4")))
+            try channel.writeInbound(HTTPServerRequestPart.body(body))
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .head(Self.get("/allocations/order-4")))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .body(body))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+            #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil)
             _ = try channel.finish()
+        }
+    }
+
+    /// The idle timeout counts from the last request part read or answer finished, whichever path
+    /// answered: a connection busy with lookups answered here stays open.
+    @Test func aConnectionIsClosedOnlyAfterTheIdleTimeoutWithoutRequests() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("idle.sqlite")))
+            let channel = try Self.channel(model, idleTimeout: .seconds(10))
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).get()
+            for _ in 0..<3 {
+                channel.embeddedEventLoop.advanceTime(by: .seconds(6))
+                try Self.send(Self.get("/allocations/order-4"), to: channel)
+                #expect(channel.isActive)
+            }
+            channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+            #expect(channel.isActive)
+            channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+            #expect(!channel.isActive, "idle for 11 s")
+        }
+    }
+
+    /// A routed answer being written (a live stream) keeps the connection however long it lasts.
+    @Test func aRoutedAnswerInProgressKeepsTheConnection() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("stream.sqlite")))
+            let channel = try Self.channel(model, idleTimeout: .seconds(10))
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).get()
+            try Self.send(Self.get("/events/stream"), to: channel)
+            try channel.writeOutbound(
+                HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+            channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+            #expect(channel.isActive)
+            try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+            channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+            #expect(channel.isActive)
+            channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+            #expect(!channel.isActive)
         }
     }
 
@@ -149,6 +182,8 @@ import Testing
                     #expect(replies[2].body == replies[3].body)
                     #expect(replies[4].text == #"[{"batchref":"b 1","sku":"RED CHAIR\/XL"}]"#)
                     #expect(replies.allSatisfy { $0.headers["date"] != nil })
+                    let checkpoint = "\(Self.history.count)"
+                    #expect(replies.filter { $0.status == 200 }.allSatisfy { $0.headers["x-checkpoint"] == checkpoint })
                     // The first on the event loop (nothing was in flight then); the later ones that
                     // could be came while the router's answers to earlier ones were pending, or not,
                     // as the requests happened to arrive.
@@ -158,20 +193,30 @@ import Testing
                     }
                     #expect(
                         (answered?.split(separator: " ").last).flatMap { Int($0) }.map { (1...3).contains($0) } == true)
-                    let checkpoint = "\(Self.history.count)"
-                    #expect(replies.filter { $0.status == 200 }.allSatisfy { $0.headers["x-checkpoint"] == checkpoint })
                 }
             }
         }
     }
 
-    static func get(_ path: String) -> HTTPRequest {
-        HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1", path: path)
+    static func get(_ uri: String) -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: ["Host": "127.0.0.1"])
     }
 
-    static func channel(_ model: ReadModel) throws -> EmbeddedChannel {
+    static func send(_ request: HTTPRequestHead, to channel: EmbeddedChannel) throws {
+        try channel.writeInbound(HTTPServerRequestPart.head(request))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+    }
+
+    /// The router's answer, as it passes this handler on its way out.
+    static func answer(_ channel: EmbeddedChannel) throws {
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound)))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+    }
+
+    static func channel(_ model: ReadModel, idleTimeout: TimeAmount? = nil) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(PointLookupAnswer(readModel: model, metrics: QueryMetrics()))
+        try channel.pipeline.syncOperations.addHandler(
+            PointLookupAnswer(readModel: model, metrics: QueryMetrics(), idleTimeout: idleTimeout))
         return channel
     }
 }

@@ -96,6 +96,12 @@ struct Settings: ParsableArguments {
     var maxStreams: Int?
 
     @Option(
+        help:
+            "Event loops of the HTTP server (env COSMIC_QUERY_HTTP_THREADS, default half the cores, at least one: \(QueryConfiguration.defaultHTTPThreads) here)."
+    )
+    var httpThreads: Int?
+
+    @Option(
         help: """
             This service's CURVE keypair (a .key file readable by its owner only), for a command service in \
             secure mode; the allow-list must give its public key the reader role (env COSMIC_KEY_FILE).
@@ -157,6 +163,7 @@ struct Settings: ParsableArguments {
             try milliseconds(streamLifetimeMs, "COSMIC_QUERY_STREAM_LIFETIME_MS") ?? configuration.streamLifetime
         configuration.maximumStreams =
             try number(maxStreams, "COSMIC_QUERY_MAX_STREAMS") ?? configuration.maximumStreams
+        configuration.httpThreads = try number(httpThreads, "COSMIC_QUERY_HTTP_THREADS") ?? configuration.httpThreads
         do {
             configuration.security = try SocketSecurity.client(
                 keyFile: environment.text(keyFile, "COSMIC_KEY_FILE"),

@@ -1,5 +1,6 @@
 import Contracts
 import Messaging
+import NIOCore
 
 /// Every setting of the read side in one value, so the executable, the tests and `rebuild` build the
 /// same service from flags, environment variables or code. Defaults suit one machine running everything.
@@ -46,6 +47,11 @@ public struct QueryConfiguration: Sendable {
     /// byte by byte included) before the server closes it; a response being written (a live stream)
     /// keeps it open.
     public var httpIdleTimeout: Duration
+    /// The HTTP server's event loops. Point lookups are answered on them and everything else is
+    /// answered on Swift's concurrency pool, SQLite's reader queues and the subscriber's threads, so
+    /// half the cores (at least one) leaves the other half to those: on two cores, one loop served
+    /// more lookups and dashboards than two, at a fraction of the tail latency (BENCHMARKS.md).
+    public var httpThreads: Int
     /// The most bytes of request headers (one field, and all of them) the HTTP server reads; beyond,
     /// 431. The API's requests are a path and a few headers.
     public static let maximumHeaderBytes = 16 * 1024
@@ -69,7 +75,8 @@ public struct QueryConfiguration: Sendable {
         sqliteBusyTimeout: Duration = .seconds(5),
         streamLifetime: Duration = .seconds(60),
         maximumStreams: Int = 256,
-        httpIdleTimeout: Duration = .seconds(30)
+        httpIdleTimeout: Duration = .seconds(30),
+        httpThreads: Int = QueryConfiguration.defaultHTTPThreads
     ) {
         self.eventsEndpoint = eventsEndpoint
         self.replayEndpoint = replayEndpoint
@@ -87,7 +94,11 @@ public struct QueryConfiguration: Sendable {
         self.streamLifetime = streamLifetime
         self.maximumStreams = max(1, maximumStreams)
         self.httpIdleTimeout = httpIdleTimeout
+        self.httpThreads = max(1, httpThreads)
     }
+
+    /// Half the cores, at least one (see ``httpThreads``).
+    public static let defaultHTTPThreads = max(1, System.coreCount / 2)
 
     /// Every command instance's events endpoint. Exactly one instance publishes at a time (its relay
     /// leads), and every instance sends heartbeats, so a reader subscribed to all of them keeps

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import Messaging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `cosmic-query` as one ServiceLifecycle service: the subscriber keeping the SQLite projections in
@@ -50,17 +52,25 @@ public final class QueryService: Service {
             streams: StreamSlots(maximum: configuration.maximumStreams))
         let port = self.port
         let logger = self.logger
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.httpThreads)
         let application = Application(
             router: api.router(),
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: [
                         ParserErrorAnswer(),
-                        PointLookupAnswer.Installer { [metrics = self.metrics] in
-                            PointLookupAnswer(readModel: readModel, metrics: metrics)
-                        },
+                        PointLookupAnswer.Installer(
+                            { [metrics = self.metrics, idle = self.configuration.httpIdleTimeout] in
+                                PointLookupAnswer(
+                                    readModel: readModel, metrics: metrics, idleTimeout: .nanoseconds(idle.nanoseconds))
+                            },
+                            missing: {
+                                logger.error("HTTP pipeline without its HTTP/1 codec: lookups go through the router")
+                            }),
                     ],
-                    idleTimeout: .nanoseconds(configuration.httpIdleTimeout.nanoseconds),
+                    // PointLookupAnswer keeps the idle timeout: this server's own would not see the
+                    // requests it answers.
+                    idleTimeout: nil,
                     httpDecoderConfiguration: .init(
                         maxHeaderFieldSize: QueryConfiguration.maximumHeaderBytes,
                         maxHeaderListSize: QueryConfiguration.maximumHeaderBytes))),
@@ -73,7 +83,9 @@ public final class QueryService: Service {
                 )
                 port.set(bound)
             },
+            eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
+        defer { eventLoops.shutdownGracefully { _ in } }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown { await subscriber.run() }

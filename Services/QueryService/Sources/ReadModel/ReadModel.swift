@@ -17,12 +17,15 @@ public struct ReadModel: Sendable {
 
     /// ``allocations(orderid:)`` on the caller's thread, for the event loop's fast path
     /// (``PointLookupAnswer``): each line's UTF-8 bytes go to `line` (which returns false to stop),
-    /// and the checkpoint they are as of is returned. See ``LookupConnection``.
+    /// and the checkpoint they are as of is returned, or nil when the order has no lines (the
+    /// router's 404 says as of which checkpoint). See ``LookupConnection``.
     func allocations(
         orderid: UnsafeRawBufferPointer,
         _ line: (_ sku: UnsafeRawBufferPointer, _ batchref: UnsafeRawBufferPointer) -> Bool
-    ) throws -> Int {
-        try store.lookups.with { try $0.allocations(orderid: orderid, line) }
+    ) throws -> Int? {
+        try store.lookups.with { connection, version in
+            try connection.allocations(version: version, orderid: orderid, line)
+        }
     }
 
     private static func allocations(_ db: Database, orderid: String) throws -> (

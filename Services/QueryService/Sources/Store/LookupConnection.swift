@@ -1,19 +1,27 @@
 import GRDBSQLite
 import Synchronization
 
-/// A read-only connection of its own to the projections, with the point lookups prepared once:
-/// the event loop's fast path (``PointLookupAnswer``) reads through it on its own thread.
+/// A read-only connection of its own to the projections, with the point lookup prepared once: the
+/// event loop's fast path (``PointLookupAnswer``) reads through it on its own thread.
 ///
 /// GRDB's reads wrap each query in a savepoint, a `Row` per row and a hop to the reader's queue,
-/// which cost more than an indexed lookup itself. Here one lookup is six calls into SQLite
-/// (begin, step, step, checkpoint, reset, commit), and the rows' bytes are handed out without
-/// becoming `String`s. One thread uses a connection at a time; ``LookupConnections`` hands them out.
+/// which cost more than an indexed lookup itself. Here a lookup is one prepared statement stepped
+/// once per row, and the rows' bytes are handed out without becoming `String`s.
+///
+/// Its read transaction stays open from one lookup to the next, until the projections change: each
+/// transaction costs SQLite file locks (`fcntl`, under a process-wide mutex the event loops
+/// contended for), several times the lookup itself. ``LookupConnections`` hands the connections
+/// out, one thread at a time, and renews their snapshots after every commit, so a lookup never
+/// answers from data older than the last commit before it began.
 final class LookupConnection {
     private let handle: OpaquePointer
     private let begin: OpaquePointer
     private let commit: OpaquePointer
+    /// The lines and the checkpoint, in one statement.
     private let allocations: OpaquePointer
-    private let checkpoint: OpaquePointer
+    /// The projections' version (``LookupConnections/version``) the open transaction reads, or nil
+    /// when none is open.
+    private var snapshot: Int?
     /// How much of the file a lookup connection maps (address space, not memory: pages are shared
     /// with the kernel's cache).
     static let mappedBytes = 1 << 30
@@ -31,71 +39,78 @@ final class LookupConnection {
         // caches is read in place instead of copied by a system call into SQLite's own cache.
         sqlite3_exec(handle, "PRAGMA mmap_size = \(Self.mappedBytes)", nil, nil, nil)
         var statements: [OpaquePointer] = []
-        do {
-            for sql in [
-                "BEGIN", "COMMIT", "SELECT sku, batchref FROM allocations WHERE orderid = ? ORDER BY sku",
-                "SELECT position FROM checkpoint WHERE id = 1",
-            ] {
-                var statement: OpaquePointer?
-                let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-                guard code == SQLITE_OK, let statement else { throw LookupError.sqlite(code, Self.message(opened)) }
-                statements.append(statement)
+        for sql in [
+            "BEGIN", "COMMIT",
+            """
+            SELECT sku, batchref, (SELECT position FROM checkpoint WHERE id = 1)
+            FROM allocations WHERE orderid = ? ORDER BY sku
+            """,
+        ] {
+            var statement: OpaquePointer?
+            let prepared = sqlite3_prepare_v3(opened, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+            guard prepared == SQLITE_OK, let statement else {
+                let message = Self.message(opened)
+                statements.forEach { sqlite3_finalize($0) }
+                sqlite3_finalize(statement)
+                sqlite3_close_v2(opened)
+                throw LookupError.sqlite(prepared, message)
             }
-        } catch {
-            statements.forEach { sqlite3_finalize($0) }
-            sqlite3_close_v2(handle)
-            throw error
+            statements.append(statement)
         }
-        (begin, commit, allocations, checkpoint) = (statements[0], statements[1], statements[2], statements[3])
+        (begin, commit, allocations) = (statements[0], statements[1], statements[2])
     }
 
     deinit {
-        for statement in [begin, commit, allocations, checkpoint] { sqlite3_finalize(statement) }
+        end()
+        for statement in [begin, commit, allocations] { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
+    }
+
+    /// Ends the open read transaction, if any: the next lookup reads a new snapshot.
+    func end() {
+        guard snapshot != nil else { return }
+        snapshot = nil
+        sqlite3_step(commit)
+        sqlite3_reset(commit)
+    }
+
+    /// Makes sure the open transaction reads `version` of the projections or a later one.
+    private func read(_ version: Int) throws {
+        guard snapshot != version else { return }
+        end()
+        let code = sqlite3_step(begin)
+        sqlite3_reset(begin)
+        guard code == SQLITE_DONE else { throw LookupError.sqlite(code, Self.message(handle)) }
+        // The snapshot itself is taken by the first read, after `version` was current.
+        snapshot = version
     }
 
     /// Calls `line` with the UTF-8 bytes of each allocation of `orderid` (sku, batchref), in the
     /// order of `GET /allocations/{orderid}`, and returns the checkpoint they are as of, all on one
-    /// snapshot. `line` returns false to stop early. The bytes are valid only during the call.
+    /// snapshot, one at `version` of the projections or later; nil when the order has no lines.
+    /// `line` returns false to stop early. The bytes are valid only during the call.
     func allocations(
-        orderid: UnsafeRawBufferPointer,
+        version: Int, orderid: UnsafeRawBufferPointer,
         _ line: (_ sku: UnsafeRawBufferPointer, _ batchref: UnsafeRawBufferPointer) -> Bool
-    ) throws -> Int {
-        guard let key = orderid.baseAddress?.assumingMemoryBound(to: CChar.self) else { return try empty() }
-        try step(begin, expecting: SQLITE_DONE)
-        defer {
-            sqlite3_reset(allocations)
-            sqlite3_reset(checkpoint)
-            sqlite3_step(commit)
-            sqlite3_reset(commit)
-        }
-        sqlite3_reset(begin)
+    ) throws -> Int? {
+        guard let key = orderid.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
+        try read(version)
+        defer { sqlite3_reset(allocations) }
         // SQLite reads the key where it is (no copy): it stays valid until the statement is reset.
         let code = sqlite3_bind_text(allocations, 1, key, Int32(orderid.count), nil)
         guard code == SQLITE_OK else { throw LookupError.sqlite(code, Self.message(handle)) }
+        var checkpoint: Int?
         var result = sqlite3_step(allocations)
         while result == SQLITE_ROW {
+            checkpoint = Int(sqlite3_column_int64(allocations, 2))
             guard line(Self.text(allocations, 0), Self.text(allocations, 1)) else { break }
             result = sqlite3_step(allocations)
         }
-        if result != SQLITE_ROW && result != SQLITE_DONE { throw LookupError.sqlite(result, Self.message(handle)) }
-        try step(checkpoint, expecting: SQLITE_ROW)
-        return Int(sqlite3_column_int64(checkpoint, 0))
-    }
-
-    /// The checkpoint, for a lookup that cannot find anything.
-    private func empty() throws -> Int {
-        defer { sqlite3_reset(checkpoint) }
-        try step(checkpoint, expecting: SQLITE_ROW)
-        return Int(sqlite3_column_int64(checkpoint, 0))
-    }
-
-    private func step(_ statement: OpaquePointer, expecting expected: Int32) throws {
-        let code = sqlite3_step(statement)
-        guard code == expected else {
-            sqlite3_reset(statement)
-            throw LookupError.sqlite(code, Self.message(handle))
+        if result != SQLITE_ROW && result != SQLITE_DONE {
+            end()
+            throw LookupError.sqlite(result, Self.message(handle))
         }
+        return checkpoint
     }
 
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
@@ -118,6 +133,8 @@ final class LookupConnections: Sendable {
     private let path: String
     private let busyTimeout: Duration
     private let idle = Mutex<[Connection]>([])
+    /// Moves after every commit to the projections: a connection whose snapshot is older renews it.
+    private let version = Atomic<Int>(0)
 
     /// A connection in the pool; only the thread that took it uses it, until it gives it back.
     private struct Connection: @unchecked Sendable {
@@ -129,12 +146,23 @@ final class LookupConnections: Sendable {
         self.busyTimeout = busyTimeout
     }
 
-    func with<T>(_ body: (LookupConnection) throws -> T) throws -> T {
+    /// Runs `body` with a connection reading the projections as of the last commit or later.
+    func with<T>(_ body: (_ connection: LookupConnection, _ version: Int) throws -> T) throws -> T {
+        let version = version.load(ordering: .acquiring)
         let connection =
             try idle.withLock { $0.popLast() }
-            ?? Connection(
-                connection: LookupConnection(path: path, busyTimeout: busyTimeout))
+            ?? Connection(connection: LookupConnection(path: path, busyTimeout: busyTimeout))
         defer { idle.withLock { $0.append(connection) } }
-        return try body(connection.connection)
+        return try body(connection.connection, version)
+    }
+
+    /// Called after each commit to the projections. Snapshots of idle connections end now (an old
+    /// snapshot kept open would stop WAL checkpoints from recycling the log); those in use renew
+    /// theirs at their next lookup.
+    func committed() {
+        version.add(1, ordering: .releasing)
+        idle.withLock { connections in
+            for connection in connections { connection.connection.end() }
+        }
     }
 }

@@ -101,7 +101,8 @@ public final class ProjectionStore: Sendable {
     /// the checkpoint or any projection fails.
     @discardableResult
     public func apply(_ events: [EventEnvelope]) async throws -> Int {
-        try await pool.write { db in
+        defer { lookups.committed() }
+        return try await pool.write { db in
             var checkpoint = try Self.checkpoint(db)
             var batch = ProjectionBatch(db: db, lastPosition: events.last?.position ?? checkpoint)
             for event in events where event.position > checkpoint {
@@ -120,6 +121,8 @@ public final class ProjectionStore: Sendable {
     /// Drops every projection and the checkpoint and recreates the empty schema: the first half of
     /// a rebuild. Not meant to run while a subscriber applies to the same file.
     public func erase() throws {
+        lookups.committed()  // no snapshot of the lookups stays open across it
+        defer { lookups.committed() }
         try pool.erase()
         try Schema.migrator.migrate(pool)
     }

@@ -1,57 +1,73 @@
 import Contracts
-import HTTPTypes
-import HummingbirdCore
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
 /// Answers `GET /allocations/{orderid}` on the connection's event loop when it can, and passes every
 /// other request on to the router unchanged.
 ///
 /// The lookup itself takes microseconds. Through the router it also took a hop to the concurrency
-/// pool, another to a GRDB reader queue and back, and a `JSONEncoder`: several times the lookup
-/// (BENCHMARKS.md, "The read path"). Here the lookup runs on the event loop, on a
-/// ``LookupConnection``, and the bytes go out directly. It sits last before the router, behind
-/// Hummingbird's connection state, so idle timeouts and graceful shutdown see its answers as any
-/// others (see ``Installer``).
+/// pool, another to a GRDB reader queue and back, a `JSONEncoder`, and the conversion of request and
+/// response to HTTP types: several times the lookup (BENCHMARKS.md, "Lookups on the event loop").
+/// Here it runs right after the HTTP/1 parser (see ``Installer``), on a ``LookupConnection``, and the
+/// bytes go out directly.
 ///
-/// Only the plain case is taken: a GET with no query, body or `Connection` header, on a connection
-/// with no other request in flight, for an order that has lines whose identifiers the fast encoder
-/// writes as `JSONEncoder` does. The router answers everything else (404s, 400s, read-your-writes
-/// waits, closing connections), so the API means one thing whichever path answers, and the tests
-/// hold both paths to the same bytes.
+/// Only the plain case is taken: a kept-alive GET with no query, body or `X-Min-Position`, on a
+/// connection with no other request in flight, for an order that has lines whose identifiers the
+/// fast encoder writes as `JSONEncoder` does. The router answers everything else (404s, 400s,
+/// read-your-writes waits, closing connections), so the API means one thing whichever path
+/// answers, and the tests hold both paths to the same bytes.
+///
+/// Because Hummingbird's connection state handler sits behind it and never sees the requests
+/// answered here, this handler keeps the connection's idle timeout instead (the server is built
+/// without one): as Hummingbird keeps it, by every request part read and every answer finished,
+/// and never while a routed answer (a live stream) is being written.
 final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let readModel: ReadModel
     private let metrics: QueryMetrics
+    private let idleTimeout: TimeAmount?
     /// A request this handler may answer, held until its end arrives.
-    private var held: (request: HTTPRequest, orderid: String)?
+    private var held: (request: HTTPRequestHead, orderid: String)?
     /// Requests passed to the router whose response has not ended yet.
     private var forwarded = 0
+    /// Between a request's head and its end.
+    private var reading = false
+    private var lastActive = NIODeadline.now()
+    private var idleCheck: Scheduled<Void>?
     private var date = HTTPDate()
 
-    init(readModel: ReadModel, metrics: QueryMetrics) {
+    init(readModel: ReadModel, metrics: QueryMetrics, idleTimeout: TimeAmount?) {
         self.readModel = readModel
         self.metrics = metrics
+        self.idleTimeout = idleTimeout
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActive = context.eventLoop.now
         switch unwrapInboundIn(data) {
         case .head(let request):
+            reading = true
             if forwarded == 0, held == nil, let orderid = Self.orderid(request) {
                 held = (request, orderid)
                 return
             }
             forwarded += 1
         case .body:
-            forwardHeld(context)
+            if let (request, _) = held {
+                held = nil
+                forward(context, request)
+            }
         case .end:
+            reading = false
             if let (request, orderid) = held {
                 held = nil
-                if answer(context, orderid) { return }
+                if answer(context, request, orderid) { return }
                 forward(context, request)
             }
         }
@@ -59,23 +75,23 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data), forwarded > 0 { forwarded -= 1 }
+        if case .end = unwrapOutboundIn(data), forwarded > 0 {
+            forwarded -= 1
+            if forwarded == 0 {
+                lastActive = context.eventLoop.now
+                scheduleIdleCheck(context)
+            }
+        }
         context.write(data, promise: promise)
     }
 
-    private func forwardHeld(_ context: ChannelHandlerContext) {
-        guard let (request, _) = held else { return }
-        held = nil
-        forward(context, request)
-    }
-
-    private func forward(_ context: ChannelHandlerContext, _ request: HTTPRequest) {
+    private func forward(_ context: ChannelHandlerContext, _ request: HTTPRequestHead) {
         forwarded += 1
         context.fireChannelRead(wrapInboundOut(.head(request)))
     }
 
     /// Writes the answer and returns true; false (writing nothing) when the router should answer.
-    private func answer(_ context: ChannelHandlerContext, _ orderid: String) -> Bool {
+    private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ orderid: String) -> Bool {
         var json = AllocationsJSON(allocator: context.channel.allocator)
         var plain = true
         var orderid = orderid
@@ -87,62 +103,108 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard let checkpoint, plain, json.lines > 0 else { return false }
         let body = json.finish()
-        var head = HTTPResponse(status: .ok)
-        head.headerFields.reserveCapacity(5)
-        head.headerFields[.contentType] = "application/json; charset=utf-8"
-        head.headerFields[.cacheControl] = "no-store"
-        head.headerFields[.checkpoint] = String(checkpoint)
-        head.headerFields[.contentLength] = String(body.readableBytes)
-        head.headerFields[.date] = date.now()
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        let headers = HTTPHeaders([
+            ("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
+            ("X-Checkpoint", String(checkpoint)), ("Content-Length", String(body.readableBytes)),
+            ("Date", date.now()),
+        ])
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
+            promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         metrics.eventLoopLookups.increment()
         return true
     }
 
     /// The order id of a request this handler may answer, or nil.
-    static func orderid(_ request: HTTPRequest) -> String? {
-        guard request.method == .get, request.headerFields[.connection] == nil,
-            request.headerFields[.minPosition] == nil, let path = request.path
-        else { return nil }
+    static func orderid(_ request: HTTPRequestHead) -> String? {
+        guard request.method == .GET, request.isKeepAlive, !request.headers.contains(name: "X-Min-Position") else {
+            return nil
+        }
         let prefix = "/allocations/"
-        guard path.utf8.count > prefix.utf8.count, path.hasPrefix(prefix) else { return nil }
-        let orderid = path.utf8.dropFirst(prefix.utf8.count)
-        // Printable ASCII without a query, another segment or percent-encoding (the router decodes
-        // and checks those) is an identifier by the protocol's rule when it is short enough.
+        let uri = request.uri.utf8
+        guard uri.count > prefix.utf8.count, uri.starts(with: prefix.utf8) else { return nil }
+        let orderid = uri.dropFirst(prefix.utf8.count)
+        // Printable ASCII without a query, fragment, another segment or percent-encoding (the router
+        // decodes and checks those) is an identifier by the protocol's rule when it is short enough.
         guard orderid.count <= WireLimits.maximumIdentifierLength,
             orderid.allSatisfy({
-                $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%")
+                $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+                    && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%")
             })
         else { return nil }
         return String(Substring(orderid))
     }
+
+    // MARK: The idle timeout
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        lastActive = context.eventLoop.now
+        if context.channel.isActive { scheduleIdleCheck(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        lastActive = context.eventLoop.now
+        scheduleIdleCheck(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelIdleCheck()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { cancelIdleCheck() }
+
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext) {
+        guard let idleTimeout, idleCheck == nil else { return }
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastActive + idleTimeout) {
+            self.idleCheck = nil
+            self.checkIdle(context)
+        }
+    }
+
+    private func checkIdle(_ context: ChannelHandlerContext) {
+        guard let idleTimeout, context.channel.isActive else { return }
+        // An answer being written (a live stream) keeps the connection; its end schedules a check.
+        if !reading && forwarded > 0 { return }
+        if context.eventLoop.now >= lastActive + idleTimeout {
+            context.close(promise: nil)
+        } else {
+            scheduleIdleCheck(context)
+        }
+    }
+
+    private func cancelIdleCheck() {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
 }
 
 extension PointLookupAnswer {
-    /// Puts a ``PointLookupAnswer`` last before the router, behind Hummingbird's
-    /// `HTTPConnectionStateHandler`, and then takes itself out.
-    ///
-    /// Hummingbird adds a server's own handlers ahead of its connection state handler, which keeps
-    /// the idle timeout and closes connections on graceful shutdown by the requests and answers it
-    /// sees: a connection answered ahead of it would look idle however busy it was. The state
-    /// handler is added after the server's own, so the move happens on the first request. Should it
-    /// ever be missing, the answerer stays where the installer was.
+    /// Puts a ``PointLookupAnswer`` right after the HTTP/1 parser, ahead of the conversion to HTTP
+    /// types, and takes itself out. Hummingbird adds a server's own handlers after that conversion;
+    /// this one is among them and moves the answerer ahead of it. Should the conversion ever be
+    /// missing (a new Hummingbird), it logs that and the router answers every request, without an
+    /// idle timeout: `PointLookupTests` fails first.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = HTTPRequestPart
         private let make: @Sendable () -> PointLookupAnswer
+        private let missing: @Sendable () -> Void
 
-        init(_ make: @escaping @Sendable () -> PointLookupAnswer) { self.make = make }
+        init(_ make: @escaping @Sendable () -> PointLookupAnswer, missing: @escaping @Sendable () -> Void) {
+            self.make = make
+            self.missing = missing
+        }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        func handlerAdded(context: ChannelHandlerContext) {
             let pipeline = context.pipeline.syncOperations
-            if let state = try? pipeline.handler(type: HTTPConnectionStateHandler.self) {
-                try? pipeline.addHandler(make(), position: .after(state))
+            if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+                try? pipeline.addHandler(make(), position: .before(codec))
             } else {
-                try? pipeline.addHandler(make(), position: .after(self))
+                missing()
             }
-            context.fireChannelRead(data)
             pipeline.removeHandler(context: context, promise: nil)
         }
     }
