@@ -59,16 +59,18 @@ public final class QueryService: Service {
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: [
                         ParserErrorAnswer(),
-                        PointLookupAnswer.Installer(
+                        EventLoopAnswer.Installer(
                             { [metrics = self.metrics, idle = self.configuration.httpIdleTimeout] in
-                                PointLookupAnswer(
-                                    readModel: readModel, metrics: metrics, idleTimeout: .nanoseconds(idle.nanoseconds))
+                                EventLoopAnswer(
+                                    readModel: readModel, dashboard: { api.cachedDashboard() }, metrics: metrics,
+                                    idleTimeout: .nanoseconds(idle.nanoseconds))
                             },
                             missing: {
-                                logger.error("HTTP pipeline without its HTTP/1 codec: lookups go through the router")
+                                logger.error(
+                                    "HTTP pipeline without its HTTP/1 codec: every read goes through the router")
                             }),
                     ],
-                    // PointLookupAnswer keeps the idle timeout: this server's own would not see the
+                    // EventLoopAnswer keeps the idle timeout: this server's own would not see the
                     // requests it answers.
                     idleTimeout: nil,
                     httpDecoderConfiguration: .init(

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The dashboard's read-model part (everything but the sync state), encoded once per checkpoint.
@@ -21,6 +22,31 @@ final class DashboardCache: Sendable {
     }
 
     private let latest = Mutex<Body?>(nil)
+
+    /// What a whole answer depends on besides the body: the sync state's generation and the apply
+    /// rate it shows (which moves with time alone).
+    struct AnswerKey: Equatable, Sendable {
+        let checkpoint: Int
+        let generation: UInt64
+        let applyRate: Double
+    }
+
+    /// The last whole answer, for the event loop's fast path: between two changes of the sync state
+    /// every request gets the same bytes, so they are spliced once and then only written.
+    private let answer = Mutex<(key: AnswerKey, json: ByteBuffer)?>(nil)
+
+    /// The cached body if it is at least as new as `checkpoint`; nil, reading nothing, otherwise.
+    func cached(atLeast checkpoint: Int) -> Body? {
+        latest.withLock { $0.flatMap { $0.checkpoint >= checkpoint ? $0 : nil } }
+    }
+
+    /// The answer for `key`, spliced by `render` when it is not the last one.
+    func answer(for key: AnswerKey, render: () throws -> Data) rethrows -> ByteBuffer {
+        if let last = answer.withLock({ $0 }), last.key == key { return last.json }
+        let json = ByteBuffer(bytes: try render())
+        answer.withLock { $0 = (key, json) }
+        return json
+    }
 
     /// The cached body if it is at least as new as `checkpoint` (what the subscriber says is
     /// committed), otherwise a fresh read, encoded and kept.

@@ -165,10 +165,11 @@ struct QueryAPI: Sendable {
 
     // MARK: Building answers
 
-    func syncView(_ status: SyncStatus) -> SyncView {
+    /// The sync state as the API shows it; `applyRate` is the rate now unless given.
+    func syncView(_ status: SyncStatus, applyRate: Double? = nil) -> SyncView {
         SyncView(
             state: status.state, healthy: status.isHealthy(maximumLag: healthyLag), checkpoint: status.checkpoint,
-            head: status.head, lag: status.lag, applyRate: (rate.perSecond() * 10).rounded() / 10,
+            head: status.head, lag: status.lag, applyRate: applyRate ?? shownApplyRate(),
             problem: status.problem, liveEventsApplied: status.liveEventsApplied,
             replayedEventsApplied: status.replayedEventsApplied, duplicatesDiscarded: status.duplicatesDiscarded,
             gapsDetected: status.gapsDetected, reconnects: status.reconnects, applyFailures: status.applyFailures)
@@ -183,6 +184,26 @@ struct QueryAPI: Sendable {
         status.head = max(status.head, body.checkpoint)
         let sync = try APIJSON.data(syncView(status))
         return (body.checkpoint, body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint)))
+    }
+
+    /// Events applied per second over the last ten seconds, to one decimal.
+    func shownApplyRate() -> Double { (rate.perSecond() * 10).rounded() / 10 }
+
+    /// ``dashboard()`` from what is cached, without a read or a suspension, for the event loop's fast
+    /// path (``EventLoopAnswer``); nil when the cached body is older than the subscriber's checkpoint.
+    func cachedDashboard() -> (checkpoint: Int, json: ByteBuffer)? {
+        let (current, generation) = sync.versioned
+        guard let body = dashboardCache.cached(atLeast: current.checkpoint) else { return nil }
+        let applyRate = shownApplyRate()
+        let key = DashboardCache.AnswerKey(checkpoint: body.checkpoint, generation: generation, applyRate: applyRate)
+        let json = try? dashboardCache.answer(for: key) {
+            var status = current
+            status.checkpoint = max(status.checkpoint, body.checkpoint)
+            status.head = max(status.head, body.checkpoint)
+            let sync = try APIJSON.data(syncView(status, applyRate: applyRate))
+            return body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint))
+        }
+        return json.map { (body.checkpoint, $0) }
     }
 
     /// The `ProcurementDashboardView` as JSON, and the checkpoint its data is as of.

@@ -26,7 +26,7 @@ public final class QueryMetrics: Sendable {
     let batchDuration: DurationHistogram
     let readsWaited: Counter
     let staleReads: Counter
-    let eventLoopLookups: Counter
+    let eventLoopAnswers: Counter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -60,8 +60,9 @@ public final class QueryMetrics: Sendable {
         applyFailures = counter("apply_failures", "Batches whose transaction failed and was retried.")
         readsWaited = counter("reads_waited", "Reads with min_position that had to wait.")
         staleReads = counter("stale_reads", "Reads with min_position answered 503 because the wait ran out.")
-        eventLoopLookups = counter(
-            "event_loop_lookups", "GET /allocations/{orderid} answered on the event loop, without the router.")
+        eventLoopAnswers = counter(
+            "event_loop_answers",
+            "Reads answered on the event loop, without the router (allocation lookups, the cached dashboard).")
         batchDuration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 namespace: "cosmic_query", metricName: "batch_apply_duration", unitName: "seconds",

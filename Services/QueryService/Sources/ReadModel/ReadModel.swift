@@ -16,7 +16,7 @@ public struct ReadModel: Sendable {
     }
 
     /// ``allocations(orderid:)`` on the caller's thread, for the event loop's fast path
-    /// (``PointLookupAnswer``): each line's UTF-8 bytes go to `line` (which returns false to stop),
+    /// (``EventLoopAnswer``): each line's UTF-8 bytes go to `line` (which returns false to stop),
     /// and the checkpoint they are as of is returned, or nil when the order has no lines (the
     /// router's 404 says as of which checkpoint). See ``LookupConnection``.
     func allocations(

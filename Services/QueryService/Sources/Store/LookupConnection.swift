@@ -2,7 +2,7 @@ import GRDBSQLite
 import Synchronization
 
 /// A read-only connection of its own to the projections, with the point lookup prepared once: the
-/// event loop's fast path (``PointLookupAnswer``) reads through it on its own thread.
+/// event loop's fast path (``EventLoopAnswer``) reads through it on its own thread.
 ///
 /// GRDB's reads wrap each query in a savepoint, a `Row` per row and a hop to the reader's queue,
 /// which cost more than an indexed lookup itself. Here a lookup is one prepared statement stepped

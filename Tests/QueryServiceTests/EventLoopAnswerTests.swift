@@ -8,10 +8,10 @@ import Testing
 
 @testable import QueryService
 
-/// `GET /allocations/{orderid}` answered on the event loop (`PointLookupAnswer`): the same bytes as
-/// the router's answer, every request it does not answer passed on to the router unchanged, and the
-/// connection's idle timeout kept over both.
-@Suite struct PointLookupTests {
+/// Reads answered on the event loop (`EventLoopAnswer`): the same bytes as the router's answer,
+/// every request it does not answer passed on to the router unchanged, and the connection's idle
+/// timeout kept over both.
+@Suite struct EventLoopAnswerTests {
     /// History.mixed, plus an order of two lines and one whose SKU `JSONEncoder` escapes.
     static let history =
         History.mixed + [
@@ -163,6 +163,62 @@ import Testing
         }
     }
 
+    /// The dashboard from the cache's last whole answer; when the cache is behind the checkpoint,
+    /// the router reads it afresh.
+    @Test func theDashboardIsAnsweredFromTheCacheWhenItIsNewEnough() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("dash.sqlite")))
+            let json = ByteBuffer(string: #"{"checkpoint":7}"#)
+            let cached = try Self.channel(model, dashboard: { (7, json) })
+            try Self.send(Self.get("/api/dashboard"), to: cached)
+            #expect(try cached.readInbound(as: HTTPServerRequestPart.self) == nil)
+            guard case .head(let head) = try cached.readOutbound(as: HTTPServerResponsePart.self),
+                case .body(.byteBuffer(let body)) = try cached.readOutbound(as: HTTPServerResponsePart.self)
+            else {
+                Issue.record("not answered on the event loop")
+                return
+            }
+            #expect(head.headers["X-Checkpoint"] == ["7"] && body == json)
+            _ = try cached.finish()
+
+            let behind = try Self.channel(model, dashboard: { nil })
+            try Self.send(Self.get("/api/dashboard"), to: behind)
+            #expect(try behind.readInbound(as: HTTPServerRequestPart.self) == .head(Self.get("/api/dashboard")))
+            _ = try behind.finish()
+        }
+    }
+
+    /// Over the real server, the dashboard answered on the event loop is the router's, byte for byte.
+    @Test func theDashboardOnTheEventLoopIsTheRoutersAnswer() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                upstream.append(Self.history)
+                try await withService(testConfiguration(upstream, database: sandbox.path("dash.sqlite"))) { service in
+                    try await service.waitForCheckpoint(Self.history.count)
+                    // The router fills the cache (Connection: close), then a kept-alive request is
+                    // answered from it, then the router again for a request it must answer.
+                    let routed = try await service.get("/api/dashboard")
+                    let replies = try await HTTPClient.keptAlive(port: service.port, ["/api/dashboard"])
+                    let waited = try await service.get("/api/dashboard?min_position=1")
+                    #expect(routed.status == 200 && replies.first?.status == 200)
+                    // The same, but for the apply rate, which moves with the clock between requests.
+                    func withoutRate(_ body: Data?) throws -> NSDictionary {
+                        var object = try #require(
+                            try JSONSerialization.jsonObject(with: body ?? Data()) as? [String: Any])
+                        var sync = try #require(object["sync"] as? [String: Any])
+                        #expect(sync.removeValue(forKey: "apply_rate") != nil)
+                        object["sync"] = sync
+                        return object as NSDictionary
+                    }
+                    #expect(try withoutRate(replies.first?.body) == withoutRate(routed.body))
+                    #expect(try withoutRate(waited.body) == withoutRate(routed.body))
+                    let metrics = try await service.get("/metrics").text
+                    #expect(metrics.contains("\ncosmic_query_event_loop_answers_total 1\n"), "\(metrics)")
+                }
+            }
+        }
+    }
+
     /// Over the real server: lookups on one kept-alive connection, the event loop's answers and
     /// the router's interleaved, each answered in order and the connection still open after them.
     @Test func aKeptAliveConnectionGetsEveryAnswerInOrder() async throws {
@@ -189,7 +245,7 @@ import Testing
                     // as the requests happened to arrive.
                     let metrics = try await service.get("/metrics").text
                     let answered = metrics.split(separator: "\n").first {
-                        $0.hasPrefix("cosmic_query_event_loop_lookups_total ")
+                        $0.hasPrefix("cosmic_query_event_loop_answers_total ")
                     }
                     #expect(
                         (answered?.split(separator: " ").last).flatMap { Int($0) }.map { (1...3).contains($0) } == true)
@@ -213,10 +269,14 @@ import Testing
         try channel.writeOutbound(HTTPServerResponsePart.end(nil))
     }
 
-    static func channel(_ model: ReadModel, idleTimeout: TimeAmount? = nil) throws -> EmbeddedChannel {
+    static func channel(
+        _ model: ReadModel, idleTimeout: TimeAmount? = nil,
+        dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)? = { nil }
+    ) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(
-            PointLookupAnswer(readModel: model, metrics: QueryMetrics(), idleTimeout: idleTimeout))
+            EventLoopAnswer(
+                readModel: model, dashboard: dashboard, metrics: QueryMetrics(), idleTimeout: idleTimeout))
         return channel
     }
 }

@@ -4,36 +4,46 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Answers `GET /allocations/{orderid}` on the connection's event loop when it can, and passes every
-/// other request on to the router unchanged.
+/// Answers the two hot reads on the connection's event loop when it can — `GET /allocations/{orderid}`
+/// and `GET /api/dashboard` — and passes every other request on to the router unchanged.
 ///
-/// The lookup itself takes microseconds. Through the router it also took a hop to the concurrency
-/// pool, another to a GRDB reader queue and back, a `JSONEncoder`, and the conversion of request and
-/// response to HTTP types: several times the lookup (BENCHMARKS.md, "Lookups on the event loop").
-/// Here it runs right after the HTTP/1 parser (see ``Installer``), on a ``LookupConnection``, and the
-/// bytes go out directly.
+/// A point lookup takes microseconds, and the dashboard's bytes are cached per checkpoint. Through
+/// the router each read also took a hop to the concurrency pool (and for the lookup another to a
+/// GRDB reader queue and back), a `JSONEncoder`, and the conversion of request and response to HTTP
+/// types: several times the work itself (BENCHMARKS.md, "Lookups on the event loop"). Here they run
+/// right after the HTTP/1 parser (see ``Installer``): the lookup on a ``LookupConnection`` with the
+/// row bytes written straight into the answer, the dashboard from the cache's last whole answer.
 ///
 /// Only the plain case is taken: a kept-alive GET with no query, body or `X-Min-Position`, on a
 /// connection with no other request in flight, for an order that has lines whose identifiers the
-/// fast encoder writes as `JSONEncoder` does. The router answers everything else (404s, 400s,
-/// read-your-writes waits, closing connections), so the API means one thing whichever path
-/// answers, and the tests hold both paths to the same bytes.
+/// fast encoder writes as `JSONEncoder` does, or a dashboard whose cached data is as new as the
+/// checkpoint. The router answers everything else (404s, 400s, read-your-writes waits, closing
+/// connections, a dashboard to read afresh), so the API means one thing whichever path answers, and
+/// the tests hold both paths to the same bytes.
 ///
 /// Because Hummingbird's connection state handler sits behind it and never sees the requests
 /// answered here, this handler keeps the connection's idle timeout instead (the server is built
 /// without one): as Hummingbird keeps it, by every request part read and every answer finished,
 /// and never while a routed answer (a live stream) is being written.
-final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
+final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// A read this handler may answer.
+    enum Route: Equatable {
+        case allocations(orderid: String)
+        case dashboard
+    }
+
     private let readModel: ReadModel
+    /// The dashboard's last whole answer, if it is as new as the checkpoint (`QueryAPI.cachedDashboard`).
+    private let dashboard: @Sendable () -> (checkpoint: Int, json: ByteBuffer)?
     private let metrics: QueryMetrics
     private let idleTimeout: TimeAmount?
     /// A request this handler may answer, held until its end arrives.
-    private var held: (request: HTTPRequestHead, orderid: String)?
+    private var held: (request: HTTPRequestHead, route: Route)?
     /// Requests passed to the router whose response has not ended yet.
     private var forwarded = 0
     /// Between a request's head and its end.
@@ -42,8 +52,12 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     private var idleCheck: Scheduled<Void>?
     private var date = HTTPDate()
 
-    init(readModel: ReadModel, metrics: QueryMetrics, idleTimeout: TimeAmount?) {
+    init(
+        readModel: ReadModel, dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)?,
+        metrics: QueryMetrics, idleTimeout: TimeAmount?
+    ) {
         self.readModel = readModel
+        self.dashboard = dashboard
         self.metrics = metrics
         self.idleTimeout = idleTimeout
     }
@@ -53,8 +67,8 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             reading = true
-            if forwarded == 0, held == nil, let orderid = Self.orderid(request) {
-                held = (request, orderid)
+            if forwarded == 0, held == nil, let route = Self.route(request) {
+                held = (request, route)
                 return
             }
             forwarded += 1
@@ -65,9 +79,9 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .end:
             reading = false
-            if let (request, orderid) = held {
+            if let (request, route) = held {
                 held = nil
-                if answer(context, request, orderid) { return }
+                if answer(context, request, route) { return }
                 forward(context, request)
             }
         }
@@ -91,8 +105,30 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes the answer and returns true; false (writing nothing) when the router should answer.
-    private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ orderid: String) -> Bool {
-        var json = AllocationsJSON(allocator: context.channel.allocator)
+    private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ route: Route) -> Bool {
+        let answer: (checkpoint: Int, json: ByteBuffer)?
+        switch route {
+        case .allocations(let orderid): answer = allocations(orderid, context.channel.allocator)
+        case .dashboard: answer = dashboard()
+        }
+        guard let (checkpoint, json) = answer else { return false }
+        let headers = HTTPHeaders([
+            ("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
+            ("X-Checkpoint", String(checkpoint)), ("Content-Length", String(json.readableBytes)),
+            ("Date", date.now()),
+        ])
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
+            promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(json))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        metrics.eventLoopAnswers.increment()
+        return true
+    }
+
+    /// The allocations of `orderid` as JSON, or nil when it has none or the router must encode them.
+    private func allocations(_ orderid: String, _ allocator: ByteBufferAllocator) -> (Int, ByteBuffer)? {
+        var json = AllocationsJSON(allocator: allocator)
         var plain = true
         var orderid = orderid
         let checkpoint = try? orderid.withUTF8 { utf8 in
@@ -101,27 +137,16 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                 return plain
             }
         }
-        guard let checkpoint, plain, json.lines > 0 else { return false }
-        let body = json.finish()
-        let headers = HTTPHeaders([
-            ("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
-            ("X-Checkpoint", String(checkpoint)), ("Content-Length", String(body.readableBytes)),
-            ("Date", date.now()),
-        ])
-        context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
-            promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        metrics.eventLoopLookups.increment()
-        return true
+        guard let checkpoint, plain, json.lines > 0 else { return nil }
+        return (checkpoint, json.finish())
     }
 
-    /// The order id of a request this handler may answer, or nil.
-    static func orderid(_ request: HTTPRequestHead) -> String? {
+    /// The read of a request this handler may answer, or nil.
+    static func route(_ request: HTTPRequestHead) -> Route? {
         guard request.method == .GET, request.isKeepAlive, !request.headers.contains(name: "X-Min-Position") else {
             return nil
         }
+        if request.uri == "/api/dashboard" { return .dashboard }
         let prefix = "/allocations/"
         let uri = request.uri.utf8
         guard uri.count > prefix.utf8.count, uri.starts(with: prefix.utf8) else { return nil }
@@ -134,7 +159,7 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                     && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%")
             })
         else { return nil }
-        return String(Substring(orderid))
+        return .allocations(orderid: String(Substring(orderid)))
     }
 
     // MARK: The idle timeout
@@ -182,18 +207,18 @@ final class PointLookupAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-extension PointLookupAnswer {
-    /// Puts a ``PointLookupAnswer`` right after the HTTP/1 parser, ahead of the conversion to HTTP
+extension EventLoopAnswer {
+    /// Puts an ``EventLoopAnswer`` right after the HTTP/1 parser, ahead of the conversion to HTTP
     /// types, and takes itself out. Hummingbird adds a server's own handlers after that conversion;
     /// this one is among them and moves the answerer ahead of it. Should the conversion ever be
     /// missing (a new Hummingbird), it logs that and the router answers every request, without an
-    /// idle timeout: `PointLookupTests` fails first.
+    /// idle timeout: `EventLoopAnswerTests` fails first.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = HTTPRequestPart
-        private let make: @Sendable () -> PointLookupAnswer
+        private let make: @Sendable () -> EventLoopAnswer
         private let missing: @Sendable () -> Void
 
-        init(_ make: @escaping @Sendable () -> PointLookupAnswer, missing: @escaping @Sendable () -> Void) {
+        init(_ make: @escaping @Sendable () -> EventLoopAnswer, missing: @escaping @Sendable () -> Void) {
             self.make = make
             self.missing = missing
         }
