@@ -61,13 +61,15 @@ import Testing
             post.method = .POST
             var old = Self.get("/allocations/order-4")
             old.version = .http1_0  // not kept alive unless asked
+            var oldKeptAlive = old
+            oldKeptAlive.headers.add(name: "Connection", value: "keep-alive")
             let requests = [
                 Self.get("/allocations/order-1"),  // no lines: the router's 404
                 Self.get("/allocations/order-10"),  // an SKU JSONEncoder escapes
                 Self.get("/allocations/order-4?min_position=3"), Self.get("/allocations/order%2D4"),
                 Self.get("/allocations/order-4#top"), Self.get("/allocations/order-4/more"),
                 Self.get("/allocations/"), Self.get("/allocations/" + String(repeating: "a", count: 101)),
-                Self.get("/stock/SMALL-TABLE"), close, waiting, post, old,
+                Self.get("/stock/SMALL-TABLE"), close, waiting, post, old, oldKeptAlive,
             ]
             for request in requests {
                 let channel = try Self.channel(model)

@@ -14,9 +14,9 @@ import NIOHTTPTypesHTTP1
 /// right after the HTTP/1 parser (see ``Installer``): the lookup on a ``LookupConnection`` with the
 /// row bytes written straight into the answer, the dashboard from the cache's last whole answer.
 ///
-/// Only the plain case is taken: a kept-alive GET with no query, body or `X-Min-Position`, on a
-/// connection with no other request in flight, for an order that has lines whose identifiers the
-/// fast encoder writes as `JSONEncoder` does, or a dashboard whose cached data is as new as the
+/// Only the plain case is taken: a kept-alive HTTP/1.1 GET with no query, body or `X-Min-Position`,
+/// on a connection with no other request in flight, for an order that has lines whose identifiers
+/// the fast encoder writes as `JSONEncoder` does, or a dashboard whose cached data is as new as the
 /// checkpoint. The router answers everything else (404s, 400s, read-your-writes waits, closing
 /// connections, a dashboard to read afresh), so the API means one thing whichever path answers, and
 /// the tests hold both paths to the same bytes.
@@ -143,7 +143,11 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The read of a request this handler may answer, or nil.
     static func route(_ request: HTTPRequestHead) -> Route? {
-        guard request.method == .GET, request.isKeepAlive, !request.headers.contains(name: "X-Min-Position") else {
+        // HTTP/1.1 only: an HTTP/1.0 client keeps a connection alive only when the answer says so,
+        // which the router's answers (always HTTP/1.1) decide.
+        guard request.method == .GET, request.version == .http1_1, request.isKeepAlive,
+            !request.headers.contains(name: "X-Min-Position")
+        else {
             return nil
         }
         if request.uri == "/api/dashboard" { return .dashboard }
