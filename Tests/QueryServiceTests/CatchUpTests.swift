@@ -98,8 +98,9 @@ import Testing
         try await withSandbox { sandbox in
             try await withUpstream { upstream in
                 let payloads = History.mixed
-                try await withService(testConfiguration(upstream, database: sandbox.path("restart.sqlite"))) {
-                    service in
+                var configuration = testConfiguration(upstream, database: sandbox.path("restart.sqlite"))
+                configuration.silenceTimeout = .seconds(1)  // the outage is noticed soon
+                try await withService(configuration) { service in
                     upstream.append(Array(payloads[0..<6]))
                     try await service.waitForCheckpoint(6)
 

@@ -223,7 +223,9 @@ import Testing
         try await withSandbox { sandbox in
             try await withUpstream { upstream in
                 upstream.append(History.mixed)
-                try await withService(testConfiguration(upstream, database: sandbox.path("health.sqlite"))) { service in
+                var configuration = testConfiguration(upstream, database: sandbox.path("health.sqlite"))
+                configuration.silenceTimeout = .seconds(1)  // the outage at the end is noticed soon
+                try await withService(configuration) { service in
                     try await service.waitForCheckpoint(16)
                     let health = try await eventually("healthy") {
                         let reply = try await service.get("/health")

@@ -43,15 +43,18 @@ func withUpstream<T>(heartbeatInterval: Duration = .milliseconds(100), _ body: (
     return try await body(upstream)
 }
 
-/// Settings for tests: fast timeouts, an HTTP port picked by the OS. The replay timeout is long,
-/// though: the fake upstream answers every request it does not hold (and answers held ones when
-/// released), so a timeout could only fire on a busy machine, and then its retry would add a replay
-/// request the tests that count them do not expect. A test about the timeout sets a short one.
+/// Settings for tests: an HTTP port picked by the OS, short retries, and long timeouts wherever a
+/// timeout firing on a busy machine would change what a test sees. The fake upstream answers every
+/// replay request it does not hold and heartbeats every 100 ms, so a replay timeout or a silence
+/// could only come from a stalled test process, and then a reconnect, a retry or a `disconnected`
+/// state would add replay requests or states the tests do not expect (CI once saw the dashboard's
+/// state `disconnected` right after catching up, with a one-second silence timeout). A test about
+/// one of these timeouts sets a short one itself.
 func testConfiguration(_ upstream: FakeUpstream, database: String) -> QueryConfiguration {
     QueryConfiguration(
         eventsEndpoint: upstream.eventsEndpoint, replayEndpoint: upstream.replayEndpoint, databasePath: database,
-        httpHost: "127.0.0.1", httpPort: 0, batchSize: 100, readYourWritesMaxWait: .seconds(2),
-        silenceTimeout: .seconds(1), replayTimeout: .seconds(30), maxRetryDelay: .milliseconds(200),
+        httpHost: "127.0.0.1", httpPort: 0, batchSize: 100, readYourWritesMaxWait: .seconds(30),
+        silenceTimeout: .seconds(10), replayTimeout: .seconds(30), maxRetryDelay: .milliseconds(200),
         healthyLag: 50)
 }
 
