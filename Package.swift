@@ -144,6 +144,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Contracts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

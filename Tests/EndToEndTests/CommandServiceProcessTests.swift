@@ -186,24 +186,9 @@ final class Dealer: Sendable {
     /// request that timed out (e.g. in `commandWhenServing`) is skipped, never taken for this one's.
     func command(_ json: String, timeout: Duration = .seconds(15)) async throws -> CommandReply {
         let frame = Array(json.utf8)
-        let frames = try await socket.request([frame], timeout: timeout, isReply: Self.isReply(to: frame))
+        let frames = try await socket.request([frame], timeout: timeout, isReply: ReplyMatching.isReply(to: frame))
         guard frames.count == 1 else { throw ProcessTestError("\(frames.count) reply frames") }
         return try CommandCodec.decodeReply(frames[0]).get()
-    }
-
-    /// Whether a reply is the one to `frame`: its command id is the one the service reads from the
-    /// frame (`CommandCodec.decode` finds it in a malformed request too, as the service does), or it
-    /// has none (the service could not read one). A reply that cannot be decoded is taken, to fail.
-    static func isReply(to frame: [UInt8]) -> (Frames) -> Bool {
-        let id: String? =
-            switch CommandCodec.decode(frame) {
-            case .success(let command): command.commandID
-            case .failure(let failure): failure.commandID
-            }
-        return { frames in
-            guard frames.count == 1, case .success(let reply) = CommandCodec.decodeReply(frames[0]) else { return true }
-            return reply.commandID == nil || reply.commandID == id
-        }
     }
 
     /// Sends `json` again (same command id) while the reply is a retryable error, as clients should.

@@ -102,22 +102,8 @@ final class TestDealer: Sendable {
     /// earlier request that timed out (a retry in `eventually`) is skipped, never taken for this one's.
     func command(_ json: String, timeout: Duration = .seconds(15)) async throws -> CommandReply {
         let frame = Array(json.utf8)
-        return try Self.reply(try await socket.request([frame], timeout: timeout, isReply: Self.isReply(to: frame)))
-    }
-
-    /// Whether a reply is the one to `frame`: its command id is the one the service reads from the
-    /// frame (`CommandCodec.decode` finds it in a malformed request too, as the service does), or it
-    /// has none (the service could not read one). A reply that cannot be decoded is taken, to fail.
-    static func isReply(to frame: [UInt8]) -> (Frames) -> Bool {
-        let id: String? =
-            switch CommandCodec.decode(frame) {
-            case .success(let command): command.commandID
-            case .failure(let failure): failure.commandID
-            }
-        return { frames in
-            guard frames.count == 1, case .success(let reply) = CommandCodec.decodeReply(frames[0]) else { return true }
-            return reply.commandID == nil || reply.commandID == id
-        }
+        return try Self.reply(
+            try await socket.request([frame], timeout: timeout, isReply: ReplyMatching.isReply(to: frame)))
     }
 
     /// Sends `json` as a well-behaved client does: while the reply is a retryable error, it sends the
