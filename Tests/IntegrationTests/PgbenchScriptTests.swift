@@ -47,6 +47,49 @@ import Testing
         }
     }
 
+    /// The group ceiling: each run is one group of four allocations on four products, numbered in
+    /// its flush as the group commit numbers them, so the log has no unnumbered event and no gap.
+    @Test func theGroupScriptWritesWhatItsGroupsWriteAndNumbersTheirEvents() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await TestDatabase.withClient(url) { client in
+                let logger = Logger(label: "test")
+                try await Migrations.apply(on: client, logger: logger)
+                for statement in PgbenchScript.setup(skus: 8).split(separator: ";")
+                where !statement.allSatisfy(\.isWhitespace) {
+                    try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
+                }
+                let script = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID()).pgbench")
+                try PgbenchScript.allocateGroup(size: 4).write(to: script, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(at: script) }
+
+                // Two clients over two groups' worth of products: they conflict, and retry, as groups do.
+                let output = try await runPgbench([
+                    "-n", "-M", "prepared", "-D", "skus=8", "-c", "2", "-t", "5", "--max-tries", "1000", "-f",
+                    script.path, url,
+                ])
+                #expect(output.contains("number of failed transactions: 0"), "\(output)")
+
+                func count(_ sql: String) async throws -> Int {
+                    var value = 0
+                    for try await n in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
+                        Int.self)
+                    {
+                        value = n
+                    }
+                    return value
+                }
+                #expect(try await count("SELECT count(*)::bigint FROM allocations") == 40)
+                #expect(try await count("SELECT count(*)::bigint FROM processed_commands") == 40)
+                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'") == 40)
+                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE position IS NULL") == 0)
+                #expect(try await count("SELECT max(position)::bigint FROM event_log") == 40)
+                #expect(try await count("SELECT head::bigint FROM event_head") == 40)
+                #expect(try await count("SELECT sum(version)::bigint FROM products") == 40)
+                #expect(try await count("SELECT sum(allocated_quantity)::bigint FROM batches") == 40)
+            }
+        }
+    }
+
     private func runPgbench(_ arguments: [String]) async throws -> String {
         let candidates =
             ["/usr/bin/pgbench"]

@@ -134,9 +134,20 @@ struct CosmicCommand: AsyncParsableCommand {
     @Flag(help: "Print the pgbench script of one allocate command's SQL (the benchmark ceiling) and exit.")
     var printPgbenchScript = false
 
+    @Option(
+        help:
+            "With --print-pgbench-script: the script of a group of this many allocate commands, as group commit sends it."
+    )
+    var group: Int?
+
     func run() async throws {
         if printPgbenchScript {
-            print(try PgbenchScript.allocate(), terminator: "")
+            if let group {
+                guard group >= 1 else { throw ValidationError("--group must be at least 1, got \(group)") }
+                print(try PgbenchScript.allocateGroup(size: group), terminator: "")
+            } else {
+                print(try PgbenchScript.allocate(), terminator: "")
+            }
             return
         }
         let settings = EnvironmentSettings()
