@@ -11,12 +11,7 @@ import Testing
     @Test func theCeilingScriptRunsAndWritesWhatAnAllocationWrites() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await TestDatabase.withClient(url) { client in
-                let logger = Logger(label: "test")
-                try await Migrations.apply(on: client, logger: logger)
-                for statement in PgbenchScript.setup(skus: 3).split(separator: ";")
-                where !statement.allSatisfy(\.isWhitespace) {
-                    try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
-                }
+                try await Self.prepare(client, skus: 3)
                 let script = FileManager.default.temporaryDirectory.appendingPathComponent("allocate-\(UUID()).pgbench")
                 try PgbenchScript.allocate().write(to: script, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: script) }
@@ -26,23 +21,17 @@ import Testing
                 ])
                 #expect(output.contains("number of failed transactions: 0"), "\(output)")
 
-                func count(_ sql: String) async throws -> Int {
-                    var value = 0
-                    for try await n in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
-                        Int.self)
-                    {
-                        value = n
-                    }
-                    return value
-                }
-                #expect(try await count("SELECT count(*)::bigint FROM allocations") == 20)
-                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'") == 20)
+                #expect(try await Self.count(client, "SELECT count(*)::bigint FROM allocations") == 20)
                 #expect(
-                    try await count("SELECT count(*)::bigint FROM processed_commands WHERE outcome = 'allocated'") == 20
+                    try await Self.count(client, "SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'")
+                        == 20)
+                #expect(
+                    try await Self.count(
+                        client, "SELECT count(*)::bigint FROM processed_commands WHERE outcome = 'allocated'") == 20
                 )
                 // The compare-and-set matched every time: one new version per allocation.
-                #expect(try await count("SELECT sum(version)::bigint FROM products") == 20)
-                #expect(try await count("SELECT sum(allocated_quantity)::bigint FROM batches") == 20)
+                #expect(try await Self.count(client, "SELECT sum(version)::bigint FROM products") == 20)
+                #expect(try await Self.count(client, "SELECT sum(allocated_quantity)::bigint FROM batches") == 20)
             }
         }
     }
@@ -52,12 +41,7 @@ import Testing
     @Test func theGroupScriptWritesWhatItsGroupsWriteAndNumbersTheirEvents() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await TestDatabase.withClient(url) { client in
-                let logger = Logger(label: "test")
-                try await Migrations.apply(on: client, logger: logger)
-                for statement in PgbenchScript.setup(skus: 8).split(separator: ";")
-                where !statement.allSatisfy(\.isWhitespace) {
-                    try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
-                }
+                try await Self.prepare(client, skus: 8)
                 let script = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID()).pgbench")
                 try PgbenchScript.allocateGroup(size: 4).write(to: script, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: script) }
@@ -69,25 +53,38 @@ import Testing
                 ])
                 #expect(output.contains("number of failed transactions: 0"), "\(output)")
 
-                func count(_ sql: String) async throws -> Int {
-                    var value = 0
-                    for try await n in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
-                        Int.self)
-                    {
-                        value = n
-                    }
-                    return value
-                }
-                #expect(try await count("SELECT count(*)::bigint FROM allocations") == 40)
-                #expect(try await count("SELECT count(*)::bigint FROM processed_commands") == 40)
-                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'") == 40)
-                #expect(try await count("SELECT count(*)::bigint FROM event_log WHERE position IS NULL") == 0)
-                #expect(try await count("SELECT max(position)::bigint FROM event_log") == 40)
-                #expect(try await count("SELECT head::bigint FROM event_head") == 40)
-                #expect(try await count("SELECT sum(version)::bigint FROM products") == 40)
-                #expect(try await count("SELECT sum(allocated_quantity)::bigint FROM batches") == 40)
+                #expect(try await Self.count(client, "SELECT count(*)::bigint FROM allocations") == 40)
+                #expect(try await Self.count(client, "SELECT count(*)::bigint FROM processed_commands") == 40)
+                #expect(
+                    try await Self.count(client, "SELECT count(*)::bigint FROM event_log WHERE type = 'Allocated'")
+                        == 40)
+                #expect(
+                    try await Self.count(client, "SELECT count(*)::bigint FROM event_log WHERE position IS NULL") == 0)
+                #expect(try await Self.count(client, "SELECT max(position)::bigint FROM event_log") == 40)
+                #expect(try await Self.count(client, "SELECT head::bigint FROM event_head") == 40)
+                #expect(try await Self.count(client, "SELECT sum(version)::bigint FROM products") == 40)
+                #expect(try await Self.count(client, "SELECT sum(allocated_quantity)::bigint FROM batches") == 40)
             }
         }
+    }
+
+    private static let logger = Logger(label: "test")
+
+    /// A migrated database with `skus` products and batches named by number, as the scripts expect.
+    private static func prepare(_ client: PostgresClient, skus: Int) async throws {
+        try await Migrations.apply(on: client, logger: logger)
+        for statement in PgbenchScript.setup(skus: skus).split(separator: ";")
+        where !statement.allSatisfy(\.isWhitespace) {
+            try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
+        }
+    }
+
+    private static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
+        var value = 0
+        for try await n in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) {
+            value = n
+        }
+        return value
     }
 
     private func runPgbench(_ arguments: [String]) async throws -> String {

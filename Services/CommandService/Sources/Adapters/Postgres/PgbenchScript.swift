@@ -11,12 +11,8 @@ import Foundation
 /// (`\gset`), so the version compare-and-set and the batch update really match, as they do for us.
 public enum PgbenchScript {
     public static func allocate() throws -> String {
-        let sample = try OrderLine(orderID: OrderID("pgbench-order-0000000001"), sku: SKU("pgbench-sku-1"), quantity: 1)
-        let event = try EventPayload(Allocated(line: sample, batchReference: BatchReference("pgbench-batch-1")))
-        let payload = String(decoding: event.jsonData(), as: UTF8.self)
-        let fingerprint = String(repeating: "f", count: 64)
+        let (event, payload) = try sampleEvent()
         func array(_ element: String) -> String { "ARRAY[\(element)]" }
-        func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
         let none = "'{}'"
         let flush: [Int: String] = [
             1: array(":sku"), 2: array(":p_version"), 3: array(":next_version"),
@@ -62,10 +58,7 @@ public enum PgbenchScript {
     /// would, with a serialization failure: run it with `--max-tries`.
     public static func allocateGroup(size: Int) throws -> String {
         precondition(size >= 1, "a group has at least one command")
-        let sample = try OrderLine(orderID: OrderID("pgbench-order-0000000001"), sku: SKU("pgbench-sku-1"), quantity: 1)
-        let event = try EventPayload(Allocated(line: sample, batchReference: BatchReference("pgbench-batch-1")))
-        let payload = String(decoding: event.jsonData(), as: UTF8.self)
-        func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+        let (event, payload) = try sampleEvent()
         func each(_ value: String, _ type: String) -> String { "array_fill(\(value)::\(type), ARRAY[\(size)])" }
         func gathered(_ name: String) -> String { "string_to_array(:p_\(name), ',')" }
         let products = "ARRAY(SELECT g::text FROM generate_series(:base + 1, :base + \(size)) g)"
@@ -80,7 +73,7 @@ public enum PgbenchScript {
             18: each(literal(event.type.rawValue), "text"), 19: each("\(event.type.currentSchemaVersion)", "int"),
             20: gathered("skus"), 21: gathered("next_versions"), 22: gathered("ids"),
             23: each(literal(payload), "text"),
-            24: gathered("ids"), 25: each(literal(String(repeating: "f", count: 64)), "text"),
+            24: gathered("ids"), 25: each(literal(fingerprint), "text"),
             26: each(literal("allocated"), "text"), 27: gathered("refs"),
             28: "true",  // a group numbers its events in its flush
             29: each("''", "text"), 30: each("''", "text"),
@@ -104,6 +97,18 @@ public enum PgbenchScript {
 
             """
     }
+
+    /// The event every scripted allocation stores, and its payload's JSON: one real `Allocated`.
+    private static func sampleEvent() throws -> (EventPayload, String) {
+        let line = try OrderLine(orderID: OrderID("pgbench-order-0000000001"), sku: SKU("pgbench-sku-1"), quantity: 1)
+        let event = try EventPayload(Allocated(line: line, batchReference: BatchReference("pgbench-batch-1")))
+        return (event, String(decoding: event.jsonData(), as: UTF8.self))
+    }
+
+    /// A fingerprint of the right shape for the stored command ids.
+    private static let fingerprint = String(repeating: "f", count: 64)
+
+    private static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
     /// The setup the script expects: `skus` products with one roomy batch each, named by number.
     public static func setup(skus: Int) -> String {
