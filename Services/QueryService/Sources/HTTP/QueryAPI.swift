@@ -177,13 +177,19 @@ struct QueryAPI: Sendable {
 
     /// The `DashboardView` as JSON, and the checkpoint its data is as of (see `DashboardCache`).
     func dashboard() async throws -> (checkpoint: Int, json: Data) {
-        var status = sync.status
+        let status = sync.status
         let body = try await dashboardCache.body(atLeast: status.checkpoint) { try await readModel.dashboard() }
-        // The snapshot may be newer than the status read a moment before: report the data's position.
+        return (body.checkpoint, try dashboardJSON(body, status: status, applyRate: shownApplyRate()))
+    }
+
+    /// The whole `DashboardView` of `body` with the sync state `status`. The snapshot may be newer
+    /// than the status read a moment before it: the view reports the data's position.
+    private func dashboardJSON(_ body: DashboardCache.Body, status: SyncStatus, applyRate: Double) throws -> Data {
+        var status = status
         status.checkpoint = max(status.checkpoint, body.checkpoint)
         status.head = max(status.head, body.checkpoint)
-        let sync = try APIJSON.data(syncView(status))
-        return (body.checkpoint, body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint)))
+        let sync = try APIJSON.data(syncView(status, applyRate: applyRate))
+        return body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint))
     }
 
     /// Events applied per second over the last ten seconds, to one decimal.
@@ -197,11 +203,7 @@ struct QueryAPI: Sendable {
         let applyRate = shownApplyRate()
         let key = DashboardCache.AnswerKey(checkpoint: body.checkpoint, generation: generation, applyRate: applyRate)
         let json = try? dashboardCache.answer(for: key) {
-            var status = current
-            status.checkpoint = max(status.checkpoint, body.checkpoint)
-            status.head = max(status.head, body.checkpoint)
-            let sync = try APIJSON.data(syncView(status, applyRate: applyRate))
-            return body.json(sync: sync, head: status.head, lag: max(0, status.head - body.checkpoint))
+            try dashboardJSON(body, status: current, applyRate: applyRate)
         }
         return json.map { (body.checkpoint, $0) }
     }
