@@ -192,65 +192,67 @@ import Testing
 
     /// Over the real server, the dashboard answered on the event loop is the router's, byte for byte.
     @Test func theDashboardOnTheEventLoopIsTheRoutersAnswer() async throws {
-        try await withSandbox { sandbox in
-            try await withUpstream { upstream in
-                upstream.append(Self.history)
-                try await withService(testConfiguration(upstream, database: sandbox.path("dash.sqlite"))) { service in
-                    try await service.waitForCheckpoint(Self.history.count)
-                    // The router fills the cache (Connection: close), then a kept-alive request is
-                    // answered from it, then the router again for a request it must answer.
-                    let routed = try await service.get("/api/dashboard")
-                    let replies = try await HTTPClient.keptAlive(port: service.port, ["/api/dashboard"])
-                    let waited = try await service.get("/api/dashboard?min_position=1")
-                    #expect(routed.status == 200 && replies.first?.status == 200)
-                    // The same, but for the apply rate, which moves with the clock between requests.
-                    func withoutRate(_ body: Data?) throws -> NSDictionary {
-                        var object = try #require(
-                            try JSONSerialization.jsonObject(with: body ?? Data()) as? [String: Any])
-                        var sync = try #require(object["sync"] as? [String: Any])
-                        #expect(sync.removeValue(forKey: "apply_rate") != nil)
-                        object["sync"] = sync
-                        return object as NSDictionary
-                    }
-                    #expect(try withoutRate(replies.first?.body) == withoutRate(routed.body))
-                    #expect(try withoutRate(waited.body) == withoutRate(routed.body))
-                    let metrics = try await service.get("/metrics").text
-                    #expect(metrics.contains("\ncosmic_query_event_loop_answers_total 1\n"), "\(metrics)")
-                }
+        try await Self.withCaughtUpService { service in
+            // The router fills the cache (Connection: close), then a kept-alive request is
+            // answered from it, then the router again for a request it must answer.
+            let routed = try await service.get("/api/dashboard")
+            let replies = try await HTTPClient.keptAlive(port: service.port, ["/api/dashboard"])
+            let waited = try await service.get("/api/dashboard?min_position=1")
+            #expect(routed.status == 200 && replies.first?.status == 200)
+            // The same, but for the apply rate, which moves with the clock between requests.
+            func withoutRate(_ body: Data?) throws -> NSDictionary {
+                var object = try #require(
+                    try JSONSerialization.jsonObject(with: body ?? Data()) as? [String: Any])
+                var sync = try #require(object["sync"] as? [String: Any])
+                #expect(sync.removeValue(forKey: "apply_rate") != nil)
+                object["sync"] = sync
+                return object as NSDictionary
             }
+            #expect(try withoutRate(replies.first?.body) == withoutRate(routed.body))
+            #expect(try withoutRate(waited.body) == withoutRate(routed.body))
+            let metrics = try await service.get("/metrics").text
+            #expect(metrics.contains("\ncosmic_query_event_loop_answers_total 1\n"), "\(metrics)")
         }
     }
 
     /// Over the real server: lookups on one kept-alive connection, the event loop's answers and
     /// the router's interleaved, each answered in order and the connection still open after them.
     @Test func aKeptAliveConnectionGetsEveryAnswerInOrder() async throws {
+        try await Self.withCaughtUpService { service in
+            let paths = [
+                "/allocations/order-4", "/allocations/order-1", "/allocations/order-9?min_position=1",
+                "/allocations/order-9", "/allocations/order-10", "/allocations/order-4",
+            ]
+            let replies = try await HTTPClient.keptAlive(port: service.port, paths)
+            #expect(replies.map(\.status) == [200, 404, 200, 200, 200, 200])
+            #expect(replies[0].text == #"[{"batchref":"batch-002","sku":"SMALL-TABLE"}]"#)
+            #expect(replies[5].body == replies[0].body)
+            #expect(replies[2].body == replies[3].body)
+            #expect(replies[4].text == #"[{"batchref":"b 1","sku":"RED CHAIR\/XL"}]"#)
+            #expect(replies.allSatisfy { $0.headers["date"] != nil })
+            let checkpoint = "\(Self.history.count)"
+            #expect(replies.filter { $0.status == 200 }.allSatisfy { $0.headers["x-checkpoint"] == checkpoint })
+            // The first on the event loop (nothing was in flight then); the later ones that
+            // could be came while the router's answers to earlier ones were pending, or not,
+            // as the requests happened to arrive.
+            let metrics = try await service.get("/metrics").text
+            let answered = metrics.split(separator: "\n").first {
+                $0.hasPrefix("cosmic_query_event_loop_answers_total ")
+            }
+            #expect(
+                (answered?.split(separator: " ").last).flatMap { Int($0) }.map { (1...3).contains($0) } == true)
+        }
+    }
+
+    /// A query service on a fresh database, caught up on `history` from a fake upstream.
+    static func withCaughtUpService(_ body: @Sendable (RunningService) async throws -> Void) async throws {
         try await withSandbox { sandbox in
             try await withUpstream { upstream in
-                upstream.append(Self.history)
-                try await withService(testConfiguration(upstream, database: sandbox.path("alive.sqlite"))) { service in
-                    try await service.waitForCheckpoint(Self.history.count)
-                    let paths = [
-                        "/allocations/order-4", "/allocations/order-1", "/allocations/order-9?min_position=1",
-                        "/allocations/order-9", "/allocations/order-10", "/allocations/order-4",
-                    ]
-                    let replies = try await HTTPClient.keptAlive(port: service.port, paths)
-                    #expect(replies.map(\.status) == [200, 404, 200, 200, 200, 200])
-                    #expect(replies[0].text == #"[{"batchref":"batch-002","sku":"SMALL-TABLE"}]"#)
-                    #expect(replies[5].body == replies[0].body)
-                    #expect(replies[2].body == replies[3].body)
-                    #expect(replies[4].text == #"[{"batchref":"b 1","sku":"RED CHAIR\/XL"}]"#)
-                    #expect(replies.allSatisfy { $0.headers["date"] != nil })
-                    let checkpoint = "\(Self.history.count)"
-                    #expect(replies.filter { $0.status == 200 }.allSatisfy { $0.headers["x-checkpoint"] == checkpoint })
-                    // The first on the event loop (nothing was in flight then); the later ones that
-                    // could be came while the router's answers to earlier ones were pending, or not,
-                    // as the requests happened to arrive.
-                    let metrics = try await service.get("/metrics").text
-                    let answered = metrics.split(separator: "\n").first {
-                        $0.hasPrefix("cosmic_query_event_loop_answers_total ")
-                    }
-                    #expect(
-                        (answered?.split(separator: " ").last).flatMap { Int($0) }.map { (1...3).contains($0) } == true)
+                upstream.append(history)
+                try await withService(testConfiguration(upstream, database: sandbox.path("caught-up.sqlite"))) {
+                    service in
+                    try await service.waitForCheckpoint(history.count)
+                    try await body(service)
                 }
             }
         }

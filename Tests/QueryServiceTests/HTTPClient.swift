@@ -49,7 +49,7 @@ enum HTTPClient {
 
     /// `GET` of each path on one kept-alive connection, all sent at once (pipelined) before any
     /// answer is read; returns the answers in the order they came.
-    static func keptAlive(port: Int, _ paths: [String], timeout: Duration = .seconds(15)) async throws -> [Reply] {
+    static func keptAlive(port: Int, _ paths: [String], timeout: Duration = defaultTimeout) async throws -> [Reply] {
         let requests = paths.map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
         let raw = try await exchange(port: port, request: requests, timeout: timeout) {
             (try? responses($0))?.count == paths.count
