@@ -15,6 +15,13 @@ import Synchronization
 /// database is back and only the pool has not noticed: a fresh pool (started beforehand, so it is
 /// ready) becomes current, the old one is closed, and the leases that waited in it ask the fresh one. No work runs on a pool that is closed this way: a lease it grants after
 /// the swap is handed back unused.
+///
+/// The first pool keeps all its connections open (PostgresNIO's minimum is its maximum). A
+/// connection handed back to a pool that may close it arms an idle timer, and every lease cancels
+/// it; a cancelled `Task.sleep` keeps its memory until the time it was set for, so at thousands of
+/// leases a second the idle timers alone held tens of megabytes (BENCHMARKS.md, memory). A standby
+/// opens its connections on demand, so that waiting costs the database nothing, and goes on doing so
+/// once it is current: after a swap the service holds more memory under load, never more connections.
 public final class DatabasePool: ConnectionSource, Service {
     /// How often the watcher looks for a stalled lease.
     public static let checkInterval: Duration = .milliseconds(50)
@@ -64,9 +71,12 @@ public final class DatabasePool: ConnectionSource, Service {
 
     public convenience init(database: DatabaseSettings, logger: Logger) {
         let probe = database.dedicatedConnection(connectTimeout: .seconds(1))
-        let configuration = database.pool
+        let onDemand = database.pool
+        var kept = onDemand
+        kept.options.minimumConnections = kept.options.maximumConnections
         self.init(
-            makePool: { PostgresClient(configuration: configuration, backgroundLogger: logger) },
+            first: PostgresClient(configuration: kept, backgroundLogger: logger),
+            makePool: { PostgresClient(configuration: onDemand, backgroundLogger: logger) },
             databaseAnswers: {
                 guard
                     let connection = try? await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
@@ -77,16 +87,17 @@ public final class DatabasePool: ConnectionSource, Service {
     }
 
     /// - Parameters:
-    ///   - makePool: makes a pool; the first is current, later ones replace it.
+    ///   - first: the pool current at the start (by default one `makePool` makes).
+    ///   - makePool: makes the standby pools, which replace the current one in turn.
     ///   - databaseAnswers: whether a connection of its own can be opened now.
     init(
-        makePool: @escaping @Sendable () -> any Source, databaseAnswers: @escaping @Sendable () async -> Bool,
-        logger: Logger
+        first: (any Source)? = nil, makePool: @escaping @Sendable () -> any Source,
+        databaseAnswers: @escaping @Sendable () async -> Bool, logger: Logger
     ) {
         self.makePool = makePool
         self.databaseAnswers = databaseAnswers
         self.logger = logger
-        self.state = Mutex(State(current: Pool(client: makePool()), standby: Pool(client: makePool())))
+        self.state = Mutex(State(current: Pool(client: first ?? makePool()), standby: Pool(client: makePool())))
     }
 
     /// How many times the pool was swapped for a fresh one.
