@@ -99,7 +99,7 @@ public final class CommandServiceApp: Sendable {
             configuration.runsPolicies
             ? PolicyReactor(
                 log: PostgresPolicyLog(client: client, logger: logger), bus: bus,
-                heads: { await sequencer.heads() }, logger: logger,
+                heads: { await sequencer.heads(whenAny: Set(Policies.triggers)) }, logger: logger,
                 onLag: metrics.policyReacted)
             : nil
         let relay = OutboxRelay(

@@ -28,8 +28,9 @@ public final class PolicyReactor: Service, Sendable {
     private let checkpointRead = Mutex(false)
 
     /// - Parameters:
-    ///   - heads: the log's head each time this instance numbers events (`Sequencer.heads()`): the
-    ///     reactor reads the log when it moves, instead of polling the database often.
+    ///   - heads: the log's head each time this instance numbers events that may include a trigger
+    ///     (`Sequencer.heads(whenAny: Policies.triggers)`): the reactor reads the log when it moves,
+    ///     instead of polling the database often.
     ///   - pollInterval: how long to wait, when the log has nothing new, before reading it anyway
     ///     (for events other instances committed).
     ///   - concurrency: reactions sent at once; those on one key (one batch, one invoice) keep their order.

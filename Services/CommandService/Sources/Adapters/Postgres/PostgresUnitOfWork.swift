@@ -217,7 +217,9 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
             }
         }
         try await session.end(commit: true)
-        if let sequencer, !numbered.isEmpty { sequencer.numbered(numbered, frames: frames ?? []) }
+        if let sequencer, !numbered.isEmpty {
+            sequencer.numbered(numbered, frames: frames ?? [], ownTypes: outbox.types)
+        }
         return last
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Logging
 import Synchronization
 
@@ -15,7 +16,8 @@ public actor Sequencer {
     private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var watchingRound: [CheckedContinuation<Void, Never>] = []
     private let recent = Mutex(RecentPositions())
-    private let listeners = Mutex<[AsyncStream<Int>.Continuation]>([])
+    /// Who hears of new heads, and, for a listener that named some, the event types it waits for.
+    private let listeners = Mutex<[(continuation: AsyncStream<Int>.Continuation, types: Set<EventType>?)]>([])
     private let roundTimeout: Duration = .seconds(10)
     /// The encoded events of group commits, for the relay to publish without reading them back.
     nonisolated let committed = CommittedFrames()
@@ -53,12 +55,34 @@ public actor Sequencer {
     /// would): remembered for the commands' replies, and announced to the relay with the events'
     /// `frames` when the unit could build them. Nonisolated, so that a committed group goes on to
     /// reply without a hop onto this actor.
-    nonisolated func numbered(_ numbered: [(mark: EventMark, position: Int)], frames: [CommittedFrames.Frame] = []) {
+    ///
+    /// - Parameter ownTypes: the types of the unit's own events, which it numbered last; nil when
+    ///   not known (a round's). Listeners for other types hear of these positions only when some
+    ///   others were numbered with them (the head moved by more than the unit's own events).
+    nonisolated func numbered(
+        _ numbered: [(mark: EventMark, position: Int)], frames: [CommittedFrames.Frame] = [],
+        ownTypes: [EventType]? = nil
+    ) {
         committed.add(frames)
-        remember(numbered)
-        if let head = numbered.map(\.position).max() {
-            listeners.withLock { for listener in $0 { listener.yield(head) } }
+        let previousHead = recent.withLock { recent in
+            defer { recent.remember(numbered) }
+            return recent.head
         }
+        guard let head = numbered.map(\.position).max() else { return }
+        listeners.withLock { listeners in
+            for listener in listeners
+            where Self.tells(listener.types, from: previousHead, to: head, ownTypes: ownTypes) {
+                listener.continuation.yield(head)
+            }
+        }
+    }
+
+    /// Whether a listener waiting for `wanted` (nil: for every head) hears of the head moving from
+    /// `previousHead` to `head` by a unit's own events of `ownTypes` (nil: not known): yes unless
+    /// the head moved by exactly the unit's own events and none is of a wanted type.
+    static func tells(_ wanted: Set<EventType>?, from previousHead: Int, to head: Int, ownTypes: [EventType]?) -> Bool {
+        guard let wanted, let ownTypes, previousHead == head - ownTypes.count else { return true }
+        return !wanted.isDisjoint(with: ownTypes)
     }
 
     /// Runs a round that starts after this call (joining one already queued).
@@ -73,9 +97,13 @@ public actor Sequencer {
     }
 
     /// Head positions after each round that numbered something; the relay listens to publish promptly.
-    public func heads() -> AsyncStream<Int> {
+    ///
+    /// With `types`, only heads that may have moved past an event of one of them: the policy
+    /// reactor waits for its triggers, and a group of allocations (whose events it would only step
+    /// over) does not send it to read the log.
+    public func heads(whenAny types: Set<EventType>? = nil) -> AsyncStream<Int> {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        listeners.withLock { $0.append(continuation) }
+        listeners.withLock { $0.append((continuation, types)) }
         return stream
     }
 
@@ -100,9 +128,6 @@ public actor Sequencer {
         roundRunning = false
     }
 
-    private nonisolated func remember(_ numbered: [(mark: EventMark, position: Int)]) {
-        recent.withLock { $0.remember(numbered) }
-    }
 }
 
 /// The positions of the last 100,000 or so events numbered here.
