@@ -21,6 +21,11 @@ import NIOHTTPTypesHTTP1
 /// connections, a dashboard to read afresh), so the API means one thing whichever path answers, and
 /// the tests hold both paths to the same bytes.
 ///
+/// An answer leaves as one buffer of bytes, written from the HTTP/1 encoder's place in the pipeline
+/// so that the encoder does not take it apart again (a response head, body and end, each encoded
+/// and passed on alone, cost a seventh of a lookup's time): the bytes are those the encoder writes
+/// for the same head and body.
+///
 /// Because Hummingbird's connection state handler sits behind it and never sees the requests
 /// answered here, this handler keeps the connection's idle timeout instead (the server is built
 /// without one): as Hummingbird keeps it, by every request part read and every answer finished,
@@ -51,6 +56,9 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastActive = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
     private var date = HTTPDate()
+    /// Where the answers' bytes are written: the HTTP/1 response encoder's context, whose writes go
+    /// on towards the socket.
+    private var encoder: ChannelHandlerContext?
 
     init(
         readModel: ReadModel, dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)?,
@@ -81,7 +89,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             reading = false
             if let (request, route) = held {
                 held = nil
-                if answer(context, request, route) { return }
+                if answer(context, route) { return }
                 forward(context, request)
             }
         }
@@ -105,23 +113,20 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes the answer and returns true; false (writing nothing) when the router should answer.
-    private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ route: Route) -> Bool {
+    private func answer(_ context: ChannelHandlerContext, _ route: Route) -> Bool {
+        guard let encoder else { return false }
         let answer: (checkpoint: Int, json: ByteBuffer)?
         switch route {
         case .allocations(let orderid): answer = allocations(orderid, context.channel.allocator)
         case .dashboard: answer = dashboard()
         }
         guard let (checkpoint, json) = answer else { return false }
-        let headers = HTTPHeaders([
-            ("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"),
-            ("X-Checkpoint", String(checkpoint)), ("Content-Length", String(json.readableBytes)),
-            ("Date", date.now()),
-        ])
-        context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))),
-            promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(json))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        var bytes = context.channel.allocator.buffer(capacity: 192 + json.readableBytes)
+        bytes.writeString(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+                + "X-Checkpoint: \(checkpoint)\r\nContent-Length: \(json.readableBytes)\r\nDate: \(date.now())\r\n\r\n")
+        bytes.writeImmutableBuffer(json)
+        encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
         metrics.eventLoopAnswers.increment()
         return true
     }
@@ -169,6 +174,8 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: The idle timeout
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Without the encoder ahead of it (never in Hummingbird's HTTP/1 pipeline) the router answers.
+        encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         lastActive = context.eventLoop.now
         if context.channel.isActive { scheduleIdleCheck(context) }
     }
