@@ -127,7 +127,6 @@ public actor Sequencer {
         }
         roundRunning = false
     }
-
 }
 
 /// The positions of the last 100,000 or so events numbered here.
