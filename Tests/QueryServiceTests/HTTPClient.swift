@@ -145,7 +145,7 @@ enum HTTPClient {
     }
 
     /// Splits status line, headers and body; undoes chunked transfer encoding.
-    private static func parse(_ raw: Data) throws -> Reply {
+    static func parse(_ raw: Data) throws -> Reply {
         guard let split = raw.range(of: Data("\r\n\r\n".utf8)) else {
             throw Failure(description: "no header end in \(String(decoding: raw, as: UTF8.self))")
         }
