@@ -65,8 +65,9 @@ public actor Sequencer {
     ) {
         committed.add(frames)
         let previousHead = recent.withLock { recent in
-            defer { recent.remember(numbered) }
-            return recent.head
+            let head = recent.head
+            recent.remember(numbered)
+            return head
         }
         guard let head = numbered.map(\.position).max() else { return }
         listeners.withLock { listeners in
