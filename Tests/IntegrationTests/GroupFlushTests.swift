@@ -177,7 +177,7 @@ import Testing
             var stored: [(topic: String, envelope: Data)] = []
             try await PostgresEventLog.forEachStored(
                 client.query(
-                    "SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log WHERE position > 1 ORDER BY position",
+                    "SELECT \(unescaped: EventRecord.selection) FROM event_log WHERE position > 1 ORDER BY position",
                     logger: logger)
             ) { stored.append(($0.type.topic, try EventCodec.encode($0))) }
             #expect(frames.map { String(decoding: $0.topic, as: UTF8.self) } == stored.map(\.topic))

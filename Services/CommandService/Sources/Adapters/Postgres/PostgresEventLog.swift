@@ -107,66 +107,27 @@ public struct PostgresEventLog: Sendable {
     ) async throws -> PostgresRowSequence {
         try await connection.checkedQuery(
             """
-            SELECT \(unescaped: Self.envelopeColumns) FROM event_log
+            SELECT \(unescaped: EventRecord.selection) FROM event_log
             WHERE position >= \(position) ORDER BY position LIMIT \(limit)
             """, logger: logger)
     }
 
-    /// The columns a read of events selects, in the order `forEachStored(_:_:)` reads them.
-    static let envelopeColumns =
-        "position, event_id, type, schema_version, occurred_at, aggregate_id, aggregate_version, command_id, payload, issued_by"
-
-    /// Decodes rows of `envelopeColumns` into the published envelopes.
+    /// Decodes rows of ``EventRecord/selection`` into the published envelopes.
     static func envelopes<Rows: AsyncSequence<PostgresRow, any Error>>(_ rows: Rows) async throws -> [EventEnvelope] {
         var events: [EventEnvelope] = []
         try await forEachStored(rows) { events.append(try $0.decoded()) }
         return events
     }
 
-    /// Hands each row of `envelopeColumns` to `body` as a ``StoredEnvelope`` whose text fields point
-    /// into the row's buffer: no String, no parsed payload.
-    ///
-    /// Cell by cell rather than `rows.decode((Int, UUID, …).self)`: the tuple decoder instantiated
-    /// generic metadata for every row, which profiled as a quarter of serving a replay page.
+    /// Hands each row of ``EventRecord/selection`` to `body` as a ``StoredEnvelope`` whose text
+    /// fields point into the row's buffer: no String, no parsed payload.
     static func forEachStored<Rows: AsyncSequence<PostgresRow, any Error>>(
         _ rows: Rows, _ body: (StoredEnvelope) throws -> Void
     ) async throws {
         for try await row in rows {
             var cells = row.makeIterator()
-            func next() throws -> PostgresCell {
-                guard let cell = cells.next() else { throw PostgresDecodingError.Code.missingData }
-                return cell
-            }
-            func text(_ cell: PostgresCell) throws -> ByteBuffer {
-                guard let bytes = cell.bytes else { throw PostgresDecodingError.Code.missingData }
-                return bytes
-            }
-            let position = try next().decode(Int.self)
-            let id = try next().decode(UUID.self)
-            let typeName = try text(next())
-            let version = try next().decode(Int.self)
-            let occurredAt = try next().decode(Date.self)
-            let aggregate = try text(next())
-            let aggregateVersion = try next().decode(Int.self)
-            let commandID = try next().bytes
-            let payload = try text(next())
-            let issuedBy = try next().bytes
-            guard let type = typeName.withUnsafeReadableBytes({ EventType(utf8: $0) }) else {
-                throw EventDecodingError.unknownType(String(buffer: typeName), position: position)
-            }
-            try aggregate.withUnsafeReadableBytes { aggregate in
-                try payload.withUnsafeReadableBytes { payload in
-                    try commandID.withUnsafeReadableBytesIfAny { commandID in
-                        try issuedBy.withUnsafeReadableBytesIfAny { issuedBy in
-                            try body(
-                                StoredEnvelope(
-                                    position: position, eventID: id, type: type, schemaVersion: version,
-                                    occurredAt: occurredAt, aggregateID: aggregate, aggregateVersion: aggregateVersion,
-                                    commandID: commandID, issuedBy: issuedBy, payload: payload))
-                        }
-                    }
-                }
-            }
+            guard let record = cells.next()?.bytes else { throw PostgresDecodingError.Code.missingData }
+            try record.withUnsafeReadableBytes { try EventRecord.read($0, body) }
         }
     }
 
@@ -178,13 +139,5 @@ public struct PostgresEventLog: Sendable {
             }
             return result
         }
-    }
-}
-
-extension Optional<ByteBuffer> {
-    /// The bytes of a nullable column for the duration of `body`, nil for SQL NULL.
-    fileprivate func withUnsafeReadableBytesIfAny<T>(_ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
-        guard let self else { return try body(nil) }
-        return try self.withUnsafeReadableBytes { try body($0) }
     }
 }

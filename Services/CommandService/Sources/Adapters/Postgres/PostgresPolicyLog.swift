@@ -30,7 +30,7 @@ public struct PostgresPolicyLog: PolicyLog {
             try await PostgresEventLog.envelopes(
                 connection.checkedQuery(
                     """
-                    SELECT \(unescaped: PostgresEventLog.envelopeColumns) FROM event_log
+                    SELECT \(unescaped: EventRecord.selection) FROM event_log
                     WHERE position > \(position) AND position <= \(end) AND type = ANY(\(types.map(\.rawValue)))
                     ORDER BY position LIMIT \(limit)
                     """, logger: logger))

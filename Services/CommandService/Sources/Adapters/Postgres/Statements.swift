@@ -49,7 +49,7 @@ enum Statements {
     enum MarkAndReadNext: PreparedSQL {
         static let sql = """
             WITH mark AS (UPDATE event_relay SET published = $1 WHERE id = 1 AND published < $1)
-            SELECT \(PostgresEventLog.envelopeColumns) FROM event_log
+            SELECT \(EventRecord.selection) FROM event_log
             WHERE position > $1 ORDER BY position LIMIT $2
             """
     }
