@@ -32,11 +32,11 @@ public enum Rebuild {
         var giveUpAt = ContinuousClock.now + patience
         var checkpoint = 0
         // The next page is fetched while the current one is applied, as in the subscriber's catch-up.
-        var ahead: (from: Int, result: Result<ReplayResponse, ReplayFailure>)?
+        var ahead: (from: Int, result: Result<ReplayBatch, ReplayFailure>)?
         while true {
             do {
                 let from = checkpoint + 1
-                let result: Result<ReplayResponse, ReplayFailure>
+                let result: Result<ReplayBatch, ReplayFailure>
                 if let ahead, ahead.from == from {
                     result = ahead.result
                 } else {
@@ -46,8 +46,8 @@ public enum Rebuild {
                 let response = try result.get()
                 backoff.reset()
                 giveUpAt = .now + patience
-                guard let last = response.events.last, last.position < response.head else {
-                    if !response.events.isEmpty { checkpoint = try await store.apply(response.events) }
+                guard let last = response.last, last.position < response.head else {
+                    if response.count > 0 { checkpoint = try await store.apply(response.events) }
                     logger.info("rebuild done", metadata: ["checkpoint": "\(checkpoint)"])
                     return checkpoint
                 }

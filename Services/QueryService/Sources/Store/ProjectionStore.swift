@@ -100,7 +100,7 @@ public final class ProjectionStore: Sendable {
     /// Returns the new checkpoint. Throws, changing nothing, if the batch is not contiguous with
     /// the checkpoint or any projection fails.
     @discardableResult
-    public func apply(_ events: [EventEnvelope]) async throws -> Int {
+    public func apply<Events: BidirectionalCollection<EventEnvelope> & Sendable>(_ events: Events) async throws -> Int {
         defer { lookups.committed() }
         return try await pool.write { db in
             var checkpoint = try Self.checkpoint(db)

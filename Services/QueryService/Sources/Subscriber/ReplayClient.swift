@@ -58,11 +58,11 @@ final class ReplayClient {
     /// A transaction of several pages pays its fixed cost (one write per touched batch and SKU row)
     /// once for all of them. A failure after the first page returns the pages before it; asking again
     /// from there gets the failure itself. `requested` runs once per page asked for.
-    func batch(from: Int, limit: Int, requested: () -> Void = {}) async -> Result<ReplayResponse, ReplayFailure> {
-        var combined: ReplayResponse?
+    func batch(from: Int, limit: Int, requested: () -> Void = {}) async -> Result<ReplayBatch, ReplayFailure> {
+        var combined: ReplayBatch?
         var next = from
         while true {
-            let wave = plan(from: next, limit: limit - (combined?.events.count ?? 0))
+            let wave = plan(from: next, limit: limit - (combined?.count ?? 0))
             for _ in wave { requested() }
             let results = await fetch(wave)
             for (page, result) in zip(wave, results) {
@@ -74,11 +74,10 @@ final class ReplayClient {
                     return .success(combined)
                 }
                 knownHead = max(knownHead, response.head)
-                var all = combined ?? ReplayResponse(events: [], head: response.head)
-                all.events += response.events
-                all.head = max(all.head, response.head)
+                var all = combined ?? ReplayBatch(head: response.head)
+                all.append(response)
                 combined = all
-                guard let last = response.events.last, last.position < all.head, all.events.count < limit else {
+                guard let last = response.events.last, last.position < all.head, all.count < limit else {
                     return .success(all)
                 }
                 next = last.position + 1

@@ -12,12 +12,12 @@ extension SubscriberLoop {
     /// With `fetchingFrom`, the replay page from there is requested while the transaction runs (on
     /// GRDB's writer thread) and returned beside the outcome; the caller uses it only if the
     /// checkpoint ends where the page starts.
-    mutating func apply(_ batch: [EventEnvelope], replayed: Bool, fetchingFrom next: Int? = nil) async -> (
-        applied: Bool, prefetched: Result<ReplayResponse, ReplayFailure>?
-    ) {
+    mutating func apply<Events: BidirectionalCollection<EventEnvelope> & Sendable>(
+        _ batch: Events, replayed: Bool, fetchingFrom next: Int? = nil
+    ) async -> (applied: Bool, prefetched: Result<ReplayBatch, ReplayFailure>?) {
         let store = subscriber.store
         async let outcome = Self.timed { try await store.apply(batch) }
-        var prefetched: Result<ReplayResponse, ReplayFailure>?
+        var prefetched: Result<ReplayBatch, ReplayFailure>?
         if let next { prefetched = await requestBatch(from: next) }
         let (result, duration) = await outcome
         return (await record(result, of: batch, replayed: replayed, duration: duration), prefetched)
@@ -35,7 +35,7 @@ extension SubscriberLoop {
 
     /// Books the outcome of a transaction: checkpoint, metrics and sync state, or the failure.
     mutating func record(
-        _ outcome: Result<Int, any Error>, of batch: [EventEnvelope], replayed: Bool, duration: Duration
+        _ outcome: Result<Int, any Error>, of batch: some Collection<EventEnvelope>, replayed: Bool, duration: Duration
     ) async -> Bool {
         do {
             let stored = try outcome.get()

@@ -14,14 +14,14 @@ extension SubscriberLoop {
         if subscriber.sync.status.phase != .live {
             subscriber.sync.update { $0.phase = .catchingUp }
         }
-        var ahead: (from: Int, result: Result<ReplayResponse, ReplayFailure>)?
+        var ahead: (from: Int, result: Result<ReplayBatch, ReplayFailure>)?
         while true {
             try Task.checkCancellation()
             let from = checkpoint + 1
-            let response: ReplayResponse
+            let response: ReplayBatch
             do {
                 // A page fetched ahead is used only if it starts right after the checkpoint.
-                let result: Result<ReplayResponse, ReplayFailure>
+                let result: Result<ReplayBatch, ReplayFailure>
                 if let ahead, ahead.from == from {
                     result = ahead.result
                 } else {
@@ -44,7 +44,7 @@ extension SubscriberLoop {
             }
             heardFromUpstream()
             subscriber.sync.update { $0.head = max($0.head, response.head) }
-            guard let last = response.events.last else { break }
+            guard let last = response.last else { break }
             let next = last.position < response.head ? last.position + 1 : nil
             let (applied, prefetched) = await apply(response.events, replayed: true, fetchingFrom: next)
             guard applied else { return }
@@ -65,7 +65,7 @@ extension SubscriberLoop {
     }
 
     /// A transaction's worth of events (`batchSize`, in as many replay pages as that takes).
-    func requestBatch(from: Int) async -> Result<ReplayResponse, ReplayFailure> {
+    func requestBatch(from: Int) async -> Result<ReplayBatch, ReplayFailure> {
         await replay.batch(from: from, limit: configuration.batchSize, requested: countReplayRequest)
     }
 
