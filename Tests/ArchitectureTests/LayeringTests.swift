@@ -56,7 +56,8 @@ import Testing
         #expect(offending.isEmpty, "\(offending)")
     }
 
-    /// Entrypoints reach the PostgreSQL adapters only through ports (`ServiceLayer/EventPositions.swift`):
+    /// Entrypoints reach the PostgreSQL adapters only through ports (`ServiceLayer/EventPositions.swift`,
+    /// `Entrypoints/EventLogPages.swift`):
     /// they import no driver and name no adapter type.
     @Test func theEntrypointsUseNoAdapter() throws {
         let entrypoints = "Services/CommandService/Sources/Entrypoints"

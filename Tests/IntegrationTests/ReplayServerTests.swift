@@ -42,6 +42,14 @@ import Testing
                 }
                 #expect(first.events.map(\.commandID) == ["c0", "a0"])
                 #expect(first.events.map(\.type) == [.batchCreated, .allocated])
+
+                // A binary page holds the same events as the JSON one, the head, and nothing past it.
+                for request in [#"{"from": 1}"#, #"{"from": 5, "limit": 3}"#, #"{"from": 13}"#] {
+                    let binary = request.replacingOccurrences(of: "}", with: #", "encoding": "binary"}"#)
+                    let frames = try await replay.exchange([Array(binary.utf8)])
+                    #expect(frames.count == 1 && frames[0].starts(with: Array("CRB1".utf8)), "\(binary)")
+                    #expect(try await replay.replay(binary) == replay.replay(request), "\(binary)")
+                }
             }
         }
     }

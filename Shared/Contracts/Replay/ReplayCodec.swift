@@ -17,8 +17,14 @@ public enum ReplayCodec {
         return WireJSON.encode(reply)
     }
 
-    /// Reads a reply frame (reader side); any unreadable event fails the whole reply.
+    /// Reads a reply frame (reader side), JSON or a binary page; any unreadable event fails the
+    /// whole reply.
     public static func decodeReply(_ frame: some Collection<UInt8>) -> Result<ReplayReply, EventDecodingError> {
+        if ReplayBinaryReader.isBinary(frame) {
+            let read = { (bytes: UnsafeRawBufferPointer) in ReplayBinaryReader.response(bytes).map(ReplayReply.events) }
+            return frame.withContiguousStorageIfAvailable { read(UnsafeRawBufferPointer($0)) }
+                ?? Array(frame).withUnsafeBytes(read)
+        }
         if let response = WireFastReader.replayResponse(frame) { return .success(.events(response)) }
         do {
             return .success(try WireJSON.decode(ReplayReply.self, from: frame))

@@ -1,6 +1,6 @@
-/// Writes a replay response (``ReplayResponse``'s wire form) from stored events, one at a time, with
-/// the same bytes as encoding the decoded events with ``ReplayCodec``.
-public struct ReplayPageWriter {
+/// Writes a replay response in JSON (``ReplayResponse``'s wire form) from stored events, one at a
+/// time, with the same bytes as encoding the decoded events with ``ReplayCodec``.
+public struct ReplayPageWriter: ReplayFrameWriter {
     private var writer = WireFastWriter()
     public private(set) var count = 0
 
@@ -9,8 +9,6 @@ public struct ReplayPageWriter {
         writer.raw("{\"events\":[")
     }
 
-    /// Appends the next event (in position order); throws, appending nothing, when its payload
-    /// cannot be read.
     public mutating func append(_ stored: StoredEnvelope) throws(EventDecodingError) {
         let mark = writer.count
         if count > 0 { writer.raw(",") }

@@ -1,23 +1,27 @@
 /// Asks the replay socket for events from a position on: how a reader fills a gap or catches up
-/// after downtime. `{"from": 1, "limit": 1000}`.
+/// after downtime. `{"from": 1, "limit": 1000}`, and `"encoding": "binary"` for a binary page.
 public struct ReplayRequest: Hashable, Sendable {
     /// First position wanted (≥ 1): the reader's checkpoint + 1.
     public var from: Int
     /// At most this many events (1…``WireLimits/maximumReplayLimit``).
     public var limit: Int
+    /// The form of the response's events (JSON unless asked otherwise).
+    public var encoding: ReplayEncoding
 
-    public init(from: Int, limit: Int = WireLimits.defaultReplayLimit) {
+    public init(from: Int, limit: Int = WireLimits.defaultReplayLimit, encoding: ReplayEncoding = .json) {
         self.from = from
         self.limit = limit
+        self.encoding = encoding
     }
 }
 
 extension ReplayRequest: Codable {
     enum CodingKeys: String, CodingKey {
-        case from, limit
+        case from, limit, encoding
     }
 
-    /// Validates too: `from` ≥ 1, `limit` in range (absent means the default).
+    /// Validates too: `from` ≥ 1, `limit` in range (absent means the default), `encoding` one of
+    /// ``ReplayEncoding``'s names (absent means JSON).
     public init(from decoder: any Decoder) throws {
         let object = try WireObject(decoder)
         let from = try object.integer("from")
@@ -27,6 +31,20 @@ extension ReplayRequest: Codable {
             throw WireError.invalidField(
                 "limit", "must be between 1 and \(WireLimits.maximumReplayLimit), got \(limit)")
         }
-        self.init(from: from, limit: limit)
+        let encoding = try object.optionalString("encoding").map { name in
+            guard let encoding = ReplayEncoding(rawValue: name) else {
+                throw WireError.invalidField("encoding", "must be \"json\" or \"binary\", got \"\(name)\"")
+            }
+            return encoding
+        }
+        self.init(from: from, limit: limit, encoding: encoding ?? .json)
+    }
+
+    /// Leaves `encoding` out when it is JSON, as clients that predate it write requests.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(from, forKey: .from)
+        try container.encode(limit, forKey: .limit)
+        if encoding != .json { try container.encode(encoding.rawValue, forKey: .encoding) }
     }
 }

@@ -43,16 +43,22 @@ public enum WireTimestamp {
         return true
     }
 
+    /// The instant as whole milliseconds since 1970, rounded as the text is: the binary replay
+    /// encoding carries this number, and `Date(timeIntervalSince1970: Double(ms) / 1000)` is what
+    /// parsing the text gives.
+    static func milliseconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970
+        // ±1e14 s is ±3 million years: far beyond any real instant, and safe to convert.
+        let clamped = seconds.isFinite ? min(max(seconds, -1e14), 1e14) : 0
+        return Int64((clamped * 1000).rounded())
+    }
+
     /// The UTC calendar fields of `date`, rounded to the millisecond (never nil: optional only so
     /// callers can bind the fields with `guard let`).
     static func components(_ date: Date) -> (
         year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, millisecond: Int64
     )? {
-        let seconds = date.timeIntervalSince1970
-        // ±1e14 s is ±3 million years: far beyond any real instant, and safe to convert.
-        let clamped = seconds.isFinite ? min(max(seconds, -1e14), 1e14) : 0
-        let milliseconds = Int64((clamped * 1000).rounded())
-        let (days, msOfDay) = floorDivision(milliseconds, 86_400_000)
+        let (days, msOfDay) = floorDivision(milliseconds(date), 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         return (
             year, month, day, msOfDay / 3_600_000, msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000

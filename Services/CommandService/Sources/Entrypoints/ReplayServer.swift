@@ -82,10 +82,10 @@ public final class ReplayServer: Service {
         if state.phase == .starting { return Self.frame(.failure(.unavailable("the service is starting"))) }
         do {
             let head = try await log.currentHead()
-            guard asked.from <= head else { return ReplayPageWriter(expectedEvents: 0).finish(head: head) }
+            guard asked.from <= head else { return asked.encoding.emptyPage(head: head) }
             // Read no further than `head`, so the response is exactly what it says.
             let count = min(asked.limit, head - asked.from + 1)
-            return try await log.page(from: asked.from, limit: count, head: head)
+            return try await log.page(from: asked.from, limit: count, head: head, encoding: asked.encoding)
         } catch {
             return Self.frame(.failure(failure(error)))
         }

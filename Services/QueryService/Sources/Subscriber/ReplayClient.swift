@@ -154,7 +154,7 @@ private final class ReplayLane: Sendable {
         let frames: Frames
         do {
             let socket = try open()
-            let request = Array(ReplayCodec.encode(ReplayRequest(from: from, limit: limit)))
+            let request = Array(ReplayCodec.encode(ReplayRequest(from: from, limit: limit, encoding: .binary)))
             frames = try await socket.request([request], timeout: timeout)
         } catch {
             close()

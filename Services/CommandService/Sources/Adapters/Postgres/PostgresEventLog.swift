@@ -90,11 +90,13 @@ public struct PostgresEventLog: Sendable {
         }
     }
 
-    /// A replay response of up to `limit` events from `position` on, written from the stored rows
-    /// without parsing their payloads (see ``StoredEnvelope``).
-    public func replayPage(from position: Int, limit: Int, head: Int) async throws -> [UInt8] {
+    /// A replay response of up to `limit` events from `position` on, written by a `Writer` from the
+    /// stored rows without parsing their payloads (see ``StoredEnvelope``).
+    public func replayPage<Writer: ReplayFrameWriter>(
+        _: Writer.Type, from position: Int, limit: Int, head: Int
+    ) async throws -> [UInt8] {
         try await client.withConnection { connection in
-            var page = ReplayPageWriter(expectedEvents: limit)
+            var page = Writer(expectedEvents: limit)
             try await Self.forEachStored(eventRows(from: position, limit: limit, on: connection)) {
                 try page.append($0)
             }

@@ -1,4 +1,7 @@
-// The PostgreSQL event log behind the entrypoints' ports (ServiceLayer/EventPositions.swift).
+// The PostgreSQL event log behind the entrypoints' ports (ServiceLayer/EventPositions.swift,
+// Entrypoints/EventLogPages.swift).
+
+import Contracts
 
 extension Sequencer: EventPositions {}
 
@@ -11,9 +14,12 @@ extension PostgresEventLog: EventLogPages {
         }
     }
 
-    public func page(from position: Int, limit: Int, head: Int) async throws -> [UInt8] {
+    public func page(from position: Int, limit: Int, head: Int, encoding: ReplayEncoding) async throws -> [UInt8] {
         do {
-            return try await replayPage(from: position, limit: limit, head: head)
+            switch encoding {
+            case .json: return try await replayPage(ReplayPageWriter.self, from: position, limit: limit, head: head)
+            case .binary: return try await replayPage(ReplayBinaryWriter.self, from: position, limit: limit, head: head)
+            }
         } catch {
             throw PostgresErrors.classify(error)
         }
