@@ -37,9 +37,26 @@ import Testing
             #expect(binary.starts(with: Array("CRB1".utf8)))
             #expect(try ReplayCodec.decodeReply(binary).get() == json.get())
         }
-        #expect(
-            try ReplayCodec.decodeReply(ReplayEncoding.binary.emptyPage(head: 12)).get()
-                == .events(ReplayResponse(events: [], head: 12)))
+        // The header alone, byte for byte as docs/PROTOCOL.md shows it.
+        let empty = ReplayEncoding.binary.emptyPage(head: 12)
+        #expect(empty == [0x43, 0x52, 0x42, 0x31, 0, 0, 0, 0, 0, 0, 0, 0x0c, 0, 0, 0, 0])
+        #expect(try ReplayCodec.decodeReply(empty).get() == .events(ReplayResponse(events: [], head: 12)))
+    }
+
+    /// The first event's fixed fields where docs/PROTOCOL.md puts them: after the 16-byte header,
+    /// the position, the id's bytes in the order its text spells them, and the time in milliseconds.
+    @Test func theFixedFieldsAreWhereTheProtocolSays() throws {
+        let event = Self.events[0]
+        let frame = try Self.page([event], head: 99, .binary)
+        func number(_ range: Range<Int>) -> Int64 { frame[range].reduce(0) { $0 << 8 | Int64($1) } }
+        #expect(number(16..<24) == Int64(event.position))
+        let hex = Array(event.eventID.uuidString.lowercased().utf8.filter { $0 != UInt8(ascii: "-") })
+        let spelled = stride(from: 0, to: 32, by: 2).map {
+            UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+        }
+        #expect(Array(frame[24..<40]) == spelled)
+        #expect(number(40..<48) == Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded()))
+        #expect(number(48..<56) == Int64(event.aggregateVersion))
     }
 
     /// A stored payload that is not written as the writers write it goes out re-encoded, in both
