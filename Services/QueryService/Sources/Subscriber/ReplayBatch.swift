@@ -13,11 +13,6 @@ struct ReplayBatch: Sendable {
 
     init(head: Int) { self.head = head }
 
-    init(_ page: ReplayResponse) {
-        self.init(head: page.head)
-        append(page)
-    }
-
     mutating func append(_ page: ReplayResponse) {
         if !page.events.isEmpty { pages.append(page.events) }
         head = max(head, page.head)

@@ -16,7 +16,9 @@ enum ReplayFailure: Error {
 /// in turn, that chain is slower per event than the SQLite writer it feeds. So a batch of several
 /// pages asks for them at once, one per lane (the server answers each request in its own task), and
 /// the pages' work overlaps on both sides. Pages are asked for in parallel only below the head the
-/// last reply reported: a reader that is live asks for one page, as before.
+/// last reply reported: a reader that is live asks for one page, as before. Pages are asked for in
+/// the binary encoding (docs/PROTOCOL.md §8); a command service that predates it answers JSON,
+/// which reads the same.
 ///
 /// Used by one task at a time (the subscriber's).
 final class ReplayClient {
@@ -74,7 +76,7 @@ final class ReplayClient {
                     return .success(combined)
                 }
                 knownHead = max(knownHead, response.head)
-                var all = combined ?? ReplayBatch(head: response.head)
+                var all = combined.take() ?? ReplayBatch(head: response.head)
                 all.append(response)
                 combined = all
                 guard let last = response.events.last, last.position < all.head, all.count < limit else {
