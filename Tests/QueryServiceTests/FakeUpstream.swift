@@ -221,6 +221,8 @@ final class FakeUpstream: Sendable {
         }
     }
 
+    /// Always JSON, whatever encoding the request asks for, as a command service older than binary
+    /// pages answers: the query service's tests read JSON pages, the end-to-end tests binary ones.
     private func replayReply(to body: [UInt8]) -> [UInt8] {
         switch ReplayCodec.decodeRequest(body) {
         case .failure(let error):
