@@ -30,6 +30,13 @@ import Testing
         }
     }
 
+    /// The golden page: `replay/response.json`'s events as a binary page, both ways.
+    @Test func responseFixture() throws {
+        let golden = Array(try Fixture.data("replay/response.bin"))
+        #expect(try ReplayCodec.decodeReply(golden).get() == .events(replayResponseSample))
+        #expect(try Self.page(replayResponseSample.events, head: replayResponseSample.head, .binary) == golden)
+    }
+
     @Test func aBinaryPageReadsAsTheSameEventsAsTheJSONPage() throws {
         for events in [Self.events, eventSamples.map(\.envelope), []] {
             let json = ReplayCodec.decodeReply(try Self.page(events, head: 9_000, .json))
