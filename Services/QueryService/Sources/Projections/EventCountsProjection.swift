@@ -49,7 +49,9 @@ enum EventCountsProjection: Projection {
     /// the batch boundaries were.
     static func flush(_ batch: inout ProjectionBatch) throws {
         guard let batchLatest = batch.eventCounts.keys.lazy.map(\.epochMinute).max() else { return }
-        let stored = try String.fetchOne(batch.db, sql: "SELECT MAX(minute) FROM event_counts")
+        // A cached statement: a live batch of a few events flushes every time, and preparing this
+        // afresh was a twentieth of the writer's work at 3,000 events/s.
+        let stored = try String.fetchOne(batch.db.cachedStatement(sql: "SELECT MAX(minute) FROM event_counts"))
             .flatMap(WireTimestamp.parse).map { Int64(($0.timeIntervalSince1970 / 60).rounded(.down)) }
         let latest = max(stored ?? batchLatest, batchLatest)
         let oldest = latest - retainedMinutes + 1
