@@ -46,50 +46,29 @@ import Testing
             (25, Record.text("SOFA-\"1\"")),
             (20, Record.int64(7)),
             (25, Record.text("cmd-1")),
-            (25, Record.text(#"{"orderid":"o1"}"#)),
+            (25, Array(EventPayload.allocated(line).jsonData())),
             (25, nil),
         ])
     }
 
-    func read(_ bytes: [UInt8]) throws -> (EventEnvelopeFields) {
-        try bytes.withUnsafeBytes { raw in
-            try EventRecord.read(raw) { stored in
-                EventEnvelopeFields(
-                    position: stored.position, eventID: stored.eventID, type: stored.type,
-                    schemaVersion: stored.schemaVersion, occurredAt: stored.occurredAt,
-                    aggregateID: String(decoding: stored.aggregateID, as: UTF8.self),
-                    aggregateVersion: stored.aggregateVersion,
-                    commandID: stored.commandID.map { String(decoding: $0, as: UTF8.self) },
-                    issuedBy: stored.issuedBy.map { String(decoding: $0, as: UTF8.self) },
-                    payload: String(decoding: stored.payload, as: UTF8.self))
-            }
-        }
-    }
+    let line = AllocatedPayload(orderID: "o1", sku: "SOFA-\"1\"", quantity: 2, batchReference: "b1")
 
-    struct EventEnvelopeFields: Equatable {
-        var position: Int
-        var eventID: UUID
-        var type: EventType
-        var schemaVersion: Int
-        var occurredAt: Date
-        var aggregateID: String
-        var aggregateVersion: Int
-        var commandID: String?
-        var issuedBy: String?
-        var payload: String
+    /// The record read into the envelope it stores.
+    func read(_ bytes: [UInt8]) throws -> EventEnvelope {
+        try bytes.withUnsafeBytes { raw in try EventRecord.read(raw) { try $0.decoded() } }
     }
 
     @Test func everyFieldIsReadWhereTheColumnsPutIt() throws {
-        let fields = try read(valid.bytes)
+        let event = try read(valid.bytes)
         #expect(
-            fields
-                == EventEnvelopeFields(
-                    position: 42, eventID: id, type: .allocated, schemaVersion: 1,
+            event
+                == EventEnvelope(
+                    position: 42, eventID: id, schemaVersion: 1,
                     occurredAt: Date(
                         timeInterval: Double(microseconds) / 1_000_000, since: Date(timeIntervalSince1970: 946_684_800)),
                     aggregateID: "SOFA-\"1\"", aggregateVersion: 7, commandID: "cmd-1", issuedBy: nil,
-                    payload: #"{"orderid":"o1"}"#))
-        #expect(WireTimestamp.format(fields.occurredAt) == "2026-12-07T03:04:05.123Z")
+                    payload: .allocated(line)))
+        #expect(WireTimestamp.format(event.occurredAt) == "2026-12-07T03:04:05.123Z")
     }
 
     @Test func everyTruncationIsRefused() {
