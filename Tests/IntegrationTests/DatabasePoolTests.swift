@@ -45,6 +45,20 @@ import Testing
 extension DatabasePoolTests {
     /// A lease given up while it waits (its command's deadline) stops counting as waiting: else the
     /// watcher would see a stalled pool for ever, and keep connecting to look at the database.
+    /// No pool keeps connections open: PostgresNIO traps (`createNewDemandConnectionIfPossible`'s
+    /// precondition) when a lease finds fewer open connections than its minimum, as a restart of
+    /// PostgreSQL leaves them, and `scripts/chaos` saw the service crash so. Unused connections
+    /// close after a few seconds, which bounds what their cancelled idle timers hold.
+    @Test func poolsOpenConnectionsOnDemandAndCloseThemSoon() throws {
+        var settings = try DatabaseURL.settings("postgres://cosmic@127.0.0.1:5432/cosmic")
+        settings.pool.options.maximumConnections = 7  // what --pool-size sets
+        let configuration = DatabasePool.configuration(settings)
+        #expect(configuration.options.minimumConnections == 0)
+        #expect(configuration.options.maximumConnections == 7)
+        #expect(configuration.options.connectionIdleTimeout == DatabasePool.idleTimeout)
+        #expect(DatabasePool.idleTimeout <= .seconds(10))
+    }
+
     @Test(.timeLimit(.minutes(1))) func aLeaseGivenUpWhileWaitingNoLongerCounts() async throws {
         let pool = DatabasePool(makePool: { StuckPool() }, databaseAnswers: { false }, logger: ServiceHarness.logger)
         let lease = Task { try await pool.withConnection { _ in 1 } }

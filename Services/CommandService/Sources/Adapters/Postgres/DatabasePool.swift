@@ -16,12 +16,13 @@ import Synchronization
 /// ready) becomes current, the old one is closed, and the leases that waited in it ask the fresh one. No work runs on a pool that is closed this way: a lease it grants after
 /// the swap is handed back unused.
 ///
-/// The first pool keeps all its connections open (PostgresNIO's minimum is its maximum). A
-/// connection handed back to a pool that may close it arms an idle timer, and every lease cancels
-/// it; a cancelled `Task.sleep` keeps its memory until the time it was set for, so at thousands of
-/// leases a second the idle timers alone held tens of megabytes (BENCHMARKS.md, memory). A standby
-/// opens its connections on demand, so that waiting costs the database nothing, and goes on doing so
-/// once it is current: after a swap the service holds more memory under load, never more connections.
+/// Every pool opens its connections on demand and closes one after `idleTimeout` unused
+/// (``configuration(_:)``). A connection handed back to the pool arms an idle timer, and every
+/// lease cancels it; a cancelled `Task.sleep` keeps its memory until the time it was set for, so
+/// with PostgresNIO's default of 60 s the idle timers alone held tens of megabytes at thousands of
+/// leases a second (BENCHMARKS.md, memory). A few seconds bound that. Keeping the connections open
+/// instead (a minimum equal to the maximum) crashed the service: PostgresNIO traps when a lease finds
+/// fewer open connections than its minimum, which is what a restart of PostgreSQL leaves for a moment.
 public final class DatabasePool: ConnectionSource, Service {
     /// How often the watcher looks for a stalled lease.
     public static let checkInterval: Duration = .milliseconds(50)
@@ -69,14 +70,23 @@ public final class DatabasePool: ConnectionSource, Service {
     private let logger: Logger
     private let state: Mutex<State>
 
+    /// How long a connection may stay unused in the pool before it is closed.
+    public static let idleTimeout: Duration = .seconds(5)
+
+    /// The configuration of every pool: connections on demand, none kept open (a minimum above zero
+    /// is what PostgresNIO traps on, above), closed after ``idleTimeout`` unused.
+    static func configuration(_ database: DatabaseSettings) -> PostgresClient.Configuration {
+        var configuration = database.pool
+        configuration.options.minimumConnections = 0
+        configuration.options.connectionIdleTimeout = idleTimeout
+        return configuration
+    }
+
     public convenience init(database: DatabaseSettings, logger: Logger) {
         let probe = database.dedicatedConnection(connectTimeout: .seconds(1))
-        let onDemand = database.pool
-        var kept = onDemand
-        kept.options.minimumConnections = kept.options.maximumConnections
+        let configuration = Self.configuration(database)
         self.init(
-            first: PostgresClient(configuration: kept, backgroundLogger: logger),
-            makePool: { PostgresClient(configuration: onDemand, backgroundLogger: logger) },
+            makePool: { PostgresClient(configuration: configuration, backgroundLogger: logger) },
             databaseAnswers: {
                 guard
                     let connection = try? await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
@@ -87,17 +97,16 @@ public final class DatabasePool: ConnectionSource, Service {
     }
 
     /// - Parameters:
-    ///   - first: the pool current at the start (by default one `makePool` makes).
-    ///   - makePool: makes the standby pools, which replace the current one in turn.
+    ///   - makePool: makes the pools: the first one, and the standbys, which replace the current one in turn.
     ///   - databaseAnswers: whether a connection of its own can be opened now.
     init(
-        first: (any Source)? = nil, makePool: @escaping @Sendable () -> any Source,
+        makePool: @escaping @Sendable () -> any Source,
         databaseAnswers: @escaping @Sendable () async -> Bool, logger: Logger
     ) {
         self.makePool = makePool
         self.databaseAnswers = databaseAnswers
         self.logger = logger
-        self.state = Mutex(State(current: Pool(client: first ?? makePool()), standby: Pool(client: makePool())))
+        self.state = Mutex(State(current: Pool(client: makePool()), standby: Pool(client: makePool())))
     }
 
     /// How many times the pool was swapped for a fresh one.
