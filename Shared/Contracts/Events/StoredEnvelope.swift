@@ -41,6 +41,13 @@ public struct StoredEnvelope {
         self.payload = payload
     }
 
+    /// Whether the stored payload goes out as stored: an object, as ``EventPayload/jsonData()``
+    /// writes one. Every encoding that copies it asks this, so all of them carry the same payload
+    /// bytes; any other payload goes out re-encoded from ``decoded()``.
+    public var payloadGoesOutAsStored: Bool {
+        payload.first == UInt8(ascii: "{") && payload.last == UInt8(ascii: "}")
+    }
+
     /// The envelope with its payload parsed; throws ``EventDecodingError/malformed(_:)`` for a
     /// payload its type cannot read.
     public func decoded() throws(EventDecodingError) -> EventEnvelope {

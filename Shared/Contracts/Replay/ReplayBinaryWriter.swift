@@ -24,12 +24,7 @@ public struct ReplayBinaryWriter: ReplayFrameWriter {
     }
 
     public mutating func append(_ stored: StoredEnvelope) throws(EventDecodingError) {
-        let payload = stored.payload
-        // As in the JSON encoding: a stored object goes out as stored; anything else as its
-        // payload re-encoded, so both encodings carry the same payload bytes.
-        let reencoded: Data? =
-            payload.first == UInt8(ascii: "{") && payload.last == UInt8(ascii: "}")
-            ? nil : try stored.decoded().payload.jsonData()
+        let reencoded: Data? = stored.payloadGoesOutAsStored ? nil : try stored.decoded().payload.jsonData()
         integer(Int64(stored.position))
         withUnsafeBytes(of: stored.eventID.uuid) { bytes.append(contentsOf: $0) }
         integer(WireTimestamp.milliseconds(stored.occurredAt))
@@ -43,7 +38,7 @@ public struct ReplayBinaryWriter: ReplayFrameWriter {
         if let reencoded {
             reencoded.withUnsafeBytes { text($0) }
         } else {
-            text(payload)
+            text(stored.payload)
         }
         count += 1
     }

@@ -119,7 +119,7 @@ struct WireFastWriter {
         let mark = bytes.count
         let payload = stored.payload
         let written =
-            payload.first == UInt8(ascii: "{") && payload.last == UInt8(ascii: "}")
+            stored.payloadGoesOutAsStored
             && envelope(
                 position: stored.position, eventID: stored.eventID, type: stored.type,
                 schemaVersion: stored.schemaVersion, occurredAt: stored.occurredAt,
