@@ -9,15 +9,16 @@ struct ReplayBatch: Sendable {
     private(set) var pages: [[EventEnvelope]] = []
     /// The highest head a page reported.
     private(set) var head: Int
-    private(set) var count = 0
 
     init(head: Int) { self.head = head }
 
     mutating func append(_ page: ReplayResponse) {
         if !page.events.isEmpty { pages.append(page.events) }
         head = max(head, page.head)
-        count += page.events.count
     }
+
+    /// How many events the pages hold (a batch is a few pages).
+    var count: Int { pages.reduce(0) { $0 + $1.count } }
 
     /// The events in position order.
     var events: FlattenSequence<[[EventEnvelope]]> { pages.joined() }
