@@ -37,6 +37,7 @@ import Testing
         var freshness = FreshnessProbe.Tally()
         freshness.latencies.record(microseconds: 2000)
         freshness.non200 = ["503": 1]
+        freshness.skipped = 2
         let report = AllocateReport(
             runID: "r1", hot: false, clients: 2, skus: 3, prior: 0, rate: nil, tally: tally, seconds: 2,
             freshness: freshness)
@@ -46,7 +47,8 @@ import Testing
                 + #""warmup_commands":4,"commands":100,"seconds":2.000,"throughput":50.0,"#
                 + #""latency_ms":{"p50":0.500,"p90":0.900,"p99":0.990,"max":1.000},"#
                 + #""outcomes":{"allocated":97,"out_of_stock":1},"errors":{"concurrency_conflict":1,"timeout":1},"#
-                + #""freshness_ms":{"p50":2.000,"p90":2.000,"p99":2.000,"max":2.000,"samples":1,"non_200":{"503":1}}}"#)
+                + #""freshness_ms":{"p50":2.000,"p90":2.000,"p99":2.000,"max":2.000,"samples":1,"non_200":{"503":1},"skipped":2}}"#
+        )
         #expect(report.lines.contains("latency ms  p50 0.500  p90 0.900  p99 0.990  max 1.000"))
         #expect(report.lines.contains("errors      concurrency_conflict 1  timeout 1"))
 

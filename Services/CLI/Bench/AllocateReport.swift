@@ -42,7 +42,11 @@ struct AllocateReport {
         guard let freshness else { return .null }
         var fields: [(String, ReportJSON)] = [("p50", .null), ("p90", .null), ("p99", .null), ("max", .null)]
         if case .object(let figures) = ReportJSON.latency(freshness.latencies.summary) { fields = figures }
-        return .object(fields + [("samples", .int(freshness.latencies.count)), ("non_200", .counts(freshness.non200))])
+        return .object(
+            fields + [
+                ("samples", .int(freshness.latencies.count)), ("non_200", .counts(freshness.non200)),
+                ("skipped", .int(freshness.skipped)),
+            ])
     }
 
     var lines: [String] {
@@ -59,7 +63,8 @@ struct AllocateReport {
         if let freshness {
             lines.append(
                 "freshness   " + ReportText.latency(freshness.latencies.summary)
-                    + "  (\(freshness.latencies.count) samples; non-200: \(ReportText.counts(freshness.non200)))")
+                    + "  (\(freshness.latencies.count) samples; non-200: \(ReportText.counts(freshness.non200)); "
+                    + "skipped: \(freshness.skipped))")
         }
         return lines
     }
