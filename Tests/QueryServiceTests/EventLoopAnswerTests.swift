@@ -55,8 +55,10 @@ import Testing
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("slow.sqlite")))
             var close = Self.get("/allocations/order-4")
             close.headers.add(name: "Connection", value: "close")
-            var waiting = Self.get("/allocations/order-4")
-            waiting.headers.add(name: "X-Min-Position", value: "3")
+            var badHeader = Self.get("/allocations/order-4")
+            badHeader.headers.add(name: "X-Min-Position", value: "soon")
+            var dashboardWaiting = Self.get("/api/dashboard")
+            dashboardWaiting.headers.add(name: "X-Min-Position", value: "3")
             var post = Self.get("/allocations/order-4")
             post.method = .POST
             var old = Self.get("/allocations/order-4")
@@ -66,10 +68,12 @@ import Testing
             let requests = [
                 Self.get("/allocations/order-1"),  // no lines: the router's 404
                 Self.get("/allocations/order-10"),  // an SKU JSONEncoder escapes
-                Self.get("/allocations/order-4?min_position=3"), Self.get("/allocations/order%2D4"),
+                Self.get("/allocations/order-4?min_position=03"), Self.get("/allocations/order-4?min_position=3&x=1"),
+                Self.get("/allocations/order-4?x=1"), Self.get("/allocations/order-4?min_position=-1"),
+                Self.get("/api/dashboard?min_position=3"), Self.get("/allocations/order%2D4"),
                 Self.get("/allocations/order-4#top"), Self.get("/allocations/order-4/more"),
                 Self.get("/allocations/"), Self.get("/allocations/" + String(repeating: "a", count: 101)),
-                Self.get("/stock/SMALL-TABLE"), close, waiting, post, old, oldKeptAlive,
+                Self.get("/stock/SMALL-TABLE"), close, badHeader, dashboardWaiting, post, old, oldKeptAlive,
             ]
             for request in requests {
                 let channel = try Self.channel(model)
@@ -243,6 +247,121 @@ import Testing
         }
     }
 
+    /// Read-your-writes already satisfied: the same answer on the event loop as without it.
+    @Test func aLookupAtAReachedPositionIsAnsweredOnTheEventLoop() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("ryw.sqlite")))
+            var header = Self.get("/allocations/order-4")
+            header.headers.add(name: "X-Min-Position", value: "3")
+            var both = Self.get("/allocations/order-4?min_position=2")
+            both.headers.add(name: "X-Min-Position", value: "\(Self.history.count)")
+            var plainAnswer: ByteBuffer?
+            for request in [
+                Self.get("/allocations/order-4"), Self.get("/allocations/order-4?min_position=3"), header, both,
+            ] {
+                let channel = try Self.channel(model)
+                try Self.send(request, to: channel)
+                #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil, "\(request)")
+                let answer = try #require(try Self.written(channel))
+                let reply = try HTTPClient.parse(Data(answer.readableBytesView))
+                #expect(reply.status == 200)
+                if let plainAnswer {
+                    #expect(reply.body == (try HTTPClient.parse(Data(plainAnswer.readableBytesView))).body)
+                } else {
+                    plainAnswer = answer
+                }
+                _ = try channel.finish()
+            }
+        }
+    }
+
+    /// A lookup ahead of the checkpoint waits on the event loop, answered by the commit that gets
+    /// there; a request pipelined behind it waits its turn.
+    @Test func aLookupAheadOfTheCheckpointWaitsForItOnTheEventLoop() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("wait.sqlite")))
+            let sync = Self.caughtUp(3)
+            let metrics = QueryMetrics()
+            let channel = try Self.channel(model, sync: sync, metrics: metrics)
+            try Self.send(Self.get("/allocations/order-9?min_position=\(Self.history.count)"), to: channel)
+            try Self.send(Self.get("/allocations/order-4"), to: channel)
+            channel.embeddedEventLoop.run()
+            #expect(try Self.written(channel) == nil, "answered before the checkpoint got there")
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+
+            sync.update { $0.checkpoint = Self.history.count - 1 }
+            channel.embeddedEventLoop.run()
+            #expect(try Self.written(channel) == nil, "answered one position early")
+
+            sync.update { $0.checkpoint = Self.history.count }
+            channel.embeddedEventLoop.run()
+            let answers = try HTTPClient.responses(Data(try #require(try Self.written(channel)).readableBytesView))
+            #expect(answers.map(\.status) == [200, 200])
+            #expect(answers.first?.text.contains("batch-100") == true, "order-9 first")
+            #expect(answers.last?.text == #"[{"batchref":"batch-002","sku":"SMALL-TABLE"}]"#)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+            let text = metrics.exposition()
+            #expect(text.contains("cosmic_query_reads_waited_total 1\n"), "\(text)")
+            #expect(text.contains("cosmic_query_event_loop_answers_total 2\n"), "\(text)")
+            _ = try channel.finish()
+        }
+    }
+
+    /// A wait that runs out is the router's `stale_read`; one for an order without lines goes to
+    /// the router once the checkpoint is there (its 404 says as of which position).
+    @Test func aWaitThatRunsOutIsAStaleReadAndAMissingOrderGoesToTheRouter() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("stale.sqlite")))
+            let sync = Self.caughtUp(3)
+            let metrics = QueryMetrics()
+            let channel = try Self.channel(model, sync: sync, maxWait: .seconds(2), metrics: metrics)
+            try Self.send(Self.get("/allocations/order-4?min_position=1000"), to: channel)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1999))
+            #expect(try Self.written(channel) == nil)
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+            let answer = try #require(try Self.written(channel))
+            let reply = try HTTPClient.parse(Data(answer.readableBytesView))
+            let routed = APIError.stale(required: 1000, checkpoint: 3, waited: .seconds(2))
+            #expect(reply.status == 503)
+            #expect(reply.body == routed.body())
+            #expect(reply.headers["retry-after"] == "1")
+            #expect(reply.headers["content-type"] == "application/json; charset=utf-8")
+            #expect(reply.headers["cache-control"] == "no-store")
+            #expect(reply.headers["content-length"] == String(reply.body.count))
+            #expect(metrics.exposition().contains("cosmic_query_stale_reads_total 1\n"))
+
+            let missing = Self.get("/allocations/order-1?min_position=5")
+            try Self.send(missing, to: channel)
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+            sync.update { $0.checkpoint = 5 }
+            channel.embeddedEventLoop.run()
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .head(missing))
+            #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+            #expect(try Self.written(channel) == nil)
+            _ = try channel.finish()
+        }
+    }
+
+    /// A connection that closes while its lookup waits leaves nothing waiting behind.
+    @Test func aClosedConnectionWithdrawsItsWait() async throws {
+        try await withSandbox { sandbox in
+            let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("gone.sqlite")))
+            let sync = Self.caughtUp(3)
+            let channel = try Self.channel(model, idleTimeout: .seconds(10), sync: sync)
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).get()
+            try Self.send(Self.get("/allocations/order-4?min_position=10"), to: channel)
+            // Waiting is not idleness.
+            channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+            #expect(channel.isActive)
+            #expect(sync.pendingWaits == 1)
+            try await channel.close()
+            #expect(sync.pendingWaits == 0)
+            sync.update { $0.checkpoint = Self.history.count }
+            channel.embeddedEventLoop.run()
+            #expect(try Self.written(channel) == nil)
+        }
+    }
+
     /// A query service on a fresh database, caught up on `history` from a fake upstream.
     static func withCaughtUpService(_ body: @Sendable (RunningService) async throws -> Void) async throws {
         try await withSandbox { sandbox in
@@ -272,17 +391,28 @@ import Testing
         try channel.writeOutbound(HTTPServerResponsePart.end(nil))
     }
 
-    /// The answerer behind NIO's HTTP/1 response encoder, as in the server's pipeline.
+    /// The answerer behind NIO's HTTP/1 response encoder, as in the server's pipeline. `sync` says
+    /// where the subscriber stands (by default: at the end of `history`, as the store is).
     static func channel(
         _ model: ReadModel, idleTimeout: TimeAmount? = nil,
-        dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)? = { nil }
+        dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)? = { nil },
+        sync: SyncState = caughtUp(), maxWait: Duration = .seconds(2), metrics: QueryMetrics = QueryMetrics()
     ) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
         try channel.pipeline.syncOperations.addHandler(
             EventLoopAnswer(
-                readModel: model, dashboard: dashboard, metrics: QueryMetrics(), idleTimeout: idleTimeout))
+                readModel: model, dashboard: dashboard, metrics: metrics,
+                readYourWrites: ReadYourWrites(sync: sync, maxWait: maxWait, metrics: metrics),
+                idleTimeout: idleTimeout))
         return channel
+    }
+
+    /// A sync state at `checkpoint` (by default the end of `history`).
+    static func caughtUp(_ checkpoint: Int = history.count) -> SyncState {
+        let sync = SyncState()
+        sync.update { $0.checkpoint = checkpoint }
+        return sync
     }
 
     /// Every byte written towards the socket so far, or nil when there is none.

@@ -58,7 +58,7 @@ enum HTTPClient {
     }
 
     /// The whole responses at the start of `raw`, each framed by its `Content-Length`.
-    private static func responses(_ raw: Data) throws -> [Reply] {
+    static func responses(_ raw: Data) throws -> [Reply] {
         var replies: [Reply] = []
         var rest = raw[...]
         while let split = rest.range(of: Data("\r\n\r\n".utf8)) {

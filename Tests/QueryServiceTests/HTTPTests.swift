@@ -167,19 +167,27 @@ import Testing
                     // The read asks for a position that does not exist yet; the command lands meanwhile.
                     async let read = service.get("/allocations/ryw-order?min_position=\(head + 2)")
                     async let viaHeader = service.get("/stock/RYW", headers: ["X-Min-Position": "\(head + 2)"])
-                    _ = try await eventually("both reads are waiting") {
+                    // Kept alive, the lookup waits on the event loop (EventLoopAnswer), and the
+                    // one pipelined behind it waits its turn.
+                    async let keptAlive = HTTPClient.keptAlive(
+                        port: service.port,
+                        ["/allocations/ryw-order?min_position=\(head + 2)", "/allocations/ryw-order"])
+                    _ = try await eventually("the three reads are waiting") {
                         let text = try await service.get("/metrics").text
-                        return text.contains("cosmic_query_reads_waited_total 2") ? true : nil
+                        return text.contains("cosmic_query_reads_waited_total 3") ? true : nil
                     }
                     upstream.append([
                         History.batch("ryw-batch", "RYW", 3), History.allocated("ryw-order", "RYW", 1, "ryw-batch"),
                     ])
-                    let (first, second) = try await (read, viaHeader)
+                    let (first, second, fast) = try await (read, viaHeader, keptAlive)
                     #expect(first.status == 200)
                     #expect(Int(first.headers["x-checkpoint"] ?? "") ?? 0 >= head + 2)
                     #expect(try first.json() as? [[String: String]] == [["sku": "RYW", "batchref": "ryw-batch"]])
                     #expect(second.status == 200)
                     #expect(try second.object()["allocated"] as? Int == 1)
+                    #expect(fast.map(\.status) == [200, 200])
+                    #expect(fast.first?.body == first.body && fast.last?.body == first.body)
+                    #expect(Int(fast.first?.headers["x-checkpoint"] ?? "") ?? 0 >= head + 2)
                 }
             }
         }
@@ -201,6 +209,14 @@ import Testing
                     #expect(try Self.errorCode(stale) == "stale_read")
                     #expect(try stale.object()["checkpoint"] as? Int == 16)
                     #expect(try stale.object()["min_position"] as? Int == 1000)
+                    // The same answer from the event loop, where a kept-alive lookup waits.
+                    let fast = try await HTTPClient.keptAlive(
+                        port: service.port, ["/allocations/order-2?min_position=1000"])
+                    #expect(fast.first?.status == 503)
+                    #expect(fast.first?.body == stale.body)
+                    for name in ["content-type", "cache-control", "retry-after"] {
+                        #expect(fast.first?.headers[name] == stale.headers[name], "\(name)")
+                    }
 
                     // Already there: no wait at all.
                     #expect(try await service.get("/allocations/order-2?min_position=16").status == 200)

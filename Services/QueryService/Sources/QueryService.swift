@@ -45,9 +45,9 @@ public final class QueryService: Service {
             configuration: configuration, store: store, sync: sync, metrics: metrics, rate: rate, context: context,
             logger: logger)
         let readModel = ReadModel(store: store)
+        let readYourWrites = ReadYourWrites(sync: sync, maxWait: configuration.readYourWritesMaxWait, metrics: metrics)
         let api = QueryAPI(
-            readModel: readModel, sync: sync, metrics: metrics, rate: rate,
-            readYourWrites: ReadYourWrites(sync: sync, maxWait: configuration.readYourWritesMaxWait, metrics: metrics),
+            readModel: readModel, sync: sync, metrics: metrics, rate: rate, readYourWrites: readYourWrites,
             healthyLag: configuration.healthyLag, streamLifetime: configuration.streamLifetime,
             streams: StreamSlots(maximum: configuration.maximumStreams))
         let port = self.port
@@ -63,7 +63,7 @@ public final class QueryService: Service {
                             { [metrics = self.metrics, idle = self.configuration.httpIdleTimeout] in
                                 EventLoopAnswer(
                                     readModel: readModel, dashboard: { api.cachedDashboard() }, metrics: metrics,
-                                    idleTimeout: .nanoseconds(idle.nanoseconds))
+                                    readYourWrites: readYourWrites, idleTimeout: .nanoseconds(idle.nanoseconds))
                             },
                             missing: {
                                 logger.error(

@@ -62,7 +62,8 @@ public final class QueryMetrics: Sendable {
         staleReads = counter("stale_reads", "Reads with min_position answered 503 because the wait ran out.")
         eventLoopAnswers = counter(
             "event_loop_answers",
-            "Reads answered on the event loop, without the router (allocation lookups, the cached dashboard).")
+            "Reads answered on the event loop, without the router (allocation lookups, waiting ones too; the cached dashboard)."
+        )
         batchDuration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 namespace: "cosmic_query", metricName: "batch_apply_duration", unitName: "seconds",

@@ -5,11 +5,13 @@ import Synchronization
 ///
 /// Waiting never blocks a thread and never polls: a waiter registers a condition and is resumed by
 /// the update that satisfies it, by its timeout, or by its task's cancellation, whichever comes first.
+/// Code outside Swift concurrency (an event loop) registers a callback instead (`notify`).
 public final class SyncState: Sendable {
     private enum Slot {
         case pending(condition: @Sendable (SyncStatus, UInt64) -> Bool)
         case waiting(condition: @Sendable (SyncStatus, UInt64) -> Bool, CheckedContinuation<Bool, Never>)
         case resolved(Bool)
+        case notifying(condition: @Sendable (SyncStatus, UInt64) -> Bool, action: @Sendable () -> Void)
     }
 
     private struct State {
@@ -26,6 +28,9 @@ public final class SyncState: Sendable {
 
     public var status: SyncStatus { state.withLock { $0.status } }
 
+    /// Waits and notifications registered and not ended yet.
+    public var pendingWaits: Int { state.withLock { $0.slots.count } }
+
     /// The status with its generation, for a consistent "wait for the next change".
     public var versioned: (status: SyncStatus, generation: UInt64) {
         state.withLock { ($0.status, $0.generation) }
@@ -33,23 +38,50 @@ public final class SyncState: Sendable {
 
     /// Changes the status and wakes the waiters whose condition now holds.
     public func update(_ change: (inout SyncStatus) -> Void) {
-        let ready = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let (ready, actions) = state.withLock {
+            state -> ([CheckedContinuation<Bool, Never>], [@Sendable () -> Void]) in
             let before = state.status
             change(&state.status)
-            guard state.status != before else { return [] }
+            guard state.status != before else { return ([], []) }
             state.generation &+= 1
             var ready: [CheckedContinuation<Bool, Never>] = []
+            var actions: [@Sendable () -> Void] = []
             for (id, slot) in state.slots {
-                if case .waiting(let condition, let continuation) = slot,
-                    condition(state.status, state.generation)
-                {
+                switch slot {
+                case .waiting(let condition, let continuation) where condition(state.status, state.generation):
                     state.slots[id] = nil
                     ready.append(continuation)
+                case .notifying(let condition, let action) where condition(state.status, state.generation):
+                    state.slots[id] = nil
+                    actions.append(action)
+                default:
+                    break
                 }
             }
-            return ready
+            return (ready, actions)
         }
         for continuation in ready { continuation.resume(returning: true) }
+        for action in actions { action() }
+    }
+
+    /// Calls `action` once, on the thread of the update that brings the checkpoint to `position`,
+    /// and returns an id for `cancelNotification`; returns nil, calling nothing, when the
+    /// checkpoint is there already.
+    public func notify(whenCheckpointReaches position: Int, _ action: @escaping @Sendable () -> Void) -> UInt64? {
+        state.withLock { state in
+            if state.status.checkpoint >= position { return nil }
+            state.lastID += 1
+            state.slots[state.lastID] = .notifying(
+                condition: { status, _ in status.checkpoint >= position }, action: action)
+            return state.lastID
+        }
+    }
+
+    /// Withdraws a `notify` that has not been called yet.
+    public func cancelNotification(_ id: UInt64) {
+        state.withLock { state in
+            if case .notifying = state.slots[id] { state.slots[id] = nil }
+        }
     }
 
     /// Waits until the checkpoint reaches `position`; false after `timeout` or on cancellation.
@@ -91,7 +123,7 @@ public final class SyncState: Sendable {
                         }
                         state.slots[id] = .waiting(condition: condition, continuation)
                         return nil
-                    case .waiting, nil:
+                    case .waiting, .notifying, nil:
                         return false
                     }
                 }
@@ -112,7 +144,7 @@ public final class SyncState: Sendable {
             case .waiting(_, let continuation):
                 state.slots[id] = nil
                 return continuation
-            case .resolved, nil:
+            case .resolved, .notifying, nil:
                 return nil
             }
         }

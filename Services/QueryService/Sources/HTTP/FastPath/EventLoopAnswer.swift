@@ -14,12 +14,19 @@ import NIOHTTPTypesHTTP1
 /// right after the HTTP/1 parser (see ``Installer``): the lookup on a ``LookupConnection`` with the
 /// row bytes written straight into the answer, the dashboard from the cache's last whole answer.
 ///
-/// Only the plain case is taken: a kept-alive HTTP/1.1 GET with no query, body or `X-Min-Position`,
-/// on a connection with no other request in flight, for an order that has lines whose identifiers
-/// the fast encoder writes as `JSONEncoder` does, or a dashboard whose cached data is as new as the
-/// checkpoint. The router answers everything else (404s, 400s, read-your-writes waits, closing
-/// connections, a dashboard to read afresh), so the API means one thing whichever path answers, and
-/// the tests hold both paths to the same bytes.
+/// Only the plain case is taken: a kept-alive HTTP/1.1 GET with no body, on a connection with no
+/// other request in flight, for an order that has lines whose identifiers the fast encoder writes
+/// as `JSONEncoder` does, or a dashboard (without a query or `X-Min-Position`) whose cached data is
+/// as new as the checkpoint. The router answers everything else (404s, 400s, closing connections, a
+/// dashboard to read afresh), so the API means one thing whichever path answers, and the tests hold
+/// both paths to the same bytes.
+///
+/// A lookup may carry read-your-writes (`?min_position=N` as its whole query, `X-Min-Position`):
+/// that is how a client reads what its command just did, so it is the read that follows every
+/// write. When the checkpoint is behind, the request waits here, parked on the event loop until the
+/// subscriber's commit reaches N (``SyncState/notify(whenCheckpointReaches:_:)``) or the wait runs
+/// out (the router's 503 `stale_read`, written here); requests that arrive behind it on the
+/// connection wait their turn.
 ///
 /// An answer leaves as one buffer of bytes, written from the HTTP/1 encoder's place in the pipeline
 /// so that the encoder does not take it apart again (a response head, body and end, each encoded
@@ -38,17 +45,31 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A read this handler may answer.
     enum Route: Equatable {
-        case allocations(orderid: String)
+        /// The lines of `orderid`, once the checkpoint is at least `minimum` (0: as they are).
+        case allocations(orderid: String, minimum: Int)
         case dashboard
+    }
+
+    /// A lookup waiting for the checkpoint, and what ends the wait first.
+    private struct Parked {
+        let request: HTTPRequestHead
+        let orderid: String
+        let minimum: Int
+        var notification: UInt64?
+        var deadline: Scheduled<Void>?
     }
 
     private let readModel: ReadModel
     /// The dashboard's last whole answer, if it is as new as the checkpoint (`QueryAPI.cachedDashboard`).
     private let dashboard: @Sendable () -> (checkpoint: Int, json: ByteBuffer)?
     private let metrics: QueryMetrics
+    private let readYourWrites: ReadYourWrites
     private let idleTimeout: TimeAmount?
     /// A request this handler may answer, held until its end arrives.
     private var held: (request: HTTPRequestHead, route: Route)?
+    /// A lookup waiting for the checkpoint; the request parts read meanwhile wait in `queued`.
+    private var parked: Parked?
+    private var queued: [NIOAny] = []
     /// Requests passed to the router whose response has not ended yet.
     private var forwarded = 0
     /// Between a request's head and its end.
@@ -62,16 +83,21 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(
         readModel: ReadModel, dashboard: @escaping @Sendable () -> (checkpoint: Int, json: ByteBuffer)?,
-        metrics: QueryMetrics, idleTimeout: TimeAmount?
+        metrics: QueryMetrics, readYourWrites: ReadYourWrites, idleTimeout: TimeAmount?
     ) {
         self.readModel = readModel
         self.dashboard = dashboard
         self.metrics = metrics
+        self.readYourWrites = readYourWrites
         self.idleTimeout = idleTimeout
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastActive = context.eventLoop.now
+        if parked != nil {
+            queued.append(data)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let request):
             reading = true
@@ -89,11 +115,72 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             reading = false
             if let (request, route) = held {
                 held = nil
+                if case .allocations(let orderid, let minimum) = route,
+                    readYourWrites.sync.status.checkpoint < minimum
+                {
+                    park(context, Parked(request: request, orderid: orderid, minimum: minimum))
+                    return
+                }
                 if answer(context, route) { return }
                 forward(context, request)
             }
         }
         context.fireChannelRead(data)
+    }
+
+    // MARK: Read-your-writes
+
+    /// Waits for the checkpoint to reach the lookup's minimum, or for the longest wait.
+    private func park(_ context: ChannelHandlerContext, _ lookup: Parked) {
+        metrics.readsWaited.increment()
+        parked = lookup
+        let loop = context.eventLoop
+        let handler = NIOLoopBound((self, context), eventLoop: loop)
+        let notification = readYourWrites.sync.notify(whenCheckpointReaches: lookup.minimum) {
+            loop.execute {
+                let (answerer, context) = handler.value
+                answerer.unpark(context)
+            }
+        }
+        guard let notification else { return unpark(context) }  // reached meanwhile
+        parked?.notification = notification
+        parked?.deadline = loop.assumeIsolated().scheduleTask(in: .nanoseconds(readYourWrites.maxWait.nanoseconds)) {
+            self.unpark(context)
+        }
+    }
+
+    /// Answers the parked lookup (as of the checkpoint it waited for, or `stale_read` when the wait
+    /// ran out), then reads the request parts that queued behind it.
+    private func unpark(_ context: ChannelHandlerContext) {
+        guard let lookup = parked else { return }
+        parked = nil
+        lookup.deadline?.cancel()
+        if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
+        lastActive = context.eventLoop.now
+        let checkpoint = readYourWrites.sync.status.checkpoint
+        if checkpoint < lookup.minimum {
+            metrics.staleReads.increment()
+            let error = APIError.stale(required: lookup.minimum, checkpoint: checkpoint, waited: readYourWrites.maxWait)
+            send(
+                context, status: "503 Service Unavailable", headers: ["Retry-After: 1"],
+                json: ByteBuffer(data: error.body()))
+        } else if !answer(context, .allocations(orderid: lookup.orderid, minimum: lookup.minimum)) {
+            forward(context, lookup.request)
+            context.fireChannelRead(wrapInboundOut(.end(nil)))
+        }
+        let parts = queued
+        queued = []
+        for part in parts { channelRead(context: context, data: part) }
+        scheduleIdleCheck(context)
+    }
+
+    /// Ends a wait without answering: the connection is gone.
+    private func abandonParked() {
+        guard let lookup = parked else { return }
+        parked = nil
+        queued = []
+        lookup.deadline?.cancel()
+        if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -114,21 +201,30 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Writes the answer and returns true; false (writing nothing) when the router should answer.
     private func answer(_ context: ChannelHandlerContext, _ route: Route) -> Bool {
-        guard let encoder else { return false }
+        guard encoder != nil else { return false }
         let answer: (checkpoint: Int, json: ByteBuffer)?
         switch route {
-        case .allocations(let orderid): answer = allocations(orderid, context.channel.allocator)
+        case .allocations(let orderid, let minimum):
+            answer = allocations(orderid, context.channel.allocator).flatMap { $0.0 >= minimum ? $0 : nil }
         case .dashboard: answer = dashboard()
         }
         guard let (checkpoint, json) = answer else { return false }
+        send(context, status: "200 OK", headers: ["X-Checkpoint: \(checkpoint)"], json: json)
+        return true
+    }
+
+    /// Writes a whole JSON answer as one buffer: the bytes NIO's encoder writes for the same head
+    /// (`Content-Type`, `Cache-Control`, then `headers`, `Content-Length` and `Date`) and body.
+    private func send(_ context: ChannelHandlerContext, status: String, headers: [String], json: ByteBuffer) {
+        guard let encoder else { return }
         var bytes = context.channel.allocator.buffer(capacity: 192 + json.readableBytes)
         bytes.writeString(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
-                + "X-Checkpoint: \(checkpoint)\r\nContent-Length: \(json.readableBytes)\r\nDate: \(date.now())\r\n\r\n")
+            "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+                + headers.map { $0 + "\r\n" }.joined()
+                + "Content-Length: \(json.readableBytes)\r\nDate: \(date.now())\r\n\r\n")
         bytes.writeImmutableBuffer(json)
         encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
         metrics.eventLoopAnswers.increment()
-        return true
     }
 
     /// The allocations of `orderid` as JSON, or nil when it has none or the router must encode them.
@@ -150,14 +246,25 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     static func route(_ request: HTTPRequestHead) -> Route? {
         // HTTP/1.1 only: an HTTP/1.0 client keeps a connection alive only when the answer says so,
         // which the router's answers (always HTTP/1.1) decide.
-        guard request.method == .GET, request.version == .http1_1, request.isKeepAlive,
-            !request.headers.contains(name: "X-Min-Position")
-        else {
-            return nil
+        guard request.method == .GET, request.version == .http1_1, request.isKeepAlive else { return nil }
+        let minimumHeaders = request.headers["X-Min-Position"]
+        if request.uri == "/api/dashboard" { return minimumHeaders.isEmpty ? .dashboard : nil }
+        // Read-your-writes as the router reads it: the largest of the header values and the query's.
+        var minimum = 0
+        for value in minimumHeaders {
+            guard let position = Self.position(value) else { return nil }
+            minimum = max(minimum, position)
         }
-        if request.uri == "/api/dashboard" { return .dashboard }
         let prefix = "/allocations/"
-        let uri = request.uri.utf8
+        var uri = request.uri.utf8[...]
+        if let question = uri.firstIndex(of: UInt8(ascii: "?")) {
+            let query = uri[uri.index(after: question)...]
+            let name = "min_position=".utf8
+            guard query.starts(with: name), let position = Self.position(String(Substring(query.dropFirst(name.count))))
+            else { return nil }
+            minimum = max(minimum, position)
+            uri = uri[..<question]
+        }
         guard uri.count > prefix.utf8.count, uri.starts(with: prefix.utf8) else { return nil }
         let orderid = uri.dropFirst(prefix.utf8.count)
         // Printable ASCII without a query, fragment, another segment or percent-encoding (the router
@@ -168,7 +275,12 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                     && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%")
             })
         else { return nil }
-        return .allocations(orderid: String(Substring(orderid)))
+        return .allocations(orderid: String(Substring(orderid)), minimum: minimum)
+    }
+
+    /// A read-your-writes position the router accepts, or nil.
+    private static func position(_ text: String) -> Int? {
+        ReadYourWrites.wholeNumber(text).flatMap { $0 <= ReadYourWrites.largestPosition ? $0 : nil }
     }
 
     // MARK: The idle timeout
@@ -188,10 +300,14 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelIdleCheck()
+        abandonParked()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { cancelIdleCheck() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelIdleCheck()
+        abandonParked()
+    }
 
     private func scheduleIdleCheck(_ context: ChannelHandlerContext) {
         guard let idleTimeout, idleCheck == nil else { return }
@@ -203,8 +319,9 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func checkIdle(_ context: ChannelHandlerContext) {
         guard let idleTimeout, context.channel.isActive else { return }
-        // An answer being written (a live stream) keeps the connection; its end schedules a check.
-        if !reading && forwarded > 0 { return }
+        // An answer being written (a live stream) or awaited keeps the connection; its end
+        // schedules a check.
+        if !reading && (forwarded > 0 || parked != nil) { return }
         if context.eventLoop.now >= lastActive + idleTimeout {
             context.close(promise: nil)
         } else {
