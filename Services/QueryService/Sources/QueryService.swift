@@ -88,9 +88,14 @@ public final class QueryService: Service {
             eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
         defer { eventLoops.shutdownGracefully { _ in } }
+        // The subscriber's own thread (EventLoopExecutor): it writes live batches there, blocking.
+        let subscriberThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { subscriberThread.shutdownGracefully { _ in } }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                await cancelWhenGracefulShutdown { await subscriber.run() }
+                await withTaskExecutorPreference(EventLoopExecutor(subscriberThread.next())) {
+                    await cancelWhenGracefulShutdown { await subscriber.run() }
+                }
                 logger.info("subscriber stopped")
             }
             group.addTask { try await application.run() }

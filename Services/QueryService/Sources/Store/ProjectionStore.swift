@@ -102,20 +102,33 @@ public final class ProjectionStore: Sendable {
     @discardableResult
     public func apply<Events: BidirectionalCollection<EventEnvelope> & Sendable>(_ events: Events) async throws -> Int {
         defer { lookups.committed() }
-        return try await pool.write { db in
-            var checkpoint = try Self.checkpoint(db)
-            var batch = ProjectionBatch(db: db, lastPosition: events.last?.position ?? checkpoint)
-            for event in events where event.position > checkpoint {
-                guard event.position == checkpoint + 1 else {
-                    throw ProjectionStoreError.notContiguous(expected: checkpoint + 1, got: event.position)
-                }
-                try Projector.apply(event, in: &batch)
-                checkpoint = event.position
+        return try await pool.write { db in try Self.apply(events, in: db) }
+    }
+
+    /// `apply`, run on the caller's thread: for a caller with a thread of its own (the subscriber's
+    /// live batches, see ``EventLoopExecutor``), to whom GRDB's writer queue would add a hop there
+    /// and one back per batch. Blocks for the transaction; not for the cooperative pool.
+    @discardableResult
+    public func applyNow<Events: BidirectionalCollection<EventEnvelope>>(_ events: Events) throws -> Int {
+        defer { lookups.committed() }
+        return try pool.write { db in try Self.apply(events, in: db) }
+    }
+
+    private static func apply<Events: BidirectionalCollection<EventEnvelope>>(_ events: Events, in db: Database)
+        throws -> Int
+    {
+        var checkpoint = try Self.checkpoint(db)
+        var batch = ProjectionBatch(db: db, lastPosition: events.last?.position ?? checkpoint)
+        for event in events where event.position > checkpoint {
+            guard event.position == checkpoint + 1 else {
+                throw ProjectionStoreError.notContiguous(expected: checkpoint + 1, got: event.position)
             }
-            try batch.finish()
-            try db.run("UPDATE checkpoint SET position = ? WHERE id = 1", [checkpoint])
-            return checkpoint
+            try Projector.apply(event, in: &batch)
+            checkpoint = event.position
         }
+        try batch.finish()
+        try db.run("UPDATE checkpoint SET position = ? WHERE id = 1", [checkpoint])
+        return checkpoint
     }
 
     /// Drops every projection and the checkpoint and recreates the empty schema: the first half of

@@ -23,6 +23,14 @@ extension SubscriberLoop {
         return (await record(result, of: batch, replayed: replayed, duration: duration), prefetched)
     }
 
+    /// A live batch, written on the subscriber's own thread (``ProjectionStore/applyNow(_:)``): it
+    /// takes well under a millisecond, and the hops to GRDB's writer queue and back cost as much.
+    mutating func applyLive(_ batch: [EventEnvelope]) async -> Bool {
+        let started = ContinuousClock.now
+        let outcome = Result { try subscriber.store.applyNow(batch) }
+        return await record(outcome, of: batch, replayed: false, duration: .now - started)
+    }
+
     static func timed(_ body: @Sendable () async throws -> Int) async -> (Result<Int, any Error>, Duration) {
         let started = ContinuousClock.now
         do {

@@ -76,7 +76,7 @@ extension SubscriberLoop {
             subscriber.sync.update { $0.duplicatesDiscarded += duplicates }
         }
         if !pending.isEmpty {
-            _ = await apply(pending, replayed: false)
+            _ = await applyLive(pending)
         }
         if let replayReason, !catchUpNeeded {
             logger.debug("replaying", metadata: ["reason": "\(replayReason)"])
