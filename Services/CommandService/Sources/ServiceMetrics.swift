@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The command service's metrics, kept in one Prometheus registry per running service.
 ///
@@ -17,6 +18,16 @@ public final class ServiceMetrics: Sendable {
     private let leader: Gauge
     private let groups: Counter
     private let groupedCommands: Counter
+    /// Each answered command's counter and its type's histogram, by type, status and outcome:
+    /// looked up here rather than in the registry, which builds and checks every name and help
+    /// text again at each lookup (2% of this service's CPU, one lookup pair per command).
+    private let answered = Mutex<[CommandLabels: (count: Counter, duration: DurationHistogram)]>([:])
+
+    private struct CommandLabels: Hashable {
+        let type: String
+        let status: String
+        let outcome: String
+    }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -65,19 +76,26 @@ public final class ServiceMetrics: Sendable {
     /// One answered command: `status` is ok, rejected or error; `outcome` the result's outcome or
     /// the error code; `type` the command type (`unknown` when the frame could not be read).
     func command(type: String, status: String, outcome: String, duration: Duration) {
-        let labels = [("type", type), ("status", status), ("outcome", outcome)]
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "cosmic", metricName: "commands", unitName: "total",
-                helpText: "Commands answered, by type, status and outcome or error code."),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                namespace: "cosmic", metricName: "command_duration", unitName: "seconds",
-                helpText: "Time from receiving a command to sending its reply."),
-            labels: [("type", type)], buckets: latencyBuckets
-        ).record(duration)
+        let key = CommandLabels(type: type, status: status, outcome: outcome)
+        let metrics = answered.withLock { answered in
+            if let known = answered[key] { return known }
+            let made = (
+                count: registry.makeCounter(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "cosmic", metricName: "commands", unitName: "total",
+                        helpText: "Commands answered, by type, status and outcome or error code."),
+                    labels: [("type", type), ("status", status), ("outcome", outcome)]),
+                duration: registry.makeDurationHistogram(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "cosmic", metricName: "command_duration", unitName: "seconds",
+                        helpText: "Time from receiving a command to sending its reply."),
+                    labels: [("type", type)], buckets: latencyBuckets)
+            )
+            answered[key] = made
+            return made
+        }
+        metrics.count.increment()
+        metrics.duration.record(duration)
     }
 
     func relayPublished(_ count: Int, head: Int, published: Int) {
