@@ -2,9 +2,29 @@ import Domain
 import Testing
 
 @Suite struct ValueTests {
-    @Test(arguments: ["", String(repeating: "x", count: 101), "tab\there"])
+    @Test(arguments: [
+        "", String(repeating: "x", count: 101), "tab\there", "del\u{7F}", "nul\u{0}", "next\u{85}line",
+        "c1\u{9F}", String(repeating: "é", count: 101),
+    ])
     func identifiersRefuseBadText(raw: String) {
         #expect(throws: DomainError.self) { try SKU(raw) }
+    }
+
+    /// Printable ASCII takes a shortcut past the scalars' properties; both ways agree.
+    @Test(arguments: [
+        "A", "SMALL-TABLE", " spaced ~", String(repeating: "x", count: 100), "lampe-é", "日本-1",
+        String(repeating: "é", count: 100),
+    ])
+    func identifiersAreAccepted(_ raw: String) throws {
+        #expect(try SKU(raw).rawValue == raw)
+        #expect(IdentifierRule.problem(with: raw) == nil)
+    }
+
+    @Test func identifiersCompareByTheirBytes() throws {
+        #expect(try SKU("LAMP") == SKU("LAMP"))
+        #expect(try SKU("LAMP") != SKU("LAMPS"))
+        #expect(try SKU("caf\u{E9}") != SKU("cafe\u{301}"))  // equal as Strings, not as identifiers
+        #expect(try Set([SKU("a"), SKU("a"), SKU("b")]).count == 2)
     }
 
     @Test(arguments: [0, -5, 1_000_000_001, Int.max])
