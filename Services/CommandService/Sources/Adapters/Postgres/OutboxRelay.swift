@@ -100,23 +100,21 @@ public final class OutboxRelay: Service {
             try? await gracefulShutdown()
             return
         }
-        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let heads = await sequencer.heads()
+        // Woken by the sequencer's new heads (yielded by the committing task itself) and by the tick.
+        let (wakes, wake) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        sequencer.listen(wake)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in heads { wake.yield() }
-            }
             group.addTask { [tick = settings.tick] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tick)
-                    wake.yield()
+                    wake.yield(0)
                 }
             }
             await withGracefulShutdownHandler {
                 await self.elect(wakes)
             } onGracefulShutdown: {
                 self.stopRequested.store(true, ordering: .relaxed)
-                wake.yield()
+                wake.yield(0)
             }
             group.cancelAll()
         }
@@ -125,7 +123,7 @@ public final class OutboxRelay: Service {
     private var stopping: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
 
     /// Tries to lead every `electionRetry` until asked to stop.
-    private func elect(_ wakes: AsyncStream<Void>) async {
+    private func elect(_ wakes: AsyncStream<Int>) async {
         var wakeups = wakes.makeAsyncIterator()
         while !stopping {
             let attempt = ContinuousClock.now
@@ -138,7 +136,7 @@ public final class OutboxRelay: Service {
 
     /// One database session: tries the lock every `electionRetry` and publishes while it holds it.
     /// Returns when the session fails or the relay stops; closing the session releases the lock.
-    private func session(_ wakeups: inout AsyncStream<Void>.Iterator) async {
+    private func session(_ wakeups: inout AsyncStream<Int>.Iterator) async {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
@@ -232,7 +230,7 @@ public final class OutboxRelay: Service {
 
     /// Publishes while the session lasts. On a stop request it numbers and publishes what is
     /// committed, marks it, sends a last heartbeat and returns.
-    private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Void>.Iterator) async throws {
+    private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Int>.Iterator) async throws {
         var lastHeartbeat: ContinuousClock.Instant?
         var lastRound: ContinuousClock.Instant?
         var lastRead: ContinuousClock.Instant?
@@ -288,7 +286,7 @@ public final class OutboxRelay: Service {
     }
 
     /// Asks the sequencer for a round without waiting for it: its result wakes the relay through
-    /// `heads()`, and a busy pool must not hold up publishing what is already numbered.
+    /// its listener (`Sequencer.listen`), and a busy pool must not hold up publishing what is already numbered.
     private func requestRound() {
         guard roundRequested.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
             return

@@ -104,8 +104,16 @@ public actor Sequencer {
     /// over) does not send it to read the log.
     public func heads(whenAny types: Set<EventType>? = nil) -> AsyncStream<Int> {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        listeners.withLock { $0.append((continuation, types)) }
+        listen(continuation, whenAny: types)
         return stream
+    }
+
+    /// Like `heads(whenAny:)`, into a stream of the caller's (the relay's wake-ups, which also
+    /// carry its ticks): the committing task yields to it directly, one hand-off less between a
+    /// commit and its events going out.
+    public nonisolated func listen(_ continuation: AsyncStream<Int>.Continuation, whenAny types: Set<EventType>? = nil)
+    {
+        listeners.withLock { $0.append((continuation, types)) }
     }
 
     private func runRounds() async {
