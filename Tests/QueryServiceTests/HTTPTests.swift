@@ -167,26 +167,33 @@ import Testing
                     // The read asks for a position that does not exist yet; the command lands meanwhile.
                     async let read = service.get("/allocations/ryw-order?min_position=\(head + 2)")
                     async let viaHeader = service.get("/stock/RYW", headers: ["X-Min-Position": "\(head + 2)"])
-                    // Kept alive, the lookup waits on the event loop (EventLoopAnswer), and the
-                    // one pipelined behind it waits its turn.
+                    // Kept alive, the lookup waits on the event loop (EventLoopAnswer), and those
+                    // pipelined behind it wait their turn; one for an order without lines goes on
+                    // to the router once the wait is over, as does a waiting one.
                     async let keptAlive = HTTPClient.keptAlive(
                         port: service.port,
-                        ["/allocations/ryw-order?min_position=\(head + 2)", "/allocations/ryw-order"])
-                    _ = try await eventually("the three reads are waiting") {
+                        [
+                            "/allocations/ryw-order?min_position=\(head + 2)", "/allocations/ryw-order",
+                            "/allocations/no-such-order",
+                        ])
+                    async let missing = HTTPClient.keptAlive(
+                        port: service.port, ["/allocations/no-such-order?min_position=\(head + 2)"])
+                    _ = try await eventually("the four reads are waiting") {
                         let text = try await service.get("/metrics").text
-                        return text.contains("cosmic_query_reads_waited_total 3") ? true : nil
+                        return text.contains("cosmic_query_reads_waited_total 4") ? true : nil
                     }
                     upstream.append([
                         History.batch("ryw-batch", "RYW", 3), History.allocated("ryw-order", "RYW", 1, "ryw-batch"),
                     ])
-                    let (first, second, fast) = try await (read, viaHeader, keptAlive)
+                    let (first, second, fast, notFound) = try await (read, viaHeader, keptAlive, missing)
                     #expect(first.status == 200)
                     #expect(Int(first.headers["x-checkpoint"] ?? "") ?? 0 >= head + 2)
                     #expect(try first.json() as? [[String: String]] == [["sku": "RYW", "batchref": "ryw-batch"]])
                     #expect(second.status == 200)
                     #expect(try second.object()["allocated"] as? Int == 1)
-                    #expect(fast.map(\.status) == [200, 200])
-                    #expect(fast.first?.body == first.body && fast.last?.body == first.body)
+                    #expect(fast.map(\.status) == [200, 200, 404])
+                    #expect(fast[0].body == first.body && fast[1].body == first.body)
+                    #expect(notFound.map(\.status) == [404])
                     #expect(Int(fast.first?.headers["x-checkpoint"] ?? "") ?? 0 >= head + 2)
                 }
             }
@@ -209,10 +216,11 @@ import Testing
                     #expect(try Self.errorCode(stale) == "stale_read")
                     #expect(try stale.object()["checkpoint"] as? Int == 16)
                     #expect(try stale.object()["min_position"] as? Int == 1000)
-                    // The same answer from the event loop, where a kept-alive lookup waits.
+                    // The same answer from the event loop, where a kept-alive lookup waits; the
+                    // router then answers the request pipelined behind it.
                     let fast = try await HTTPClient.keptAlive(
-                        port: service.port, ["/allocations/order-2?min_position=1000"])
-                    #expect(fast.first?.status == 503)
+                        port: service.port, ["/allocations/order-2?min_position=1000", "/allocations/order-1"])
+                    #expect(fast.map(\.status) == [503, 404])
                     #expect(fast.first?.body == stale.body)
                     for name in ["content-type", "cache-control", "retry-after"] {
                         #expect(fast.first?.headers[name] == stale.headers[name], "\(name)")

@@ -70,6 +70,8 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     /// A lookup waiting for the checkpoint; the request parts read meanwhile wait in `queued`.
     private var parked: Parked?
     private var queued: [NIOAny] = []
+    /// Request parts passed on to the router so far.
+    private var passedOnReads = 0
     /// Requests passed to the router whose response has not ended yet.
     private var forwarded = 0
     /// Between a request's head and its end.
@@ -125,6 +127,12 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                 forward(context, request)
             }
         }
+        passOn(context, data)
+    }
+
+    /// Passes a request part on to the router, counted for ``unpark(_:)``.
+    private func passOn(_ context: ChannelHandlerContext, _ data: NIOAny) {
+        passedOnReads &+= 1
         context.fireChannelRead(data)
     }
 
@@ -151,9 +159,14 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers the parked lookup (as of the checkpoint it waited for, or `stale_read` when the wait
     /// ran out), then reads the request parts that queued behind it.
+    ///
+    /// This runs outside a read of the socket, so what it passes on to the router is followed by a
+    /// read-complete of its own: Hummingbird's channel hands requests to the router only then.
     private func unpark(_ context: ChannelHandlerContext) {
         guard let lookup = parked else { return }
         parked = nil
+        let passedOn = passedOnReads
+        defer { if passedOnReads != passedOn { context.fireChannelReadComplete() } }
         lookup.deadline?.cancel()
         if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
         lastActive = context.eventLoop.now
@@ -166,7 +179,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                 json: ByteBuffer(data: error.body()))
         } else if !answer(context, .allocations(orderid: lookup.orderid, minimum: lookup.minimum)) {
             forward(context, lookup.request)
-            context.fireChannelRead(wrapInboundOut(.end(nil)))
+            passOn(context, wrapInboundOut(.end(nil)))
         }
         let parts = queued
         queued = []
@@ -196,7 +209,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func forward(_ context: ChannelHandlerContext, _ request: HTTPRequestHead) {
         forwarded += 1
-        context.fireChannelRead(wrapInboundOut(.head(request)))
+        passOn(context, wrapInboundOut(.head(request)))
     }
 
     /// Writes the answer and returns true; false (writing nothing) when the router should answer.
