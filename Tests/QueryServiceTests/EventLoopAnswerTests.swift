@@ -283,11 +283,17 @@ import Testing
             let sync = Self.caughtUp(3)
             let metrics = QueryMetrics()
             let channel = try Self.channel(model, sync: sync, metrics: metrics)
+            let reads = Reads()
+            try channel.pipeline.syncOperations.addHandler(reads, position: .first)
             try Self.send(Self.get("/allocations/order-9?min_position=\(Self.history.count)"), to: channel)
             try Self.send(Self.get("/allocations/order-4"), to: channel)
             channel.embeddedEventLoop.run()
             #expect(try Self.written(channel) == nil, "answered before the checkpoint got there")
             #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+            // No more reading of the socket while a lookup waits; the read asked for meanwhile
+            // goes out once it is answered.
+            channel.read()
+            #expect(reads.count == 0)
 
             sync.update { $0.checkpoint = Self.history.count - 1 }
             channel.embeddedEventLoop.run()
@@ -299,6 +305,7 @@ import Testing
             #expect(answers.map(\.status) == [200, 200])
             #expect(answers.first?.text.contains("batch-100") == true, "order-9 first")
             #expect(answers.last?.text == #"[{"batchref":"batch-002","sku":"SMALL-TABLE"}]"#)
+            #expect(reads.count == 1)
             #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
             let text = metrics.exposition()
             #expect(text.contains("cosmic_query_reads_waited_total 1\n"), "\(text)")
@@ -455,5 +462,16 @@ private final class ReadCompletes: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         count += 1
         context.fireChannelReadComplete()
+    }
+}
+
+/// Counts the reads of the socket asked for through the pipeline.
+private final class Reads: ChannelOutboundHandler {
+    typealias OutboundIn = Any
+    private(set) var count = 0
+
+    func read(context: ChannelHandlerContext) {
+        count += 1
+        context.read()
     }
 }

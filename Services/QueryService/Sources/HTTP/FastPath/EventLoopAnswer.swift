@@ -72,6 +72,9 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued: [NIOAny] = []
     /// Request parts passed on to the router so far.
     private var passedOnReads = 0
+    /// A read of the socket asked for while a lookup waits, held back so that a client cannot
+    /// pile up requests behind it: only what one read brought in waits in `queued`.
+    private var readHeld = false
     /// Requests passed to the router whose response has not ended yet.
     private var forwarded = 0
     /// Between a request's head and its end.
@@ -184,6 +187,10 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         let parts = queued
         queued = []
         for part in parts { channelRead(context: context, data: part) }
+        if readHeld && parked == nil {
+            readHeld = false
+            context.read()
+        }
         scheduleIdleCheck(context)
     }
 
@@ -194,6 +201,14 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         queued = []
         lookup.deadline?.cancel()
         if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if parked != nil {
+            readHeld = true
+        } else {
+            context.read()
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
