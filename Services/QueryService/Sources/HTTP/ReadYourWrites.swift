@@ -21,13 +21,19 @@ struct ReadYourWrites: Sendable {
         values += request.headers[values: .minPosition].map { ("X-Min-Position", $0) }
         var minimum: Int?
         for (name, text) in values {
-            guard let value = wholeNumber(text), value <= largestPosition else {
+            guard let value = position(text) else {
                 throw APIError.invalidParameter(
                     "min_position", "\(name) must be a whole number from 0 to 2^53 in plain digits, got \"\(text)\"")
             }
             minimum = max(minimum ?? 0, value)
         }
         return minimum
+    }
+
+    /// One value of `min_position` or `X-Min-Position` as this API accepts it (``wholeNumber(_:)``,
+    /// at most ``largestPosition``), or nil: for the router and the event loop's answers alike.
+    static func position(_ text: String) -> Int? {
+        wholeNumber(text).flatMap { $0 <= largestPosition ? $0 : nil }
     }
 
     /// Plain decimal digits, as the OpenAPI's pattern `^(0|[1-9][0-9]*)$` says: no sign, no

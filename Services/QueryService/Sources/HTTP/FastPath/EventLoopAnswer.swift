@@ -57,6 +57,12 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         let minimum: Int
         var notification: UInt64?
         var deadline: Scheduled<Void>?
+
+        /// Ends whichever of the two has not fired.
+        func withdraw(from sync: SyncState) {
+            deadline?.cancel()
+            if let notification { sync.cancelNotification(notification) }
+        }
     }
 
     private let readModel: ReadModel
@@ -120,7 +126,8 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             reading = false
             if let (request, route) = held {
                 held = nil
-                if case .allocations(let orderid, let minimum) = route,
+                // A plain lookup (minimum 0) skips the sync state's lock.
+                if case .allocations(let orderid, let minimum) = route, minimum > 0,
                     readYourWrites.sync.status.checkpoint < minimum
                 {
                     park(context, Parked(request: request, orderid: orderid, minimum: minimum))
@@ -170,8 +177,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         parked = nil
         let passedOn = passedOnReads
         defer { if passedOnReads != passedOn { context.fireChannelReadComplete() } }
-        lookup.deadline?.cancel()
-        if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
+        lookup.withdraw(from: readYourWrites.sync)
         lastActive = context.eventLoop.now
         let checkpoint = readYourWrites.sync.status.checkpoint
         if checkpoint < lookup.minimum {
@@ -199,8 +205,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         guard let lookup = parked else { return }
         parked = nil
         queued = []
-        lookup.deadline?.cancel()
-        if let notification = lookup.notification { readYourWrites.sync.cancelNotification(notification) }
+        lookup.withdraw(from: readYourWrites.sync)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -280,7 +285,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         // Read-your-writes as the router reads it: the largest of the header values and the query's.
         var minimum = 0
         for value in minimumHeaders {
-            guard let position = Self.position(value) else { return nil }
+            guard let position = ReadYourWrites.position(value) else { return nil }
             minimum = max(minimum, position)
         }
         let prefix = "/allocations/"
@@ -288,7 +293,8 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         if let question = uri.firstIndex(of: UInt8(ascii: "?")) {
             let query = uri[uri.index(after: question)...]
             let name = "min_position=".utf8
-            guard query.starts(with: name), let position = Self.position(String(Substring(query.dropFirst(name.count))))
+            guard query.starts(with: name),
+                let position = ReadYourWrites.position(String(Substring(query.dropFirst(name.count))))
             else { return nil }
             minimum = max(minimum, position)
             uri = uri[..<question]
@@ -304,11 +310,6 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             })
         else { return nil }
         return .allocations(orderid: String(Substring(orderid)), minimum: minimum)
-    }
-
-    /// A read-your-writes position the router accepts, or nil.
-    private static func position(_ text: String) -> Int? {
-        ReadYourWrites.wholeNumber(text).flatMap { $0 <= ReadYourWrites.largestPosition ? $0 : nil }
     }
 
     // MARK: The idle timeout
