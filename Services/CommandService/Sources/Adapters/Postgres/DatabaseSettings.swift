@@ -6,7 +6,7 @@ public struct DatabaseSettings: Sendable {
     public var pool: PostgresClient.Configuration
     let sessionTLS: PostgresConnection.Configuration.TLS
 
-    /// The same server, credentials and TLS, for one connection outside the pool.
+    /// The same server, credentials, TLS and planner settings, for one connection outside the pool.
     ///
     /// The outbox relay holds its leadership as a session-level advisory lock: it needs a session
     /// of its own whose end (closed, or dropped by the server) releases the lock, and that never
@@ -21,6 +21,7 @@ public struct DatabaseSettings: Sendable {
                     host: pool.host ?? "127.0.0.1", port: pool.port ?? 5432, username: pool.username,
                     password: pool.password, database: pool.database, tls: sessionTLS)
             }
+        configuration.options.additionalStartupParameters = pool.options.additionalStartupParameters
         let (seconds, attoseconds) = connectTimeout.components
         configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         return configuration

@@ -16,12 +16,21 @@ import PostgresNIO
 /// a custom plan for the actual array length looks a little cheaper than the generic one. That
 /// planning was ~1.2 ms of every group's round. `Statements` are written so that their generic
 /// plans reach every table by index; statements sent unprepared are planned per execution anyway.
+///
+/// A plan made once is kept until the table's statistics change, so it must not depend on how big
+/// the tables were when it was made: with `enable_seqscan = off` it never scans a table whole. Left
+/// on, a fresh database's first plans (its tables empty, or vacuumed while small) read `allocations`,
+/// `batches` and the event log whole, and kept doing so as they grew until autovacuum's next
+/// `ANALYZE`: a fresh service allocated at a third of its speed for its first minutes.
 public enum DatabaseURL {
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
 
     public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
+
+    /// The planner settings of every pooled connection (see above); the pgbench ceilings use them too.
+    public static let plannerSettings = [("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off")]
 
     public static func settings(_ text: String) throws -> DatabaseSettings {
         guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? ""),
@@ -48,7 +57,7 @@ public enum DatabaseURL {
             host: host, port: url.port ?? 5432, username: user, password: url.password,
             database: database.isEmpty ? nil : database,
             tls: tls.map { mode == "prefer" ? .prefer($0) : .require($0) } ?? .disable)
-        pool.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+        pool.options.additionalStartupParameters = plannerSettings
         let session: PostgresConnection.Configuration.TLS =
             try tls.map {
                 let context = try NIOSSLContext(configuration: $0)
