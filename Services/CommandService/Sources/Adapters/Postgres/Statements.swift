@@ -58,12 +58,12 @@ enum Statements {
     /// asked for, so the cost of a load does not grow with a product's history.
     ///
     /// Every table is reached by index from the arrays (`$1` holds distinct SKUs): each product by
-    /// its key, its batches by SKU, each order's line by its key. The subqueries the planner may not
-    /// flatten (`LIMIT`, `OFFSET 0`) keep it that way in the one generic plan PostgreSQL caches for
-    /// the connection, whatever the tables' sizes — so a group pays no planning (a custom plan of
-    /// the join took 0.6–0.8 ms, a tenth of a 16-client group's round), and no plan reads a
-    /// table whole (a generic plan of the plain join scanned `products` and `batches`; one of the
-    /// lines joined to the orders, made while `allocations` was small, hashed the whole table).
+    /// its key, its batches by SKU, each order's lines by its key, once per order. The subqueries
+    /// the planner may not flatten (`LIMIT`, `OFFSET 0`) keep it that way in the one generic plan
+    /// PostgreSQL caches for the connection, whatever the tables' sizes — so a group pays no
+    /// planning (a custom plan of the join took 0.6–0.8 ms, a tenth of a 16-client group's round),
+    /// and no plan reads a table whole (a generic plan of the plain join scanned `products` and
+    /// `batches`; one made while `allocations` was small hashed all of it to join the orders).
     /// `PlanShapeTests` checks this on empty and just-vacuumed tables.
     enum LoadProducts: PreparedSQL {
         static let sql = select(skus: "$1", orders: "$2")
@@ -71,6 +71,13 @@ enum Statements {
         /// The statement with its arrays at the given placeholders, and `leading` columns first.
         static func select(leading: String = "", skus: String, orders: String) -> String {
             """
+            WITH lines AS MATERIALIZED (
+                SELECT l.orderid, l.sku, l.batch_reference, l.quantity FROM unnest(\(orders)::text[]) AS o(orderid)
+                CROSS JOIN LATERAL (
+                    SELECT orderid, sku, batch_reference, quantity FROM allocations
+                    WHERE orderid = o.orderid AND sku = ANY(\(skus)::text[]) OFFSET 0
+                ) l
+            )
             SELECT \(leading)p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
                    to_char(b.eta, 'YYYY-MM-DD'), a.orderid, a.quantity
             FROM unnest(\(skus)::text[]) AS s(sku)
@@ -78,14 +85,7 @@ enum Statements {
             LEFT JOIN LATERAL (
                 SELECT reference, purchased_quantity, allocated_quantity, eta FROM batches WHERE sku = p.sku OFFSET 0
             ) b ON true
-            LEFT JOIN LATERAL (
-                SELECT l.orderid, l.quantity FROM unnest(\(orders)::text[]) AS o(orderid)
-                CROSS JOIN LATERAL (
-                    SELECT orderid, quantity, batch_reference FROM allocations
-                    WHERE orderid = o.orderid AND sku = p.sku LIMIT 1
-                ) l
-                WHERE l.batch_reference = b.reference
-            ) a ON true
+            LEFT JOIN lines a ON a.sku = p.sku AND a.batch_reference = b.reference
             ORDER BY p.sku, b.reference
             """
         }
