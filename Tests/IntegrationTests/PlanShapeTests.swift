@@ -36,9 +36,7 @@ import Testing
     @Test func everyStatementReachesItsTablesByIndexAfterAVacuumOfSmallTables() async throws {
         try await Self.withServiceClient { client in
             try await client.query(
-                """
-                INSERT INTO products (sku, version) VALUES ('LAMP', 1), ('CHAIR', 1);
-                """, logger: Self.logger)
+                "INSERT INTO products (sku, version) VALUES ('LAMP', 1), ('CHAIR', 1)", logger: Self.logger)
             try await client.query(
                 """
                 INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity)
