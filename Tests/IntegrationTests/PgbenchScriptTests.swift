@@ -68,6 +68,15 @@ import Testing
         }
     }
 
+    /// The runner (`scripts/bench/allocate`) takes pgbench's `PGOPTIONS` from the script, so the
+    /// ceiling plans its statements with the service's own connection settings.
+    @Test func bothScriptsNameTheServicesPlannerSettings() throws {
+        let expected = "-- PGOPTIONS: -c plan_cache_mode=force_generic_plan -c enable_seqscan=off"
+        for script in [try PgbenchScript.allocate(), try PgbenchScript.allocateGroup(size: 4)] {
+            #expect(script.split(separator: "\n").filter { $0.hasPrefix("-- PGOPTIONS: ") } == [Substring(expected)])
+        }
+    }
+
     private static let logger = Logger(label: "test")
 
     /// A migrated database with `skus` products and batches named by number, as the scripts expect.

@@ -29,7 +29,8 @@ public enum DatabaseURL {
 
     public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
 
-    /// The planner settings of every pooled connection (see above); the pgbench ceilings use them too.
+    /// The planner settings of every pooled connection (see above); the pgbench ceilings use them too
+    /// (`PgbenchScript` names them in its scripts, and `scripts/bench/allocate` passes them on).
     public static let plannerSettings = [("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off")]
 
     public static func settings(_ text: String) throws -> DatabaseSettings {

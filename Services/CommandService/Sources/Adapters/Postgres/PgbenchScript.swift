@@ -31,6 +31,7 @@ public enum PgbenchScript {
             -- The SQL of one allocate command committed alone, generated from Statements.swift by
             -- `cosmic-command --print-pgbench-script`. Variables: -D skus=<number of products>.
             -- Run it with -M prepared: the service prepares these statements once per connection too.
+            \(pgoptionsLine)
             \\set n random(1, 1000000000000000)
             \\set sku random(1, :skus)
             BEGIN;
@@ -83,6 +84,7 @@ public enum PgbenchScript {
             -- Statements.swift by `cosmic-command --print-pgbench-script --group \(size)`.
             -- Variables: -D skus=<number of products, a multiple of \(size)>. Run it with -M prepared and
             -- --max-tries (two runs on the same products conflict, as two groups would).
+            \(pgoptionsLine)
             \\set n random(1, 1000000000000000)
             \\set base random(0, :skus / \(size) - 1) * \(size)
             SELECT string_agg(r.sku, ',' ORDER BY r.sku) AS skus, string_agg(r.version::text, ',' ORDER BY r.sku) AS versions,
@@ -103,6 +105,12 @@ public enum PgbenchScript {
         let line = try OrderLine(orderID: OrderID("pgbench-order-0000000001"), sku: SKU("pgbench-sku-1"), quantity: 1)
         let event = try EventPayload(Allocated(line: line, batchReference: BatchReference("pgbench-batch-1")))
         return (event, String(decoding: event.jsonData(), as: UTF8.self))
+    }
+
+    /// The service's connection settings (`DatabaseURL.plannerSettings`) as pgbench's `PGOPTIONS`,
+    /// on a comment line of their own: the runner passes them on, so the ceiling plans as we do.
+    private static var pgoptionsLine: String {
+        "-- PGOPTIONS: " + DatabaseURL.plannerSettings.map { "-c \($0.0)=\($0.1)" }.joined(separator: " ")
     }
 
     /// A fingerprint of the right shape for the stored command ids.
