@@ -104,12 +104,13 @@ import Testing
         var found: [String] = []
         let type = node["Node Type"] as? String ?? ""
         let table = node["Relation Name"] as? String
-        if type.hasSuffix("Scan"), type != "Bitmap Heap Scan", table != nil || type == "Bitmap Index Scan" {
-            let conditioned = node["Index Cond"] != nil
-            let partial = (node["Index Name"] as? String).map(partialIndexes.contains) ?? false
-            if !(type.hasPrefix("Index") || type == "Bitmap Index Scan") || !(conditioned || partial) {
-                found.append("\(type) on \(table ?? node["Index Name"] as? String ?? "?")")
-            }
+        let index = node["Index Name"] as? String
+        // A bitmap heap scan reads only what its bitmap index scan (checked on its own) found.
+        let readsTable = type.hasSuffix("Scan") && type != "Bitmap Heap Scan" && table != nil
+        if readsTable || type == "Bitmap Index Scan" {
+            let byIndex = ["Index Scan", "Index Only Scan", "Bitmap Index Scan"].contains(type)
+            let bounded = node["Index Cond"] != nil || index.map(partialIndexes.contains) ?? false
+            if !(byIndex && bounded) { found.append("\(type) on \(table ?? index ?? "?")") }
         }
         for child in node["Plans"] as? [[String: Any]] ?? [] {
             found += scansWithoutIndexCondition(child, partialIndexes)

@@ -93,7 +93,8 @@ enum Statements {
 
     /// Lines leaving their batch (deallocation, a shrinking batch). Apart from `flush` because a line
     /// may leave and come back (to another batch) in one unit, and the parts of one statement run in
-    /// no defined order.
+    /// no defined order. The keys also appear as `= ANY(array)`: an index condition on the table
+    /// side, so that no plan joins by reading `allocations` whole (`PlanShapeTests`).
     enum RemoveAllocations: PreparedSQL {
         static let sql = """
             DELETE FROM allocations a USING unnest($1::text[], $2::text[]) AS r(sku, orderid)
@@ -125,6 +126,9 @@ enum Statements {
     /// them), not the column's default `now()`: that is the transaction's start, which for a command
     /// that loads in a transaction first is up to the whole command earlier than its commit, while
     /// `occurred_at` promises the commit (docs/PROTOCOL.md) and lags are measured from it.
+    ///
+    /// The updated products' and batches' keys also appear as `= ANY(array)`, as in
+    /// `RemoveAllocations`: an index condition on the table side of each join.
     enum Flush: PreparedSQL {
         static let sql = """
             WITH changed_products AS (
