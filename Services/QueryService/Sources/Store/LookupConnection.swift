@@ -161,6 +161,12 @@ final class LookupConnections: Sendable {
     /// theirs at their next lookup.
     func committed() {
         version.add(1, ordering: .releasing)
+        endIdleSnapshots()
+    }
+
+    /// Ends the snapshots of idle connections, so that none holds on to the WAL (see
+    /// ``ProjectionStore/completeCheckpointIfDue()``); their next lookups begin new ones.
+    func endIdleSnapshots() {
         idle.withLock { connections in
             for connection in connections { connection.connection.end() }
         }

@@ -2,6 +2,7 @@ import CSQLiteSetup
 import Contracts
 import Foundation
 import GRDB
+import Synchronization
 
 /// Why a batch was refused without touching the database.
 public enum ProjectionStoreError: Error, Equatable, CustomStringConvertible {
@@ -27,6 +28,8 @@ public final class ProjectionStore: Sendable {
     let pool: DatabasePool
     /// A connection of its own for WAL checkpoints (`checkpointWAL()`), so they never hold up the writer.
     private let checkpointer: DatabaseQueue
+    /// Set by `checkpointWAL()`, taken by `completeCheckpointIfDue()`.
+    private let walCopied = Atomic<Bool>(false)
     public let path: String
     /// Read-only connections of their own for point lookups on the caller's thread.
     let lookups: LookupConnections
@@ -71,10 +74,31 @@ public final class ProjectionStore: Sendable {
     ///
     /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold, and its
     /// flush to disk (tens of milliseconds here) then delays that batch and every read waiting for
-    /// it. Run often enough, this keeps the WAL below the threshold, so live batches never pay for
-    /// it; the automatic one stays as the backstop for long catch-ups.
+    /// it. Run often enough, and completed by the writer (`completeCheckpointIfDue()`), this keeps
+    /// the WAL below the threshold, so live batches never pay for it; the automatic one stays as the
+    /// backstop for long catch-ups.
     public func checkpointWAL() async throws {
         try await checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        walCopied.store(true, ordering: .releasing)
+    }
+
+    /// On the writer's thread, between live batches: after a `checkpointWAL()`, copies the frames
+    /// written while it ran. Returns whether it did.
+    ///
+    /// Under steady writes the checkpointer never copies the whole WAL (the writer appends while it
+    /// syncs), and SQLite starts the WAL over only once all of it is copied. So the WAL grew past
+    /// SQLite's automatic threshold, and from then on live batches' commits ran the automatic
+    /// checkpoint, each syncing the WAL (stalls of up to 15–30 ms), until one copied everything.
+    /// What is left here is the few hundred frames written during the checkpointer's own run, and
+    /// the next batch starts the WAL over. Blocks for two small syncs: not for the cooperative pool.
+    @discardableResult
+    public func completeCheckpointIfDue() throws -> Bool {
+        guard walCopied.exchange(false, ordering: .acquiring) else { return false }
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        // A lookup's snapshot from before the copy was complete would keep the WAL from starting over;
+        // lookups that begin after it read the database file and do not.
+        lookups.endIdleSnapshots()
+        return true
     }
 
     /// Runs `checkpointWAL()` every `interval` until cancelled.

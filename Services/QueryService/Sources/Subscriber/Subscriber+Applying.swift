@@ -28,7 +28,12 @@ extension SubscriberLoop {
     mutating func applyLive(_ batch: [EventEnvelope]) async -> Bool {
         let started = ContinuousClock.now
         let outcome = Result { try subscriber.store.applyNow(batch) }
-        return await record(outcome, of: batch, replayed: false, duration: .now - started)
+        let applied = await record(outcome, of: batch, replayed: false, duration: .now - started)
+        // Once the batch is readable: the rest of a WAL checkpoint, so the WAL starts over.
+        do { try subscriber.store.completeCheckpointIfDue() } catch {
+            logger.warning("completing a WAL checkpoint failed", metadata: ["error": "\(error)"])
+        }
+        return applied
     }
 
     static func timed(_ body: @Sendable () async throws -> Int) async -> (Result<Int, any Error>, Duration) {
