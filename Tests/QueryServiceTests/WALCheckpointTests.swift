@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import QueryService
@@ -16,9 +17,7 @@ import Testing
             let path = sandbox.path("wal.sqlite")
             let store = try ProjectionStore(path: path)
             let model = ReadModel(store: store)
-            var events = History.allocations(count: 300).enumerated().map { index, payload in
-                History.envelope(position: index + 1, payload: payload)
-            }[...]
+            var events = Self.events[...]
             func applyNext(_ count: Int) throws {
                 try store.applyNow(events.prefix(count))
                 events = events.dropFirst(count)
@@ -28,13 +27,7 @@ import Testing
 
             // Frames the checkpointer's pass cannot copy: written after the snapshot a reader holds
             // while the pass runs (in the service, while it syncs).
-            var holding = Configuration()
-            holding.allowsUnsafeTransactions = true  // the read transaction spans two accesses
-            let reader = try DatabaseQueue(path: path, configuration: holding)
-            try reader.inDatabase { db in
-                try db.beginTransaction(.deferred)
-                _ = try Int.fetchOne(db, sql: "SELECT position FROM checkpoint")
-            }
+            let reader = try holdSnapshot(path)
             try applyNext(5)
             try await store.checkpointWAL()
             try reader.inDatabase { db in try db.commit() }
@@ -52,6 +45,60 @@ import Testing
             #expect(try lookup(model, "order-209") == 1)
             #expect(try await store.checkpoint() == 210)
         }
+    }
+
+    @Test func whileAnotherCheckpointRunsTheCompletionStaysDue() async throws {
+        try await withSandbox { sandbox in
+            let path = sandbox.path("wal.sqlite")
+            let store = try ProjectionStore(path: path)
+            let events = Self.events
+            for start in stride(from: 0, to: 200, by: 5) { try store.applyNow(events[start..<start + 5]) }
+            try await store.checkpointWAL()
+
+            // Another checkpoint holds SQLite's checkpoint lock: a RESTART, waiting for a reader's
+            // snapshot to end (as the checkpointer's next pass would, in a quiet spell).
+            let reader = try holdSnapshot(path)
+            try store.applyNow(events[200..<205])
+            var patient = Configuration()
+            patient.busyMode = .timeout(60)
+            let restarter = try DatabaseQueue(path: path, configuration: patient)
+            let restart = Task { try await restarter.writeWithoutTransaction { db in try db.checkpoint(.restart) } }
+            // It holds the write lock too while it waits: a write that does not wait is refused then.
+            let probe = try DatabaseQueue(path: path)
+            _ = try await eventually("the RESTART checkpoint holds the locks", timeout: .seconds(30)) { () -> Bool? in
+                do {
+                    try probe.inDatabase { db in
+                        try db.execute(sql: "BEGIN IMMEDIATE")
+                        try db.execute(sql: "ROLLBACK")
+                    }
+                    return nil
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    return true
+                }
+            }
+
+            #expect(try store.completeCheckpointIfDue() == false)
+            try reader.inDatabase { db in try db.commit() }
+            _ = try await restart.value
+            #expect(try store.completeCheckpointIfDue())  // still due, and done now
+            #expect(try store.completeCheckpointIfDue() == false)
+        }
+    }
+
+    private static let events = History.allocations(count: 300).enumerated().map { index, payload in
+        History.envelope(position: index + 1, payload: payload)
+    }
+
+    /// A connection reading the projections as they are now, until `commit()` on it.
+    private func holdSnapshot(_ path: String) throws -> DatabaseQueue {
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true  // the read transaction spans two accesses
+        let reader = try DatabaseQueue(path: path, configuration: holding)
+        try reader.inDatabase { db in
+            try db.beginTransaction(.deferred)
+            _ = try Int.fetchOne(db, sql: "SELECT position FROM checkpoint")
+        }
+        return reader
     }
 
     /// The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over.

@@ -83,7 +83,8 @@ public final class ProjectionStore: Sendable {
     }
 
     /// On the writer's thread, between live batches: after a `checkpointWAL()`, copies the frames
-    /// written while it ran. Returns whether it did.
+    /// written while it ran. Returns whether it did: not while another checkpoint runs (it stays due
+    /// for the next batch).
     ///
     /// Under steady writes the checkpointer never copies the whole WAL (the writer appends while it
     /// syncs), and SQLite starts the WAL over only once all of it is copied. So the WAL grew past
@@ -94,7 +95,14 @@ public final class ProjectionStore: Sendable {
     @discardableResult
     public func completeCheckpointIfDue() throws -> Bool {
         guard walCopied.exchange(false, ordering: .acquiring) else { return false }
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            // The checkpointer's next pass is running (a quiet spell between live batches): complete
+            // after the next batch instead.
+            walCopied.store(true, ordering: .releasing)
+            return false
+        }
         // A lookup's snapshot from before the copy was complete would keep the WAL from starting over;
         // lookups that begin after it read the database file and do not.
         lookups.endIdleSnapshots()
