@@ -15,16 +15,14 @@ import Testing
 @Suite struct PlanShapeTests {
     private static let logger = Logger(label: "plan-shape")
 
-    /// The statements the service prepares, by name.
-    private static let statements: [(name: String, sql: String)] = [
-        ("PreviousOutcome", Statements.PreviousOutcome.sql),
-        ("LockProduct", Statements.LockProduct.sql),
-        ("ReadAhead", Statements.ReadAhead.sql),
-        ("LoadProducts", Statements.LoadProducts.sql),
-        ("RemoveAllocations", Statements.RemoveAllocations.sql),
-        ("Flush", Statements.Flush.sql),
-        ("MarkAndReadNext", Statements.MarkAndReadNext.sql),
-    ]
+    /// The statements the service prepares, each named in the report by its type (as `Prepared` names it).
+    private static var statements: [any PreparedSQL.Type] {
+        [
+            Statements.PreviousOutcome.self, Statements.LockProduct.self, Statements.ReadAhead.self,
+            Statements.LoadProducts.self, Statements.RemoveAllocations.self, Statements.Flush.self,
+            Statements.MarkAndReadNext.self,
+        ]
+    }
 
     @Test func everyStatementReachesItsTablesByIndexOnAFreshDatabase() async throws {
         try await Self.withServiceClient { client in
@@ -76,7 +74,9 @@ import Testing
                 partialIndexes.insert(name)
             }
             var found: [String] = []
-            for (name, sql) in statements {
+            for statement in statements {
+                let name = String(describing: statement)
+                let sql = statement.sql
                 let parameters = parameterCount(sql)
                 try await connection.query(PostgresQuery(unsafeSQL: "PREPARE shape_\(name) AS \(sql)"), logger: logger)
                 let arguments =
