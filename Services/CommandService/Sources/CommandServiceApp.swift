@@ -103,7 +103,7 @@ public final class CommandServiceApp: Sendable {
                 onLag: metrics.policyReacted)
             : nil
         let relay = OutboxRelay(
-            database: database, sequencer: sequencer, socket: events, state: state, settings: configuration.relay,
+            database: database, sequencer: sequencer, socket: events, settings: configuration.relay,
             metrics: metrics, logger: logger)
         let boundHTTPPort = BoundPort()
 
@@ -112,7 +112,7 @@ public final class CommandServiceApp: Sendable {
             .init(
                 service: Migrator(client: client, state: state, logger: logger), successTerminationBehavior: .ignore,
                 serviceName: "migrations"),
-            .init(service: relay, serviceName: "relay"),
+            .init(service: WhenServing(state: state, service: relay), serviceName: "relay"),
             .init(
                 service: ReplayServer(
                     socket: replay, log: log, state: state, timeout: configuration.commandTimeout,
@@ -126,7 +126,9 @@ public final class CommandServiceApp: Sendable {
             services.append(
                 .init(service: InsecureWarning(endpoints: exposed, logger: logger), serviceName: "insecure"))
         }
-        if let reactor { services.append(.init(service: reactor, serviceName: "policies")) }
+        if let reactor {
+            services.append(.init(service: WhenServing(state: state, service: reactor), serviceName: "policies"))
+        }
         if let http {
             services.append(
                 .init(

@@ -61,7 +61,6 @@ public final class OutboxRelay: Service {
     private let connection: PostgresConnection.Configuration
     private let sequencer: Sequencer
     private let socket: OwnedSocket
-    private let state: ServiceState
     private let settings: Settings
     private let metrics: ServiceMetrics
     private let logger: Logger
@@ -74,15 +73,13 @@ public final class OutboxRelay: Service {
     /// - Parameters:
     ///   - database: where the event log is; the relay opens its own connection to it.
     ///   - socket: a bound PUB socket; the relay only sends on it, and does not close it.
-    ///   - state: the relay starts once the service serves (the schema is migrated).
     public init(
-        database: DatabaseSettings, sequencer: Sequencer, socket: OwnedSocket, state: ServiceState,
+        database: DatabaseSettings, sequencer: Sequencer, socket: OwnedSocket,
         settings: Settings = Settings(), metrics: ServiceMetrics, logger: Logger
     ) {
         self.connection = database.dedicatedConnection(connectTimeout: settings.connectTimeout)
         self.sequencer = sequencer
         self.socket = socket
-        self.state = state
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
@@ -92,14 +89,9 @@ public final class OutboxRelay: Service {
     public var isLeader: Bool { leading.load(ordering: .relaxed) }
 
     /// Publishes while it leads, until a graceful shutdown (after publishing everything committed
-    /// so far, if it leads) or cancellation (at once).
+    /// so far, if it leads) or cancellation (at once). Start it once the schema is migrated
+    /// (`WhenServing`).
     public func run() async throws {
-        guard await state.waitUntilServing() else {
-            // Stopped before the schema was in place: nothing to publish. A service group counts a
-            // service that returns before it is asked to as failed, so wait to be asked.
-            try? await gracefulShutdown()
-            return
-        }
         // Woken by the sequencer's new heads (yielded by the committing task itself) and by the tick.
         let (wakes, wake) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
         sequencer.listen(wake)
