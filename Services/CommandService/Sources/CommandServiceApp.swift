@@ -92,7 +92,9 @@ public final class CommandServiceApp: Sendable {
         let log = PostgresEventLog(client: client, logger: logger)
         let sequencer = Sequencer(log: log, logger: logger)
         let bus = Bootstrap.messageBus(
-            unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger, sequencer: sequencer),
+            unitOfWork: PostgresUnitOfWorkFactory(
+                client: client, logger: logger, sequencer: sequencer,
+                productCache: ProductCache(onLookup: metrics.productCacheLookedUp)),
             maximumAttempts: configuration.maximumAttempts,
             match: ThreeWayMatch(priceToleranceBasisPoints: configuration.priceToleranceBasisPoints), logger: logger)
         let reactor =

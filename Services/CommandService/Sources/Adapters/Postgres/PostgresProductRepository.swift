@@ -111,6 +111,9 @@ final class PostgresProductRepository: ProductRepository {
         undispatched += events
     }
 
+    /// Every product this unit handed out or read, as it stands now (after a commit: as stored).
+    var products: some Sequence<Product> { tracked.values.lazy.map(\.product) }
+
     func takeUndispatched() -> [any Event] {
         defer { undispatched = [] }
         return undispatched

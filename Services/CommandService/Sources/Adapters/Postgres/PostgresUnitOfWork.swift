@@ -13,21 +13,29 @@ import PostgresNIO
 /// for the commit, which sends them in one statement (`Statements.Flush`): one allocation alone
 /// costs BEGIN, outcome lookup, row lock, load, flush, COMMIT. A group reads ahead instead, without
 /// a transaction or locks, and its flush commits as it ends: two round trips for the whole group
-/// (`PostgresSession`).
+/// (`PostgresSession`), or only the flush when its products are in the `ProductCache`.
 public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
     let client: any ConnectionSource
     let logger: Logger
     let lockOnLoad: Bool
     let sequencer: Sequencer?
+    let cache: ProductCache?
 
-    /// - Parameter sequencer: when given, units serving a group commit number their events
-    ///   themselves and tell it the positions (see `Statements.Flush`); otherwise every event is
-    ///   left to a sequencing round after commit.
-    public init(client: any ConnectionSource, logger: Logger, lockOnLoad: Bool = true, sequencer: Sequencer? = nil) {
+    /// - Parameters:
+    ///   - sequencer: when given, units serving a group commit number their events themselves and
+    ///     tell it the positions (see `Statements.Flush`); otherwise every event is left to a
+    ///     sequencing round after commit.
+    ///   - productCache: where units remember the products they commit, so that a group whose
+    ///     products are all there skips its read-ahead; nil to always read ahead.
+    public init(
+        client: any ConnectionSource, logger: Logger, lockOnLoad: Bool = true, sequencer: Sequencer? = nil,
+        productCache: ProductCache? = ProductCache()
+    ) {
         self.client = client
         self.logger = logger
         self.lockOnLoad = lockOnLoad
         self.sequencer = sequencer
+        self.cache = productCache
     }
 
     public func withUnitOfWork<T: Sendable>(_ work: (any UnitOfWork) async throws -> T) async throws -> T {
@@ -46,7 +54,7 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
         on connection: PostgresConnection, _ work: (any UnitOfWork) async throws -> T
     ) async throws -> T {
         let session = PostgresSession(connection: connection, logger: logger)
-        let uow = PostgresUnitOfWork(session: session, lockOnLoad: lockOnLoad, sequencer: sequencer)
+        let uow = PostgresUnitOfWork(session: session, lockOnLoad: lockOnLoad, sequencer: sequencer, cache: cache)
         do {
             let result = try await work(uow)
             try await session.end(commit: false)
@@ -80,10 +88,12 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     /// Told the positions this unit gives its events, when it gives them (`Statements.Flush`).
     private let sequencer: Sequencer?
     private var numbersEvents = false
+    private let cache: ProductCache?
 
-    init(session: PostgresSession, lockOnLoad: Bool, sequencer: Sequencer?) {
+    init(session: PostgresSession, lockOnLoad: Bool, sequencer: Sequencer?, cache: ProductCache?) {
         self.session = session
         self.sequencer = sequencer
+        self.cache = cache
         self.repository = PostgresProductRepository(session: session, lockOnLoad: lockOnLoad)
         self.procurement = PostgresProcurementRepository(session: session, lockOnLoad: lockOnLoad)
     }
@@ -104,6 +114,14 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
 
     func prefetch(commandIDs: [String], products: [SKU], withLinesOf orderIDs: [OrderID]) async throws {
         let skus = Array(Set(products)).sorted { $0.rawValue < $1.rawValue }
+        // A unit that reads ahead serves a group: it numbers its events as it commits.
+        numbersEvents = sequencer != nil
+        if let cached = cache?.products(skus) {
+            // Nothing read: the flush checks every product's version and each id's and line's key.
+            prefetched = [:]
+            repository.track(readAhead: cached, withLinesOf: orderIDs)
+            return
+        }
         let rows = try await connection.execute(
             Statements.ReadAhead.self,
             PostgresBindings(commandIDs, skus.map(\.rawValue), Array(Set(orderIDs.map(\.rawValue)))),
@@ -131,8 +149,6 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         }
         prefetched = stored
         repository.track(readAhead: loaded.products, withLinesOf: orderIDs)
-        // A unit that reads ahead serves a group: it numbers its events as it commits.
-        numbersEvents = sequencer != nil
     }
 
     func record(_ command: CommandEnvelope, outcome: CommandOutcome) async throws {
@@ -173,8 +189,11 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     /// unavailability then, so the client retries with the command id and learns the outcome.
     func commit() async throws -> EventMark? {
         do {
-            return try await flush()
+            let last = try await flush()
+            cache?.remember(repository.products)
+            return last
         } catch {
+            cache?.forget(repository.products.map(\.sku))
             let classified = PostgresErrors.classify(error)
             if case UnitOfWorkError.conflict = classified { throw classified }
             throw UnitOfWorkError.unavailable("the commit's outcome is unknown: \(error)")
