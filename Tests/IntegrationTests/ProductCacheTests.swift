@@ -1,10 +1,11 @@
-import CommandService
 import Domain
 import Logging
 import PostgresNIO
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import CommandService
 
 /// A group whose products this process committed lately reads nothing before its flush
 /// (`ProductCache`). What the cache cannot know — another writer's change, a command id handled
@@ -129,6 +130,35 @@ import Testing
             let probe = PostgresProbe(client: client)
             #expect(try await probe.batches(of: "LAMP").map(\.allocated) == [3, 0])
             #expect(try await probe.batches(of: "LAMP").map(\.orders) == [["o1"], []])
+        }
+    }
+}
+
+/// The cache's part when the database cannot be reached: it may come back as another copy.
+@Suite struct ProductCacheOutageTests {
+    struct Unreachable: ConnectionSource {
+        func withConnection<T: Sendable>(
+            _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
+        ) async throws -> T {
+            throw UnitOfWorkError.unavailable("unreachable (test)")
+        }
+    }
+
+    @Test func aUnitThatCannotReachTheDatabaseEmptiesTheCache() async throws {
+        try await withMigratedDatabase { client in
+            let logger = Logger(label: "test")
+            let cache = ProductCache()
+            let bus = Bootstrap.messageBus(
+                unitOfWork: PostgresUnitOfWorkFactory(client: client, logger: logger, productCache: cache))
+            _ = try await bus.handle(Make.createBatch("b1", "LAMP", 10))
+            let lamp = try SKU("LAMP")
+            #expect(cache.products([lamp])?.map(\.version) == [1])
+
+            let down = PostgresUnitOfWorkFactory(client: Unreachable(), logger: logger, productCache: cache)
+            await #expect(throws: UnitOfWorkError.unavailable("unreachable (test)")) {
+                try await down.withUnitOfWork { _ in }
+            }
+            #expect(cache.products([lamp]) == nil)
         }
     }
 }

@@ -47,55 +47,62 @@ public enum PgbenchScript {
             """
     }
 
-    /// The SQL of a group of `size` allocate commands as the group commit sends it: the read-ahead,
-    /// outside any transaction, then one flush that numbers the group's events and commits as it
+    /// The SQL of a group of `size` allocate commands as the group commit sends it once its products
+    /// are in the `ProductCache`: the flush alone, which numbers the group's events and commits as it
     /// ends. The ceiling of the group's own SQL: what PostgreSQL needs for the commands a group
     /// carries, with nothing of the service around it.
     ///
-    /// Each run takes `size` consecutive products (`:skus` should be a multiple of `size`). pgbench's
-    /// `\gset` takes one row, so the read-ahead's rows are gathered by an aggregate around the very
-    /// statement, and the flush takes its arrays back with `string_to_array`; the statements are
-    /// otherwise the service's text. Two runs that pick the same products conflict as two groups
-    /// would, with a serialization failure: run it with `--max-tries`.
+    /// Each pgbench client owns `size` consecutive products (`:skus` should be at least clients ×
+    /// `size`), as groups in flight never share one. Like the service, it reads them once, with the
+    /// group's read-ahead (pgbench's `\gset` takes one row, so an aggregate gathers the rows around
+    /// the very statement), and from then on knows them from its own writes: each run moves every
+    /// product's version and batch total on by one (`:round`, which starts at 0). The flush takes
+    /// its arrays back with `string_to_array`; the statements are otherwise the service's text.
     public static func allocateGroup(size: Int) throws -> String {
         precondition(size >= 1, "a group has at least one command")
         let (event, payload) = try sampleEvent()
         func each(_ value: String, _ type: String) -> String { "array_fill(\(value)::\(type), ARRAY[\(size)])" }
         func gathered(_ name: String) -> String { "string_to_array(:p_\(name), ',')" }
+        /// A gathered list of numbers, each moved on by `by`, in the read-ahead's order.
+        func advanced(_ name: String, by: String) -> String {
+            "ARRAY(SELECT u.v::bigint + \(by) FROM unnest(\(gathered(name))) WITH ORDINALITY AS u(v, i) ORDER BY u.i)"
+        }
+        let ids =
+            "ARRAY(SELECT :n::text || '-' || u.s FROM unnest(\(gathered("skus"))) WITH ORDINALITY AS u(s, i) ORDER BY u.i)"
         let products = "ARRAY(SELECT g::text FROM generate_series(:base + 1, :base + \(size)) g)"
-        let ids = "ARRAY(SELECT :n::text || '-' || g::text FROM generate_series(:base + 1, :base + \(size)) g)"
         let none = "'{}'"
         let flush: [Int: String] = [
-            1: gathered("skus"), 2: gathered("versions"), 3: gathered("next_versions"),
+            1: gathered("skus"), 2: advanced("versions", by: ":round"), 3: advanced("versions", by: ":round + 1"),
             4: none, 5: none,
-            6: gathered("refs"), 7: gathered("purchased"), 8: gathered("next_allocated"),
+            6: gathered("refs"), 7: gathered("purchased"), 8: advanced("allocated", by: ":round + 1"),
             9: none, 10: none, 11: none, 12: none, 13: none,
-            14: gathered("ids"), 15: gathered("skus"), 16: gathered("refs"), 17: each("1", "int"),
+            14: ids, 15: gathered("skus"), 16: gathered("refs"), 17: each("1", "int"),
             18: each(literal(event.type.rawValue), "text"), 19: each("\(event.type.currentSchemaVersion)", "int"),
-            20: gathered("skus"), 21: gathered("next_versions"), 22: gathered("ids"),
+            20: gathered("skus"), 21: advanced("versions", by: ":round + 1"), 22: ids,
             23: each(literal(payload), "text"),
-            24: gathered("ids"), 25: each(literal(fingerprint), "text"),
+            24: ids, 25: each(literal(fingerprint), "text"),
             26: each(literal("allocated"), "text"), 27: gathered("refs"),
             28: "true",  // a group numbers its events in its flush
             29: each("''", "text"), 30: each("''", "text"),
         ]
         return """
-            -- The SQL of a group of \(size) allocate commands, as the group commit sends it, generated from
-            -- Statements.swift by `cosmic-command --print-pgbench-script --group \(size)`.
-            -- Variables: -D skus=<number of products, a multiple of \(size)>. Run it with -M prepared and
-            -- --max-tries (two runs on the same products conflict, as two groups would).
+            -- The SQL of a group of \(size) allocate commands, as the group commit sends it once its products are
+            -- cached, generated from Statements.swift by `cosmic-command --print-pgbench-script --group \(size)`.
+            -- Variables: -D skus=<number of products, at least clients x \(size)> -D round=0.
+            -- Run it with -M prepared, as the service prepares its statements.
             \(pgoptionsLine)
             \\set n random(1, 1000000000000000)
-            \\set base random(0, :skus / \(size) - 1) * \(size)
+            \\set base :client_id * \(size)
+            \\if :round = 0
             SELECT string_agg(r.sku, ',' ORDER BY r.sku) AS skus, string_agg(r.version::text, ',' ORDER BY r.sku) AS versions,
-                   string_agg((r.version + 1)::text, ',' ORDER BY r.sku) AS next_versions,
                    string_agg(r.reference, ',' ORDER BY r.sku) AS refs,
                    string_agg(r.purchased::text, ',' ORDER BY r.sku) AS purchased,
-                   string_agg((r.allocated + 1)::text, ',' ORDER BY r.sku) AS next_allocated,
-                   string_agg(:n::text || '-' || r.sku, ',' ORDER BY r.sku) AS ids
-            FROM (\(substitute(Statements.ReadAhead.sql, [1: ids, 2: products, 3: ids]))) r WHERE r.sku IS NOT NULL
+                   string_agg(r.allocated::text, ',' ORDER BY r.sku) AS allocated
+            FROM (\(substitute(Statements.ReadAhead.sql, [1: "'{}'", 2: products, 3: "'{}'"]))) r WHERE r.sku IS NOT NULL
             \\gset p_
+            \\endif
             \(substitute(Statements.Flush.sql, flush));
+            \\set round :round + 1
 
             """
     }

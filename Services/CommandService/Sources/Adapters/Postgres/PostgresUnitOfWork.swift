@@ -46,7 +46,11 @@ public struct PostgresUnitOfWorkFactory: UnitOfWorkFactory {
                 }
             }
         } catch {
-            throw PostgresErrors.classify(error)
+            let classified = PostgresErrors.classify(error)
+            // The database may come back as another copy (a failover, a restore): remember nothing
+            // from before, lest a version read then match a row written since.
+            if case UnitOfWorkError.unavailable = classified { cache?.forgetAll() }
+            throw classified
         }
     }
 

@@ -13,6 +13,11 @@ import Synchronization
 /// way: a command id handled before, or an order's line already on the product, collides with its
 /// row's key in the flush, which then fails whole. Those are retries and re-sent orders, rare by
 /// nature; the common group reads nothing before it writes.
+///
+/// A version names one state only while the database's history is one line. A database that comes
+/// back as another copy (a failover that lost commits, a restore) breaks that, and the cache is
+/// emptied whenever the database cannot be reached; a copy swapped in without a single failure on
+/// the way is beyond it, as it is beyond the relay's published mark and the read side's checkpoint.
 public final class ProductCache: Sendable {
     private let entries = Mutex<[SKU: Product]>([:])
     private let capacity: Int
@@ -60,6 +65,11 @@ public final class ProductCache: Sendable {
         entries.withLock { entries in
             for sku in skus { entries[sku] = nil }
         }
+    }
+
+    /// Forgets everything: the database could not be reached, and may come back as another copy.
+    func forgetAll() {
+        entries.withLock { $0.removeAll() }
     }
 
     /// The product with its batches' totals and no known lines: what the cache may claim.
