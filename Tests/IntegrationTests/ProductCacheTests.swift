@@ -89,6 +89,39 @@ import Testing
         }
     }
 
+    /// Two instances, each with its own cache and group committer, on one product with little stock:
+    /// each one's commits keep turning the other's cached copy stale, and still no unit is
+    /// allocated twice and none is lost.
+    @Test func twoInstancesOnAHotProductNeitherOverAllocateNorLoseAnAllocation() async throws {
+        try await withMigratedDatabase(maximumConnections: 20) { client in
+            let (a, servedA) = Self.instance(on: client)
+            let (b, servedB) = Self.instance(on: client)
+            _ = try await a.handle(Make.createBatch("warehouse", "HOT", 70))
+            _ = try await b.handle(Make.createBatch("ship", "HOT", 30, eta: "2027-01-01"))
+            let committers = [GroupCommitter(bus: a, maximumGroupSize: 8), GroupCommitter(bus: b, maximumGroupSize: 8)]
+            let outcomes = try await withThrowingTaskGroup(of: [CommandOutcome].self) { group in
+                for client in 0..<40 {
+                    group.addTask {
+                        var outcomes: [CommandOutcome] = []
+                        for order in 0..<3 {
+                            let command = Make.allocate("c\(client)-o\(order)", "HOT", 1)
+                            outcomes.append(try await committers[client % 2].handle(command).outcome)
+                        }
+                        return outcomes
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(outcomes.filter { $0 == .outOfStock }.count == 20)
+            #expect(servedA() + servedB() > 0, "some groups were served from a cache")
+            let probe = PostgresProbe(client: client)
+            #expect(try await probe.batches(of: "HOT").map(\.allocated) == [30, 70])
+            #expect(try await probe.batches(of: "HOT").map(\.orders.count) == [30, 70])
+            let versions = try await probe.journal().filter { $0.payload.type == .allocated }.map(\.aggregateVersion)
+            #expect(versions.sorted() == Array(3...102), "one version per allocation, none shared or skipped")
+        }
+    }
+
     /// A client retries a command whose reply it lost: the cached group does not know the id was
     /// handled, so the flush's key on processed commands must stop it doing the work twice.
     @Test func aRetriedCommandOnACachedGroupGetsItsFirstReceipt() async throws {
