@@ -131,7 +131,8 @@ final class PostgresProductRepository: ProductRepository {
 
     /// Tracks products a group read ahead (`Statements.ReadAhead`, without locks: the flush's
     /// compare-and-set guards them), with the lines of `orderIDs`: later `get`s are answered
-    /// without a round trip.
+    /// without a round trip. Products from the `ProductCache` come without those lines; a line
+    /// they do not show collides with its key in the flush, which then commits nothing.
     func track(readAhead products: [Product], withLinesOf orderIDs: [OrderID]) {
         for product in products where tracked[product.sku] == nil {
             tracked[product.sku] = Tracked(

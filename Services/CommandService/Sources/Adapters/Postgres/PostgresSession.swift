@@ -5,7 +5,8 @@ import PostgresNIO
 ///
 /// A command alone opens it at once (its reads lock). A group reads everything in one statement
 /// without locks and writes everything in one statement, which then commits as it ends: no
-/// `BEGIN`, no `COMMIT`, two round trips in all (`Statements.ReadAhead`, `Statements.Flush`).
+/// `BEGIN`, no `COMMIT`, two round trips in all (`Statements.ReadAhead`, `Statements.Flush`), or
+/// the flush alone when its products are cached (`ProductCache`).
 final class PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
