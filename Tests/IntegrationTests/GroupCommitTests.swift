@@ -94,6 +94,43 @@ import Testing
         }
     }
 
+    /// A command that fails after changing a product is undone inside its unit: the product is as
+    /// the command before it left it, its events are gone, and the unit commits the rest.
+    @Test(arguments: StoreKind.allCases)
+    func aCommandUndoneInsideAUnitLeavesTheWorkBeforeIt(kind: StoreKind) async throws {
+        struct Failed: Error {}
+        try await withStore(kind) { store in
+            _ = try await bus(store).handle(Make.createBatch("lamps", "LAMP", 10))
+            let lamp = try SKU("LAMP")
+            func allocate(_ order: String, _ quantity: Int, in uow: any UnitOfWork) async throws {
+                try await Self.allocate(OrderLine(orderID: OrderID(order), sku: lamp, quantity: quantity), in: uow)
+            }
+            try await store.unitOfWork.withUnitOfWork { uow in
+                try await uow.isolated { try await allocate("kept", 3, in: uow) }
+                await #expect(throws: Failed.self) {
+                    try await uow.isolated {
+                        try await allocate("undone", 4, in: uow)
+                        throw Failed()
+                    }
+                }
+                let product = try #require(try await uow.products.get(lamp, withLinesOf: nil))
+                #expect(product.batches.map(\.allocatedQuantity) == [3])
+                try await uow.isolated { try await allocate("after", 1, in: uow) }
+                _ = try await uow.commit()
+            }
+            #expect(try await store.batches(of: "LAMP").map(\.allocated) == [4])
+            #expect(try await store.batches(of: "LAMP").map(\.orders) == [["after", "kept"]])
+            #expect(try await store.journal().count == 3)  // the batch, "kept" and "after"
+        }
+    }
+
+    /// One allocation in `uow`, as its handler makes it.
+    static func allocate(_ line: OrderLine, in uow: any UnitOfWork) async throws {
+        var product = try #require(try await uow.products.get(line.sku, withLinesOf: line.orderID))
+        _ = try product.allocate(line)
+        try await uow.products.save(product)
+    }
+
     /// A group numbers its own events as it commits, interleaved with commands alone that leave
     /// theirs to sequencing rounds: positions stay gap-free, one per event, in commit order.
     @Test func groupsNumberTheirEventsAndPositionsStayGapFree() async throws {

@@ -25,9 +25,11 @@ final class PostgresProductRepository: ProductRepository {
         var consulted = false
     }
 
+    /// Where an isolated command began (`snapshot()`), to undo it should it fail: the events so far.
+    /// The products it changes are kept aside as it changes them (`undo`) rather than copied with
+    /// everything tracked, which each command of a large group would copy whole at its first change.
     struct Snapshot {
-        let tracked: [SKU: Tracked]
-        let written: [(version: Int, event: any Event)]
+        let written: Int
         let undispatched: [any Event]
     }
 
@@ -36,6 +38,8 @@ final class PostgresProductRepository: ProductRepository {
     private var logger: Logger { session.logger }
     private let lockOnLoad: Bool
     private var tracked: [SKU: Tracked] = [:]
+    /// While a command is isolated, each product it changed as it was before (nil: not tracked).
+    private var undo: [SKU: Tracked?]?
     private(set) var written: [(version: Int, event: any Event)] = []
     private var undispatched: [any Event] = []
 
@@ -46,37 +50,41 @@ final class PostgresProductRepository: ProductRepository {
 
     func get(_ sku: SKU, withLinesOf orderID: OrderID?) async throws -> Product? {
         if var entry = tracked[sku] {
+            let needsLines = orderID.map { !entry.ordersLoaded.contains($0) } ?? false
+            guard needsLines || !entry.consulted else { return entry.product }
             entry.consulted = true
-            if let orderID, !entry.ordersLoaded.contains(orderID) {
+            if let orderID, needsLines {
                 let lines = try await orderLines(orderID, sku)
                 entry.product = merging(lines, into: entry.product)
                 entry.persisted = entry.persisted.map { merging(lines, into: $0) }
                 entry.ordersLoaded.insert(orderID)
-                tracked[sku] = entry
             }
-            tracked[sku] = entry
+            setTracked(sku, entry)
             return entry.product
         }
         guard let product = try await load(sku, withLinesOf: orderID) else { return nil }
-        tracked[sku] = Tracked(
-            product: product, persisted: product, ordersLoaded: orderID.map { [$0] } ?? [], locked: lockOnLoad,
-            consulted: true)
+        setTracked(
+            sku,
+            Tracked(
+                product: product, persisted: product, ordersLoaded: orderID.map { [$0] } ?? [], locked: lockOnLoad,
+                consulted: true))
         return product
     }
 
     func get(batch reference: BatchReference, reducingTo quantity: Int?) async throws -> Product? {
         var product: Product
-        if let entry = tracked.values.first(where: { $0.product.batch(reference) != nil }) {
+        if var entry = tracked.values.first(where: { $0.product.batch(reference) != nil }) {
             product = entry.product
-            tracked[product.sku]!.consulted = true
+            entry.consulted = true
+            setTracked(product.sku, entry)
         } else {
             let owner = try await connection.checkedQuery(
                 "SELECT sku FROM batches WHERE reference = \(reference.rawValue)", logger: logger)
             var sku: SKU?
             for try await raw in owner.decode(String.self) { sku = SKU(unchecked: raw) }
             guard let sku, let loaded = try await load(sku, withLinesOf: nil) else { return nil }
-            tracked[sku] = Tracked(
-                product: loaded, persisted: loaded, ordersLoaded: [], locked: lockOnLoad, consulted: true)
+            setTracked(
+                sku, Tracked(product: loaded, persisted: loaded, ordersLoaded: [], locked: lockOnLoad, consulted: true))
             product = loaded
         }
         guard let quantity, let batch = product.batch(reference), batch.allocatedQuantity > quantity else {
@@ -88,7 +96,7 @@ final class PostgresProductRepository: ProductRepository {
         entry.persisted = entry.persisted.map { merging(lines, into: $0) }
         // Writes wait for the commit: a later read of these orders must not fetch them again.
         entry.ordersLoaded.formUnion(lines.values.joined().map(\.orderID))
-        tracked[product.sku] = entry
+        setTracked(product.sku, entry)
         return entry.product
     }
 
@@ -96,7 +104,7 @@ final class PostgresProductRepository: ProductRepository {
         guard tracked[product.sku] == nil else {
             throw UnitOfWorkError.conflict("product \(product.sku) is tracked already")
         }
-        tracked[product.sku] = Tracked(product: product, persisted: nil, ordersLoaded: [], locked: false)
+        setTracked(product.sku, Tracked(product: product, persisted: nil, ordersLoaded: [], locked: false))
     }
 
     func save(_ product: Product) async throws {
@@ -106,7 +114,7 @@ final class PostgresProductRepository: ProductRepository {
             preconditionFailure("save of product \(product.sku) that this unit of work never handed out")
         }
         entry.product = product
-        tracked[product.sku] = entry
+        setTracked(product.sku, entry)
         written += events.map { (product.version, $0) }
         undispatched += events
     }
@@ -119,12 +127,27 @@ final class PostgresProductRepository: ProductRepository {
         return undispatched
     }
 
-    func snapshot() -> Snapshot { Snapshot(tracked: tracked, written: written, undispatched: undispatched) }
+    /// Begins isolating a command: what it changes from here on can be undone (`restore`) or kept.
+    func snapshot() -> Snapshot {
+        undo = [:]
+        return Snapshot(written: written.count, undispatched: undispatched)
+    }
 
+    /// Undoes what the command isolated since `snapshot` changed.
     func restore(_ snapshot: Snapshot) {
-        tracked = snapshot.tracked
-        written = snapshot.written
+        for (sku, before) in undo ?? [:] { tracked[sku] = before }
+        undo = nil
+        written.removeLast(written.count - snapshot.written)
         undispatched = snapshot.undispatched
+    }
+
+    /// Keeps what the command isolated since `snapshot` changed.
+    func keep(_ snapshot: Snapshot) { undo = nil }
+
+    /// Sets a product's entry, keeping the one before aside while a command is isolated.
+    private func setTracked(_ sku: SKU, _ entry: Tracked) {
+        if undo != nil, undo!.index(forKey: sku) == nil { undo!.updateValue(tracked[sku], forKey: sku) }
+        tracked[sku] = entry
     }
 
     // MARK: Reading
@@ -134,9 +157,9 @@ final class PostgresProductRepository: ProductRepository {
     /// without a round trip. Products from the `ProductCache` come without those lines; a line
     /// they do not show collides with its key in the flush, which then commits nothing.
     func track(readAhead products: [Product], withLinesOf orderIDs: [OrderID]) {
+        let orders = Set(orderIDs)  // one set for all the group's products (they share its storage)
         for product in products where tracked[product.sku] == nil {
-            tracked[product.sku] = Tracked(
-                product: product, persisted: product, ordersLoaded: Set(orderIDs), locked: false)
+            tracked[product.sku] = Tracked(product: product, persisted: product, ordersLoaded: orders, locked: false)
         }
     }
 

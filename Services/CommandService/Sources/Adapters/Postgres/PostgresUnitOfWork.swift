@@ -176,6 +176,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         let savedRecords = recorded.count
         do {
             try await body()
+            repository.keep(saved)
         } catch {
             repository.restore(saved)
             procurement.tracking = savedProcurement
