@@ -94,6 +94,13 @@ struct CosmicCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            Microseconds the next group may wait for the callers of the group just answered to send again; \
+            0 starts it at once (env COSMIC_GROUP_GATHER_US, default \(CosmicCommand.defaults.groupGatherWindow.microseconds)).
+            """)
+    var groupGatherUs: Int?
+
+    @Option(
+        help: """
             How far an invoiced unit price may stray from the order's and still match, in basis points of \
             the ordered price (env COSMIC_PRICE_TOLERANCE_BP, default \(CosmicCommand.defaults.priceToleranceBasisPoints): exactly the order's price).
             """)
@@ -189,6 +196,12 @@ struct CosmicCommand: AsyncParsableCommand {
         configuration.groupSize = try number(groupSize, "COSMIC_GROUP_SIZE") ?? configuration.groupSize
         configuration.groupsInFlight =
             try number(groupsInFlight, "COSMIC_GROUPS_IN_FLIGHT") ?? configuration.groupsInFlight
+        if let microseconds = try number(groupGatherUs, "COSMIC_GROUP_GATHER_US") {
+            guard microseconds >= 0 else {
+                throw ValidationError("--group-gather-us must be 0 or more, got \(microseconds)")
+            }
+            configuration.groupGatherWindow = .microseconds(microseconds)
+        }
         configuration.priceToleranceBasisPoints =
             try number(priceToleranceBP, "COSMIC_PRICE_TOLERANCE_BP") ?? configuration.priceToleranceBasisPoints
         switch settings.text(policies, "COSMIC_POLICIES")?.lowercased() {
@@ -233,4 +246,9 @@ struct CosmicCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
     }
+}
+
+extension Duration {
+    /// The whole microseconds in this duration.
+    fileprivate var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
 }

@@ -149,7 +149,8 @@ public final class CommandServiceApp: Sendable {
                     socket: commands,
                     committer: GroupCommitter(
                         bus: bus, maximumGroupSize: configuration.groupSize,
-                        maximumGroupsInFlight: configuration.groupsInFlight, onGroup: metrics.groupHandled),
+                        maximumGroupsInFlight: configuration.groupsInFlight,
+                        gatherWindow: configuration.groupGatherWindow, onGroup: metrics.groupHandled),
                     positions: sequencer, state: state,
                     timeout: configuration.commandTimeout, limits: configuration.commandLimits,
                     gatekeeper: gatekeeper, metrics: metrics, logger: logger),

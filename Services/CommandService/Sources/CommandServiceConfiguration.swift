@@ -29,6 +29,9 @@ public struct CommandServiceConfiguration: Sendable {
     public var groupSize: Int
     /// Groups being written at once, each on its own pooled connection.
     public var groupsInFlight: Int
+    /// How long, at most, the next group waits for an answered group's callers to send again
+    /// (`GroupGathering`); zero starts it at once.
+    public var groupGatherWindow: Duration
     public var relay: OutboxRelay.Settings
     /// How far an invoiced unit price may stray from the order's and still match, in basis points.
     public var priceToleranceBasisPoints: Int
@@ -56,6 +59,7 @@ public struct CommandServiceConfiguration: Sendable {
         poolSize: Int = 20,
         groupSize: Int = 64,
         groupsInFlight: Int = 1,
+        groupGatherWindow: Duration = .microseconds(1500),
         relay: OutboxRelay.Settings = OutboxRelay.Settings(),
         priceToleranceBasisPoints: Int = 0,
         runsPolicies: Bool = true,
@@ -79,6 +83,7 @@ public struct CommandServiceConfiguration: Sendable {
         self.poolSize = poolSize
         self.groupSize = groupSize
         self.groupsInFlight = groupsInFlight
+        self.groupGatherWindow = groupGatherWindow
         self.relay = relay
         self.handlesSignals = handlesSignals
     }

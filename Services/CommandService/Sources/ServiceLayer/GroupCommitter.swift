@@ -16,25 +16,34 @@ public actor GroupCommitter {
     private let bus: MessageBus
     private let maximumGroupSize: Int
     private let maximumGroupsInFlight: Int
+    private let gatherWindow: Duration
     private let onGroup: @Sendable (Int) -> Void
     private var queue: [Waiting] = []
     /// Groups being written: the tickets still waiting for each, its task, and its products.
     private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>, skus: Set<SKU>)] = [:]
     private var nextGroup = 0
     private var nextTicket = 0
+    private var gathering = GroupGathering()
+    /// While the next group waits for the answered callers: how many commands it waits for, and
+    /// which wait this is (its timer ends only its own).
+    private var waitingFor: (count: Int, wait: Int)?
+    private var waits = 0
 
     /// - Parameters:
     ///   - maximumGroupSize: the most commands in one transaction (1 turns grouping off).
     ///   - maximumGroupsInFlight: groups being written at once, each on its own connection.
+    ///   - gatherWindow: how long, at most, the next group waits for an answered group's callers
+    ///     to send again (`GroupGathering`); zero starts it at once.
     ///   - onGroup: told the size of each group as it starts (metrics).
     public init(
-        bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 1,
+        bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 1, gatherWindow: Duration = .zero,
         onGroup: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
-        precondition(maximumGroupSize >= 1 && maximumGroupsInFlight >= 1)
+        precondition(maximumGroupSize >= 1 && maximumGroupsInFlight >= 1 && gatherWindow >= .zero)
         self.bus = bus
         self.maximumGroupSize = maximumGroupSize
         self.maximumGroupsInFlight = maximumGroupsInFlight
+        self.gatherWindow = gatherWindow
         self.onGroup = onGroup
     }
 
@@ -49,6 +58,11 @@ public actor GroupCommitter {
             // Queued before this actor can run `withdraw`: the body runs here, without a suspension.
             await withCheckedContinuation { reply in
                 queue.append((ticket, envelope, reply))
+                if let waiting = waitingFor {
+                    guard queue.count >= waiting.count else { return }
+                    waitingFor = nil
+                    gathering.gathered()
+                }
                 startGroups()
             }
         } onCancel: {
@@ -109,6 +123,23 @@ public actor GroupCommitter {
     private func finish(_ id: Int, _ group: [Waiting], _ results: [Result<CommandReceipt, any Error>]) {
         for (waiting, result) in zip(group, results) { waiting.reply.resume(returning: result) }
         running[id] = nil
+        guard gatherWindow > .zero, waitingFor == nil,
+            case .gather(let count) = gathering.afterAnswering(
+                group.count, queued: queue.count, maximum: maximumGroupSize)
+        else { return startGroups() }
+        waits += 1
+        let wait = waits
+        waitingFor = (count, wait)
+        Task { [gatherWindow] in
+            try? await Task.sleep(for: gatherWindow)
+            self.windowRanOut(wait)
+        }
+    }
+
+    private func windowRanOut(_ wait: Int) {
+        guard let waiting = waitingFor, waiting.wait == wait else { return }  // that wait ended already
+        waitingFor = nil
+        gathering.ranOut()
         startGroups()
     }
 }
