@@ -3,9 +3,12 @@ import Domain
 /// Group commit: allocations that arrive while earlier ones are being written wait briefly and are
 /// then handled together, in one unit of work (`MessageBus.handle(group:)`).
 ///
-/// A lone command starts at once, so a quiet service adds no delay; under load each transaction
-/// carries many commands, which shares its round trips, its row locks and its one durable flush
-/// (fsync) among them — and a hot product's allocations queue in memory instead of on its row lock.
+/// A lone command starts at once, so a quiet service adds no delay; once a group of several is
+/// answered, the next waits briefly for those callers to send again (`GroupGathering`), so that
+/// clients waiting for their answers share one group rather than take turns. Under load each
+/// transaction carries many commands, which shares its round trips, its row locks and its one
+/// durable flush (fsync) among them — and a hot product's allocations queue in memory instead of
+/// on its row lock.
 /// Each caller still gets its own result, and only after its group has committed. Other command
 /// types, which may load products no group can read ahead, are handled one at a time.
 public actor GroupCommitter {
