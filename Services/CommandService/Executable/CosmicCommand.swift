@@ -236,7 +236,7 @@ struct CosmicCommand: AsyncParsableCommand {
         do {
             app = try CommandServiceApp(configuration: configuration, logger: logger)
         } catch {
-            logger.critical("Cannot start", metadata: ["error": "\(error)"])
+            logger.critical("Cannot start", metadata: ["error": .error(error)])
             throw ExitCode.failure
         }
         do {

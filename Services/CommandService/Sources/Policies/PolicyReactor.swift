@@ -81,7 +81,7 @@ public final class PolicyReactor: Service, Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("Policy reactor cannot read the event log", metadata: ["error": "\(error)"])
+                logger.warning("Policy reactor cannot read the event log", metadata: ["error": .error(error)])
                 try? await Task.sleep(for: .milliseconds(200))
                 continue
             }
@@ -209,7 +209,7 @@ public final class PolicyReactor: Service, Sendable {
             } catch {
                 logger.warning(
                     "A policy's command failed; retrying",
-                    metadata: ["command_id": "\(reaction.commandID)", "error": "\(error)"])
+                    metadata: ["command_id": "\(reaction.commandID)", "error": .error(error)])
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -16,7 +16,7 @@ extension MessageBus {
                 return try await handleTogether(envelopes, in: group)
             }
         } catch {
-            logger.debug("Group failed, handling its commands one by one", metadata: ["error": "\(error)"])
+            logger.debug("Group failed, handling its commands one by one", metadata: ["error": .error(error)])
             return await handleEach(envelopes)
         }
         // A refusal may be a retry's (see `handle(_:)`): let the one-by-one path look again.

@@ -87,7 +87,7 @@ public struct MessageBus: Sendable {
                 } catch {
                     logger.error(
                         "Event handler failed",
-                        metadata: ["event": "\(type(of: event))", "error": "\(error)"])
+                        metadata: ["event": "\(type(of: event))", "error": .error(error)])
                 }
             }
             queue.append(contentsOf: uow.collectNewEvents())

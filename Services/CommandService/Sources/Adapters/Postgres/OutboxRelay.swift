@@ -238,7 +238,7 @@ public final class OutboxRelay: Service {
                         try await sequencer.completeRound()
                     }
                 } catch {
-                    logger.warning("Relay could not number the last events", metadata: ["error": "\(error)"])
+                    logger.warning("Relay could not number the last events", metadata: ["error": .error(error)])
                 }
             } else if lastRound.map({ ContinuousClock.now - $0 >= settings.tick }) ?? true {
                 lastRound = .now
@@ -288,7 +288,7 @@ public final class OutboxRelay: Service {
             do {
                 try await self.sequencer.completeRound()
             } catch {
-                self.logger.debug("Relay's sequencing round failed", metadata: ["error": "\(error)"])
+                self.logger.debug("Relay's sequencing round failed", metadata: ["error": .error(error)])
             }
         }
     }

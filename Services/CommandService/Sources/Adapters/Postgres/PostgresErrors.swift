@@ -10,8 +10,7 @@ enum PostgresErrors {
     static func classify(_ error: any Error) -> any Error {
         if let transaction = error as? PostgresTransactionError {
             if let inner = transaction.closureError { return classify(inner) }
-            let failed = transaction.commitError ?? transaction.beginError ?? transaction.rollbackError
-            return UnitOfWorkError.unavailable("the transaction could not complete: \(failed.map(describe) ?? "?")")
+            return UnitOfWorkError.unavailable(describe(transaction))
         }
         // PostgresNIO's pool fails waiting requests with its own error type once it gives up
         // connecting (its circuit breaker); that module is not ours to import, so match the name.
@@ -43,7 +42,17 @@ enum PostgresErrors {
         }
     }
 
+    /// What an operator needs to read of a failure: for PostgreSQL's, its SQLSTATE and message.
+    /// PostgresNIO describes every `PSQLError` with one fixed text ("Generic description to prevent
+    /// accidental leakage of sensitive data"), so logging one with `"\(error)"` tells nothing.
     static func describe(_ error: any Error) -> String {
-        (error as? PSQLError).map { "\($0.code)" } ?? "\(error)"
+        if let transaction = error as? PostgresTransactionError {
+            if let inner = transaction.closureError { return describe(inner) }
+            let failed = transaction.commitError ?? transaction.beginError ?? transaction.rollbackError
+            return "the transaction could not complete: \(failed.map(describe) ?? "?")"
+        }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        guard let state = error.serverInfo?[.sqlState] else { return "\(error.code)" }
+        return "\(state): \(error.serverInfo?[.message] ?? "no message")"
     }
 }

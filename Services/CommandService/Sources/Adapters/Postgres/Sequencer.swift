@@ -128,7 +128,7 @@ public actor Sequencer {
                 self.numbered(numbered)
                 for continuation in batch { continuation.resume() }
             } catch {
-                logger.warning("Sequencing round failed", metadata: ["error": "\(error)"])
+                logger.warning("Sequencing round failed", metadata: ["error": .error(error)])
                 for continuation in batch { continuation.resume(throwing: PostgresErrors.classify(error)) }
             }
             for watcher in watchingRound { watcher.resume() }
