@@ -94,8 +94,8 @@ struct CosmicCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Microseconds the next group may wait for the callers of the group just answered to send again; \
-            0 starts it at once (env COSMIC_GROUP_GATHER_US, default \(CosmicCommand.defaults.groupGatherWindow.microseconds)).
+            Microseconds the next group may wait for the callers of the group just answered to send again, \
+            at first; the window stretches to 4x when they come back slowly; 0 starts it at once (env COSMIC_GROUP_GATHER_US, default \(CosmicCommand.defaults.groupGatherWindow.microseconds)).
             """)
     var groupGatherUs: Int?
 

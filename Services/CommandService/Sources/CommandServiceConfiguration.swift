@@ -29,8 +29,8 @@ public struct CommandServiceConfiguration: Sendable {
     public var groupSize: Int
     /// Groups being written at once, each on its own pooled connection.
     public var groupsInFlight: Int
-    /// How long, at most, the next group waits for an answered group's callers to send again
-    /// (`GroupGathering`); zero starts it at once.
+    /// The shortest window in which the next group waits for an answered group's callers to send
+    /// again; it stretches to 4× when they come back slowly (`GroupGathering`). Zero starts it at once.
     public var groupGatherWindow: Duration
     public var relay: OutboxRelay.Settings
     /// How far an invoiced unit price may stray from the order's and still match, in basis points.

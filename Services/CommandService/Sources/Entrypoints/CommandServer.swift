@@ -137,7 +137,7 @@ public final class CommandServer: Service {
             id: id, fingerprint: decoded.request.fingerprint, command: decoded.command,
             issuedBy: decoded.request.issuedBy)
         do {
-            let receipt = try await committer.handle(envelope)
+            let receipt = try await committer.handle(envelope, caller: request.peer)
             var position: Int?
             if let mark = receipt.lastEvent {
                 position = positions.knownPosition(of: mark)

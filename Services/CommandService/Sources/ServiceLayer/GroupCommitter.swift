@@ -5,7 +5,8 @@ import Domain
 ///
 /// A lone command starts at once, so a quiet service adds no delay; once a group of several is
 /// answered, the next waits briefly for those callers to send again (`GroupGathering`), so that
-/// clients waiting for their answers share one group rather than take turns. Under load each
+/// clients waiting for their answers share one group rather than take turns. Callers are known by
+/// their connection (`caller`), so that the wait learns how soon they come back. Under load each
 /// transaction carries many commands, which shares its round trips, its row locks and its one
 /// durable flush (fsync) among them — and a hot product's allocations queue in memory instead of
 /// on its row lock.
@@ -13,7 +14,8 @@ import Domain
 /// types, which may load products no group can read ahead, are handled one at a time.
 public actor GroupCommitter {
     private typealias Waiting = (
-        ticket: Int, envelope: CommandEnvelope, reply: CheckedContinuation<Result<CommandReceipt, any Error>, Never>
+        ticket: Int, envelope: CommandEnvelope, caller: [UInt8]?,
+        reply: CheckedContinuation<Result<CommandReceipt, any Error>, Never>
     )
 
     private let bus: MessageBus
@@ -26,10 +28,10 @@ public actor GroupCommitter {
     private var running: [Int: (waiting: Set<Int>, task: Task<Void, Never>, skus: Set<SKU>)] = [:]
     private var nextGroup = 0
     private var nextTicket = 0
-    private var gathering = GroupGathering()
-    /// While the next group waits for the answered callers: how many commands it waits for, and
-    /// which wait this is (its timer ends only its own).
-    private var waitingFor: (count: Int, wait: Int)?
+    private var gathering: GroupGathering
+    /// While the next group waits for the answered callers: how many commands it waits for, which
+    /// wait this is (its timer ends only its own), since when, and whom it waits for.
+    private var waitingFor: Wait?
     private var waits = 0
 
     /// - Parameters:
@@ -47,24 +49,26 @@ public actor GroupCommitter {
         self.maximumGroupSize = maximumGroupSize
         self.maximumGroupsInFlight = maximumGroupsInFlight
         self.gatherWindow = gatherWindow
+        self.gathering = GroupGathering(shortest: gatherWindow)
         self.onGroup = onGroup
     }
 
     /// Handles a command exactly once per id, as `MessageBus.handle(_:)` does. A caller that gives
     /// up (its task is cancelled, say by a deadline) before its group starts takes its command back:
-    /// a command nobody waits for any more is never begun.
-    public func handle(_ envelope: CommandEnvelope) async throws -> CommandReceipt {
+    /// a command nobody waits for any more is never begun. `caller` names the connection it came
+    /// from, if known.
+    public func handle(_ envelope: CommandEnvelope, caller: [UInt8]? = nil) async throws -> CommandReceipt {
         guard maximumGroupSize > 1, envelope.command is Allocate else { return try await bus.handle(envelope) }
         nextTicket += 1
         let ticket = nextTicket
         let result = await withTaskCancellationHandler {
             // Queued before this actor can run `withdraw`: the body runs here, without a suspension.
             await withCheckedContinuation { reply in
-                queue.append((ticket, envelope, reply))
+                queue.append((ticket, envelope, caller, reply))
                 if let waiting = waitingFor {
                     guard queue.count >= waiting.count else { return }
                     waitingFor = nil
-                    gathering.gathered()
+                    gathering.gathered(after: .now - waiting.since)
                 }
                 startGroups()
             }
@@ -127,22 +131,35 @@ public actor GroupCommitter {
         for (waiting, result) in zip(group, results) { waiting.reply.resume(returning: result) }
         running[id] = nil
         guard gatherWindow > .zero, waitingFor == nil,
-            case .gather(let count) = gathering.afterAnswering(
+            case .gather(let count, let window) = gathering.afterAnswering(
                 group.count, queued: queue.count, maximum: maximumGroupSize)
         else { return startGroups() }
         waits += 1
-        let wait = waits
-        waitingFor = (count, wait)
-        Task { [gatherWindow] in
-            try? await Task.sleep(for: gatherWindow)
-            self.windowRanOut(wait)
+        let wait = Wait(count: count, number: waits, since: .now, callers: Set(group.compactMap(\.caller)))
+        waitingFor = wait
+        Task {
+            try? await Task.sleep(for: window)
+            self.windowRanOut(wait.number)
         }
     }
 
-    private func windowRanOut(_ wait: Int) {
-        guard let waiting = waitingFor, waiting.wait == wait else { return }  // that wait ended already
+    private func windowRanOut(_ number: Int) {
+        guard let waiting = waitingFor, waiting.number == number else { return }  // that wait ended already
         waitingFor = nil
-        gathering.ranOut()
+        // Callers not known (no connection given) never stretch the window: 0 of 0 is a miss.
+        let returned = queue.lazy.filter { $0.caller.map(waiting.callers.contains) ?? false }.count
+        gathering.ranOut(returned: returned, of: waiting.callers.count)
         startGroups()
+    }
+
+    /// A wait for an answered group's callers to send again.
+    private struct Wait {
+        /// Queued commands that end it.
+        let count: Int
+        /// Which wait it is: its timer ends only its own.
+        let number: Int
+        let since: ContinuousClock.Instant
+        /// The answered group's connections, when known.
+        let callers: Set<[UInt8]>
     }
 }
