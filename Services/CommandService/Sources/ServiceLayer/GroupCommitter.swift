@@ -21,7 +21,6 @@ public actor GroupCommitter {
     private let bus: MessageBus
     private let maximumGroupSize: Int
     private let maximumGroupsInFlight: Int
-    private let gatherWindow: Duration
     private let onGroup: @Sendable (Int) -> Void
     private var queue: [Waiting] = []
     /// Groups being written: the tickets still waiting for each, its task, and its products.
@@ -37,8 +36,9 @@ public actor GroupCommitter {
     /// - Parameters:
     ///   - maximumGroupSize: the most commands in one transaction (1 turns grouping off).
     ///   - maximumGroupsInFlight: groups being written at once, each on its own connection.
-    ///   - gatherWindow: how long, at most, the next group waits for an answered group's callers
-    ///     to send again (`GroupGathering`); zero starts it at once.
+    ///   - gatherWindow: the shortest window in which the next group waits for an answered group's
+    ///     callers to send again; it stretches when they come back slowly (`GroupGathering`). Zero
+    ///     starts it at once.
     ///   - onGroup: told the size of each group as it starts (metrics).
     public init(
         bus: MessageBus, maximumGroupSize: Int = 64, maximumGroupsInFlight: Int = 1, gatherWindow: Duration = .zero,
@@ -48,7 +48,6 @@ public actor GroupCommitter {
         self.bus = bus
         self.maximumGroupSize = maximumGroupSize
         self.maximumGroupsInFlight = maximumGroupsInFlight
-        self.gatherWindow = gatherWindow
         self.gathering = GroupGathering(shortest: gatherWindow)
         self.onGroup = onGroup
     }
@@ -130,7 +129,7 @@ public actor GroupCommitter {
     private func finish(_ id: Int, _ group: [Waiting], _ results: [Result<CommandReceipt, any Error>]) {
         for (waiting, result) in zip(group, results) { waiting.reply.resume(returning: result) }
         running[id] = nil
-        guard gatherWindow > .zero, waitingFor == nil,
+        guard gathering.shortest > .zero, waitingFor == nil,
             case .gather(let count, let window) = gathering.afterAnswering(
                 group.count, queued: queue.count, maximum: maximumGroupSize)
         else { return startGroups() }
