@@ -1,6 +1,7 @@
 import CommandService
 import Contracts
 import Foundation
+import Logging
 import Messaging
 import TestSupport
 import Testing
@@ -63,6 +64,32 @@ import Testing
             try await ServiceHarness.scalar(url, "SELECT count(*)::int FROM processed_commands"),
             try await ServiceHarness.scalar(url, "SELECT count(*)::int FROM event_log")
         )
+    }
+
+    /// Principals are identifiers: a name that differs from the key's own only in Unicode form
+    /// (`josé` composed, and `jose` + U+0301) names someone else.
+    @Test func aNameInAnotherUnicodeFormIsSomeoneElse() throws {
+        let keys = try Keyring()
+        let (composed, decomposed) = ("jos\u{E9}", "jose\u{301}")
+        try "\(composed) \(keys.alice.publicKey) operator\n\(decomposed) \(keys.bob.publicKey) operator\n"
+            .write(toFile: keys.allowList, atomically: true, encoding: .utf8)
+        let gatekeeper = try Gatekeeper(accessListPath: keys.allowList, logger: Logger(label: "test"))
+        func allocate(issuedBy: String) -> CommandRequest {
+            CommandRequest(
+                commandID: "c1", payload: .allocate(AllocatePayload(orderID: "o1", sku: "LAMP", quantity: 1)),
+                issuedBy: issuedBy)
+        }
+        var posing = allocate(issuedBy: decomposed)
+        let refusal = #expect(throws: WireError.self) {
+            try gatekeeper.admit(&posing, userID: keys.alice.publicKey.z85)
+        }
+        #expect(refusal?.code == .forbidden && refusal?.field == "issued_by")
+        var own = allocate(issuedBy: composed)
+        try gatekeeper.admit(&own, userID: keys.alice.publicKey.z85)
+        #expect(own.issuedBy.map { Array($0.utf8) } == Array(composed.utf8))
+        var others = allocate(issuedBy: decomposed)
+        try gatekeeper.admit(&others, userID: keys.bob.publicKey.z85)
+        #expect(others.issuedBy.map { Array($0.utf8) } == Array(decomposed.utf8))
     }
 
     @Test func theKeyNamesThePrincipalAndEachCommandNeedsItsRole() async throws {

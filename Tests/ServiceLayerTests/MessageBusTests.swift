@@ -31,6 +31,21 @@ import Testing
         #expect(store.product(sku("LAMP"))?.batch(ref("b1"))?.availableQuantity == 7)
     }
 
+    /// Command ids are identifiers: two that differ only in Unicode form are two commands, alone
+    /// and in one group, as they are to PostgreSQL.
+    @Test func commandIDsInAnotherUnicodeFormAreOtherCommands() async throws {
+        let (bus, store) = makeBus()
+        _ = try await bus.handle(commands.createBatch("b1", "LAMP", 10))
+        let alone = try await bus.handle(commands.allocate("o1", "LAMP", 1, id: "caf\u{E9}"))
+        let other = try await bus.handle(commands.allocate("o2", "LAMP", 1, id: "cafe\u{301}"))
+        #expect(!alone.isRepeat && !other.isRepeat)
+        let group = await bus.handle(group: [
+            commands.allocate("o3", "LAMP", 1, id: "gr\u{E9}"), commands.allocate("o4", "LAMP", 1, id: "gre\u{301}"),
+        ])
+        #expect(try group.map { try $0.get().isRepeat } == [false, false])
+        #expect(store.product(sku("LAMP"))?.batch(ref("b1"))?.availableQuantity == 6)
+    }
+
     @Test func aFailingEventHandlerIsUndoneAndDoesNotStopTheOthers() async throws {
         let store = InMemoryStore()
         let seen = Mutex<[String]>([])

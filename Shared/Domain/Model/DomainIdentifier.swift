@@ -35,6 +35,25 @@ public enum IdentifierRule {
         return nil
     }
 
+    /// Whether two texts are one identifier: the same Unicode scalars, byte for byte, as PostgreSQL
+    /// and SQLite compare them. Swift's `==` on `String` is canonical equivalence instead, under which
+    /// `café` with a composed `é` (U+00E9) and `cafe` + U+0301 are equal: two identifiers to clients
+    /// and databases, one to a `String` dictionary.
+    public static func same(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { left in
+            right.withUTF8 { right in left.count == right.count && left.elementsEqual(right) }
+        }
+    }
+
+    /// Hashes `text` as ``same(_:_:)`` compares it.
+    public static func hash(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(text.utf8.count)
+    }
+
     /// Printable ASCII, short enough: an identifier without looking up any scalar's properties
     /// (what nearly every SKU and order number is; the lookups were a few percent of the command
     /// service's CPU).
@@ -56,19 +75,9 @@ extension DomainIdentifier {
     public var description: String { rawValue }
 
     /// Byte for byte, as the databases compare (see above).
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        var left = lhs.rawValue
-        var right = rhs.rawValue
-        return left.withUTF8 { left in
-            right.withUTF8 { right in left.count == right.count && left.elementsEqual(right) }
-        }
-    }
+    public static func == (lhs: Self, rhs: Self) -> Bool { IdentifierRule.same(lhs.rawValue, rhs.rawValue) }
 
-    public func hash(into hasher: inout Hasher) {
-        var text = rawValue
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        hasher.combine(text.utf8.count)
-    }
+    public func hash(into hasher: inout Hasher) { IdentifierRule.hash(rawValue, into: &hasher) }
 
     /// By scalar values, as the databases order text.
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -12,6 +12,16 @@ enum ProcurementDocument: Sendable {
         let kind: String
         let id: String
 
+        /// Ids compare as identifiers do (`IdentifierKey`), not as `String`s.
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.kind == rhs.kind && IdentifierKey(lhs.id) == IdentifierKey(rhs.id)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            hasher.combine(IdentifierKey(id))
+        }
+
         static func supplier(_ id: SupplierID) -> Key { Key(kind: "supplier", id: id.rawValue) }
         static func order(_ number: PurchaseOrderNumber) -> Key { Key(kind: "po", id: number.rawValue) }
         static func invoice(_ supplier: SupplierID, _ number: InvoiceNumber) -> Key {

@@ -76,7 +76,7 @@ public final class Gatekeeper: Sendable {
                 .forbidden, "\(grant.principal) may not send \(request.type.rawValue): it needs the \(role) role",
                 principal: grant.principal, asking: request.type.rawValue, commandID: request.commandID)
         }
-        if let named = request.issuedBy, named != grant.principal {
+        if let named = request.issuedBy, IdentifierKey(named) != IdentifierKey(grant.principal) {
             throw refuse(
                 .forbidden,
                 "issued_by names \(named.debugDescription), but this connection is authenticated as \(grant.principal.debugDescription)",

@@ -99,13 +99,13 @@ public actor GroupCommitter {
             // the later of two groups on one product would find it changed and fail as a whole.
             var group: [Waiting] = []
             var later: [Waiting] = []
-            var ids: Set<String> = []
+            var ids: Set<IdentifierKey> = []
             var skus: Set<SKU> = []
             let busy = running.values.reduce(into: Set<SKU>()) { $0.formUnion($1.skus) }
             for waiting in queue {
                 let sku = (waiting.envelope.command as? Allocate)?.line.sku
                 if group.count < maximumGroupSize, !(sku.map(busy.contains) ?? false),
-                    ids.insert(waiting.envelope.id).inserted
+                    ids.insert(IdentifierKey(waiting.envelope.id)).inserted
                 {
                     group.append(waiting)
                     if let sku { skus.insert(sku) }

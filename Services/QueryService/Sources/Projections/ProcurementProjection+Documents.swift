@@ -1,3 +1,4 @@
+import Contracts
 import GRDB
 
 /// Orders and invoices as a batch's events change them, written once each when the batch flushes.
@@ -363,9 +364,9 @@ extension ProcurementProjection {
     /// The order, from this batch's copy or else the database (then kept for the next events and
     /// the flush).
     static func cachedOrder(_ number: String, _ batch: inout ProjectionBatch) throws -> Order? {
-        if let order = batch.procurement.orders[number] { return order }
+        if let order = batch.procurement.orders[IdentifierKey(number)] { return order }
         guard let order = try Order.fetch(number, batch.db) else { return nil }
-        batch.procurement.orders[number] = order
+        batch.procurement.orders[IdentifierKey(number)] = order
         return order
     }
 

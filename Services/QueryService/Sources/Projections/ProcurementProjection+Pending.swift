@@ -1,3 +1,4 @@
+import Contracts
 import GRDB
 
 extension ProcurementProjection {
@@ -19,20 +20,33 @@ extension ProcurementProjection {
         /// Per supplier and currency: spend (approved) and paid.
         var money: [Bucket: (spend: Int, paid: Int)] = [:]
         /// Per currency: invoices awaiting approval and their value.
-        var awaiting: [String: Tally] = [:]
+        var awaiting: [String: Tally] = [:]  // currencies: three capital letters
         /// Per due day and currency: scheduled invoices unpaid and their balance.
         var due: [Bucket: Tally] = [:]
-        var reorder: [String: ReorderChange] = [:]
+        var reorder: [IdentifierKey: ReorderChange] = [:]
         /// Per supplier, currency and day: what that day adds to the running spend.
         var spend: [SpendKey: Int] = [:]
-        var orders: [String: Order] = [:]
+        var orders: [IdentifierKey: Order] = [:]
         var invoices: [InvoiceKey: Invoice] = [:]
     }
+
+    // The keys below hold identifiers (suppliers, invoice numbers) as text, and compare them as
+    // identifiers compare (`IdentifierKey`), never as `String`s: those would take `café` composed and
+    // decomposed for one supplier. Currencies, days and statuses are ASCII.
 
     /// A row keyed by a name (day, month, supplier) and a currency.
     struct Bucket: Hashable {
         let key: String
         let currency: String
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            IdentifierKey(lhs.key) == IdentifierKey(rhs.key) && lhs.currency == rhs.currency
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(IdentifierKey(key))
+            hasher.combine(currency)
+        }
     }
 
     struct DocumentKey: Hashable {
@@ -40,17 +54,50 @@ extension ProcurementProjection {
         let kind: DocumentKind
         let status: String
         let currency: String
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier) && lhs.kind == rhs.kind
+                && lhs.status == rhs.status && lhs.currency == rhs.currency
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(IdentifierKey(supplier))
+            hasher.combine(kind)
+            hasher.combine(status)
+            hasher.combine(currency)
+        }
     }
 
     struct SpendKey: Hashable {
         let supplier: String
         let currency: String
         let day: String
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier) && lhs.currency == rhs.currency
+                && lhs.day == rhs.day
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(IdentifierKey(supplier))
+            hasher.combine(currency)
+            hasher.combine(day)
+        }
     }
 
     struct InvoiceKey: Hashable {
         let supplier: String
         let number: String
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier)
+                && IdentifierKey(lhs.number) == IdentifierKey(rhs.number)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(IdentifierKey(supplier))
+            hasher.combine(IdentifierKey(number))
+        }
     }
 
     /// How many, and what they are worth.
@@ -115,13 +162,13 @@ extension ProcurementProjection.Pending {
 
     /// Order lines with units outstanding on open orders, per SKU: what keeps it off the reorder list.
     mutating func changeCover(of sku: String, by lines: Int) {
-        reorder[sku, default: .init()].openOrderLines += lines
+        reorder[IdentifierKey(sku), default: .init()].openOrderLines += lines
     }
 
     mutating func outOfStock(_ sku: String, units: Int, at time: String) {
-        reorder[sku, default: .init()].outOfStock += 1
-        reorder[sku, default: .init()].unitsShort += units
-        reorder[sku, default: .init()].lastOutOfStockAt = time
+        reorder[IdentifierKey(sku), default: .init()].outOfStock += 1
+        reorder[IdentifierKey(sku), default: .init()].unitsShort += units
+        reorder[IdentifierKey(sku), default: .init()].lastOutOfStockAt = time
     }
 
     /// Approved spend on `day`: its supplier's running total grows from that day on.
@@ -205,7 +252,7 @@ extension ProcurementProjection {
                     units_short = units_short + excluded.units_short,
                     last_out_of_stock_at = COALESCE(excluded.last_out_of_stock_at, last_out_of_stock_at),
                     open_order_lines = open_order_lines + excluded.open_order_lines
-                """, sku, change.outOfStock, change.unitsShort, change.lastOutOfStockAt, change.openOrderLines)
+                """, sku.text, change.outOfStock, change.unitsShort, change.lastOutOfStockAt, change.openOrderLines)
         }
         // A day's row starts from the running total of the day before it, and every later day
         // grows: additions on different days commute, so the order of the keys does not matter

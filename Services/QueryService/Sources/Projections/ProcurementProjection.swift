@@ -110,10 +110,10 @@ enum ProcurementProjection: Projection {
         _ p: PurchaseOrderCreatedPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
         // An order that exists already stays as it is.
-        guard batch.procurement.orders[p.number] == nil,
+        guard batch.procurement.orders[IdentifierKey(p.number)] == nil,
             try !batch.exists("SELECT 1 FROM purchase_orders WHERE po = ?", p.number)
         else { return }
-        batch.procurement.orders[p.number] = Order(
+        batch.procurement.orders[IdentifierKey(p.number)] = Order(
             number: p.number, supplier: p.supplier, currency: p.currency, requester: p.requester,
             expectedDelivery: p.expectedDelivery, createdAt: context.time, position: context.event.position)
         context.day.ordersCreated = 1
@@ -242,7 +242,9 @@ enum ProcurementProjection: Projection {
         // The goods it bills are invoiced on the order, line by SKU (a SKU not ordered bills no line).
         if let order = try cachedOrder(invoice.purchaseOrder, &batch) {
             for line in try invoice.lines(batch.db) {
-                try order.changeLines(batch.db, where: { $0.sku == line.sku }) { $0.invoiced += line.quantity }
+                try order.changeLines(batch.db, where: { IdentifierKey($0.sku) == IdentifierKey(line.sku) }) {
+                    $0.invoiced += line.quantity
+                }
             }
         }
         // Spend: the approved total, on the day of approval.

@@ -12,9 +12,10 @@ import GRDB
 /// change: one statement per event at a change every thousand events.)
 enum StockProjection: Projection {
     /// What the transaction has added up and not written yet.
+    /// Batches and SKUs are keyed as identifiers compare (`IdentifierKey`), not as `String`s.
     struct Pending {
-        var batches: [String: (allocated: Int, position: Int)] = [:]
-        var skus: [String: SKUChange] = [:]
+        var batches: [IdentifierKey: (allocated: Int, position: Int)] = [:]
+        var skus: [IdentifierKey: SKUChange] = [:]
     }
 
     struct SKUChange {
@@ -36,7 +37,7 @@ enum StockProjection: Projection {
                 VALUES (?, ?, ?, ?, 0, ?, ?)
                 """,
                 created.reference, created.sku, created.eta, created.quantity, position, position)
-            batch.stock.skus[created.sku, default: SKUChange()].add(
+            batch.stock.skus[IdentifierKey(created.sku), default: SKUChange()].add(
                 batches: 1, purchased: created.quantity, at: position)
         case .allocated(let line):
             changeAllocated(by: line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
@@ -44,7 +45,7 @@ enum StockProjection: Projection {
             changeAllocated(by: -line.quantity, batch: line.batchReference, sku: line.sku, position, &batch)
         case .batchQuantityChanged(let change):
             // A pending allocation's position is older: keep the row's last position this one.
-            batch.stock.batches[change.reference]?.position = position
+            batch.stock.batches[IdentifierKey(change.reference)]?.position = position
             let previous =
                 try Int.fetchOne(
                     batch.db.cachedStatement(sql: "SELECT purchased FROM batches WHERE ref = ?"),
@@ -53,15 +54,15 @@ enum StockProjection: Projection {
             try batch.run(
                 "UPDATE batches SET purchased = ?, last_position = ? WHERE ref = ?",
                 change.quantity, position, change.reference)
-            batch.stock.skus[change.sku, default: SKUChange()].add(
+            batch.stock.skus[IdentifierKey(change.sku), default: SKUChange()].add(
                 purchased: change.quantity - previous, at: position)
         case .outOfStock(let line):
-            batch.stock.skus[line.sku, default: SKUChange()].add(outOfStock: 1, at: position)
+            batch.stock.skus[IdentifierKey(line.sku), default: SKUChange()].add(outOfStock: 1, at: position)
         case .batchArrived(let arrived):
             // Stock on order became warehouse stock; nothing pending touches the eta.
-            batch.stock.batches[arrived.reference]?.position = position
+            batch.stock.batches[IdentifierKey(arrived.reference)]?.position = position
             try batch.run("UPDATE batches SET eta = NULL, last_position = ? WHERE ref = ?", position, arrived.reference)
-            batch.stock.skus[arrived.sku, default: SKUChange()].add(at: position)
+            batch.stock.skus[IdentifierKey(arrived.sku), default: SKUChange()].add(at: position)
         default:
             break  // procurement's events: its own projections
         }
@@ -74,8 +75,8 @@ enum StockProjection: Projection {
             change.allocated += units
             change.position = position
         }
-        add(to: &batch.stock.batches[ref, default: (0, 0)])
-        batch.stock.skus[sku, default: SKUChange()].add(allocated: units, at: position)
+        add(to: &batch.stock.batches[IdentifierKey(ref), default: (0, 0)])
+        batch.stock.skus[IdentifierKey(sku), default: SKUChange()].add(allocated: units, at: position)
     }
 
     /// Writes what was added up: per batch row one update (a batch no event created stays absent, as
@@ -84,7 +85,7 @@ enum StockProjection: Projection {
         let pending = batch.stock
         batch.stock = Pending()
         for (ref, change) in pending.batches {
-            try update(ref, by: change, &batch)
+            try update(ref.text, by: change, &batch)
         }
         for (sku, change) in pending.skus {
             try batch.run(
@@ -95,13 +96,13 @@ enum StockProjection: Projection {
                     batches = batches + excluded.batches, purchased = purchased + excluded.purchased,
                     allocated = allocated + excluded.allocated, out_of_stock = out_of_stock + excluded.out_of_stock,
                     last_position = excluded.last_position
-                """, sku, change.batches, change.purchased, change.allocated, change.outOfStock, change.position)
+                """, sku.text, change.batches, change.purchased, change.allocated, change.outOfStock, change.position)
         }
     }
 
     /// Writes what is pending for one batch row only.
     private static func flush(batchRow ref: String, _ batch: inout ProjectionBatch) throws {
-        guard let change = batch.stock.batches.removeValue(forKey: ref) else { return }
+        guard let change = batch.stock.batches.removeValue(forKey: IdentifierKey(ref)) else { return }
         try update(ref, by: change, &batch)
     }
 

@@ -20,7 +20,7 @@ public final class InMemoryStore: UnitOfWorkFactory {
     struct State {
         var products: [SKU: Product] = [:]
         var documents: [ProcurementDocument.Key: ProcurementDocument] = [:]
-        var commands: [String: StoredCommand] = [:]
+        var commands: [IdentifierKey: StoredCommand] = [:]
         var journal: [JournalEntry] = []
         var commits = 0
     }

@@ -8,7 +8,7 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
     private let procurement: InMemoryProcurementRepository
     /// Commands recorded in this unit; the events written since the previous record are their own.
     private var recorded: [(id: String, command: StoredCommand, issuedBy: String?, eventsEnd: UnitEvents.End)] = []
-    private var lastEvents: [String: EventMark] = [:]
+    private var lastEvents: [IdentifierKey: EventMark] = [:]
 
     init(store: InMemoryStore) {
         self.store = store
@@ -19,7 +19,7 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
     func repository<Port>(_: Port.Type) -> Port? { repository as? Port ?? procurement as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
-        store.state.withLock { $0.commands[commandID] }
+        store.state.withLock { $0.commands[IdentifierKey(commandID)] }
     }
 
     func record(_ command: CommandEnvelope, outcome: CommandOutcome) async throws {
@@ -49,7 +49,7 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
         }
     }
 
-    func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
+    func lastEvent(of commandID: String) -> EventMark? { lastEvents[IdentifierKey(commandID)] }
 
     func commit() async throws -> EventMark? {
         let changes = repository.changes
@@ -73,12 +73,12 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
             where state.documents[document.key]?.version != loadedVersion {
                 throw .conflict("\(document.key.kind) \(document.key.id) changed since it was loaded")
             }
-            for (id, _, _, _) in recorded where state.commands[id] != nil {
+            for (id, _, _, _) in recorded where state.commands[IdentifierKey(id)] != nil {
                 throw .conflict("command \(id) was handled by another writer")
             }
             for (sku, product) in changes { state.products[sku] = product }
             for (document, _) in documents { state.documents[document.key] = document }
-            var marks: [String: EventMark] = [:]
+            var marks: [IdentifierKey: EventMark] = [:]
             for entry in written {
                 let mark = EventMark(Int64(state.journal.count + 1))
                 let owner = entry.owner.map { recorded[$0].id } ?? ""
@@ -86,12 +86,12 @@ final class InMemoryUnitOfWork: GroupUnitOfWork {
                     .init(
                         mark: mark, commandID: owner, issuedBy: entry.owner.flatMap { recorded[$0].issuedBy },
                         aggregateVersion: entry.version, event: entry.event))
-                marks[owner] = mark
+                marks[IdentifierKey(owner)] = mark
             }
             let last = written.isEmpty ? nil : EventMark(Int64(state.journal.count))
             for (id, command, _, _) in recorded {
-                state.commands[id] = StoredCommand(
-                    fingerprint: command.fingerprint, outcome: command.outcome, lastEvent: marks[id])
+                state.commands[IdentifierKey(id)] = StoredCommand(
+                    fingerprint: command.fingerprint, outcome: command.outcome, lastEvent: marks[IdentifierKey(id)])
             }
             lastEvents = marks
             state.commits += 1

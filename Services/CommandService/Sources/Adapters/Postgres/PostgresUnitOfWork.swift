@@ -87,8 +87,8 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     private let repository: PostgresProductRepository
     private let procurement: PostgresProcurementRepository
     private var recorded: [Recorded] = []
-    private var prefetched: [String: StoredCommand]?
-    private var lastEvents: [String: EventMark] = [:]
+    private var prefetched: [IdentifierKey: StoredCommand]?
+    private var lastEvents: [IdentifierKey: EventMark] = [:]
     /// Told the positions this unit gives its events, when it gives them (`Statements.Flush`).
     private let sequencer: Sequencer?
     private var numbersEvents = false
@@ -105,7 +105,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
     func repository<Port>(_: Port.Type) -> Port? { repository as? Port ?? procurement as? Port }
 
     func previousOutcome(of commandID: String) async throws -> StoredCommand? {
-        if let prefetched { return prefetched[commandID] }
+        if let prefetched { return prefetched[IdentifierKey(commandID)] }
         try await session.begin()  // a command alone reads, locks and writes in one transaction
         let rows = try await connection.execute(
             Statements.PreviousOutcome.self, PostgresBindings(commandID), logger: logger)
@@ -130,7 +130,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
             Statements.ReadAhead.self,
             PostgresBindings(commandIDs, skus.map(\.rawValue), Array(Set(orderIDs.map(\.rawValue)))),
             logger: logger)
-        var stored: [String: StoredCommand] = [:]
+        var stored: [IdentifierKey: StoredCommand] = [:]
         var loaded = ProductRows()
         for try await row in rows {
             let (
@@ -144,7 +144,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
                     )
                     .self)
             if let id, let fingerprint, let outcome {
-                stored[id] = try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
+                stored[IdentifierKey(id)] = try StoredOutcome.command(fingerprint, outcome, reference, lastSeq)
             } else if let sku, let version {
                 try loaded.add(
                     sku: sku, version: version, reference: batch, purchased: purchased, allocated: allocated, eta: eta,
@@ -231,7 +231,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
                 (Int, String?, Int64?, Int?, Int64?, [Int]?, [UUID]?, Date?).self)
             last = unitLast.map(EventMark.init)
             if let commandID, let commandLast {
-                lastEvents[commandID] = EventMark(commandLast)
+                lastEvents[IdentifierKey(commandID)] = EventMark(commandLast)
                 if let commandPosition { numbered.append((EventMark(commandLast), commandPosition)) }
             }
             if let positions, let ids, let occurredAt {
@@ -247,7 +247,7 @@ final class PostgresUnitOfWork: GroupUnitOfWork {
         return last
     }
 
-    func lastEvent(of commandID: String) -> EventMark? { lastEvents[commandID] }
+    func lastEvent(of commandID: String) -> EventMark? { lastEvents[IdentifierKey(commandID)] }
 
     /// The events this unit wrote, each with the command it belongs to.
     private func outboxRows() throws -> OutboxRows {
