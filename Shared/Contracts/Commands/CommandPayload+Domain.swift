@@ -1,12 +1,22 @@
 import Domain
 
 // Both directions between wire payloads and Domain commands. Into the Domain goes through its
-// initialisers, so the wire accepts exactly what the model accepts.
+// initialisers, so the wire accepts exactly what the model accepts. Fields are checked in the order
+// docs/PROTOCOL.md lists them (the first problem is the one reported), so a check the initialiser
+// would make after a later field's is made first here, with the Domain's own rule.
 
 extension CommandPayload {
     /// The validated Domain command; a format or bound error names the field. `issuedBy` is the
-    /// request's principal: procurement's decisions need one (`missing_field` without).
+    /// request's principal: procurement's decisions need one (`missing_field` without). Every
+    /// command's `issued_by` must be an identifier when given, whether the command uses it or not:
+    /// it is stored with the command and carried in its events' metadata.
     public func command(issuedBy: String? = nil) throws(DomainError) -> any Command {
+        let command = try domainCommand(issuedBy: issuedBy)
+        if let issuedBy { _ = try Principal(issuedBy) }
+        return command
+    }
+
+    private func domainCommand(issuedBy: String?) throws(DomainError) -> any Command {
         func principal() throws(DomainError) -> Principal {
             guard let issuedBy else { throw .missingField(Principal.fieldName) }
             return try Principal(issuedBy)
@@ -14,8 +24,10 @@ extension CommandPayload {
         func day(_ text: String, _ field: String) throws(DomainError) -> Day { try Day(iso8601: text, field: field) }
         switch self {
         case .createBatch(let p):
+            let (reference, sku) = (try BatchReference(p.reference), try SKU(p.sku))
+            let quantity = try Quantity.batch(p.quantity)
             return try CreateBatch(
-                reference: BatchReference(p.reference), sku: SKU(p.sku), quantity: p.quantity,
+                reference: reference, sku: sku, quantity: quantity,
                 eta: p.eta.map { text throws(DomainError) in try Day(iso8601: text) })
         case .allocate(let p):
             return try Allocate(orderID: OrderID(p.orderID), sku: SKU(p.sku), quantity: p.quantity)
@@ -26,9 +38,10 @@ extension CommandPayload {
         case .recordBatchArrival(let p):
             return RecordBatchArrival(reference: try BatchReference(p.reference))
         case .createSupplier(let p):
+            let supplier = try SupplierID(p.supplier)
+            let name = try Text.checked(p.name, field: "name", maximum: CreateSupplier.maximumNameLength)
             return try CreateSupplier(
-                supplier: SupplierID(p.supplier), name: p.name, currency: Currency(p.currency),
-                paymentTermsDays: p.termsDays)
+                supplier: supplier, name: name, currency: Currency(p.currency), paymentTermsDays: p.termsDays)
         case .createPurchaseOrder(let p):
             return try CreatePurchaseOrder(
                 number: PurchaseOrderNumber(p.number), supplier: SupplierID(p.supplier),
@@ -43,17 +56,23 @@ extension CommandPayload {
         case .approvePurchaseOrder(let p):
             return ApprovePurchaseOrder(number: try PurchaseOrderNumber(p.number), by: try principal())
         case .rejectPurchaseOrder(let p):
-            return try RejectPurchaseOrder(number: PurchaseOrderNumber(p.number), by: principal(), reason: p.reason)
+            let (number, reason) = (try PurchaseOrderNumber(p.number), try Text.checked(p.reason, field: "reason"))
+            return try RejectPurchaseOrder(number: number, by: principal(), reason: reason)
         case .cancelPurchaseOrder(let p):
-            return try CancelPurchaseOrder(number: PurchaseOrderNumber(p.number), by: principal(), reason: p.reason)
+            let (number, reason) = (try PurchaseOrderNumber(p.number), try Text.checked(p.reason, field: "reason"))
+            return try CancelPurchaseOrder(number: number, by: principal(), reason: reason)
         case .receiveGoods(let p):
+            let (number, receivedOn) = (try PurchaseOrderNumber(p.number), try day(p.receivedOn, "received_on"))
             var lines: [ReceiptLine] = []
             for line in p.lines {
                 lines.append(try ReceiptLine(line: line.line, quantity: line.quantity, closeShort: line.close))
             }
-            return try ReceiveGoods(
-                number: PurchaseOrderNumber(p.number), receivedOn: day(p.receivedOn, "received_on"), lines: lines)
+            return try ReceiveGoods(number: number, receivedOn: receivedOn, lines: lines)
         case .registerInvoice(let p):
+            let (supplier, number) = (try SupplierID(p.supplier), try InvoiceNumber(p.number))
+            let (order, invoiceDate) = (
+                try PurchaseOrderNumber(p.purchaseOrder), try day(p.invoiceDate, "invoice_date")
+            )
             let currency = try Currency(p.currency)
             var lines: [InvoiceLine] = []
             for line in p.lines {
@@ -63,22 +82,26 @@ extension CommandPayload {
                         unitPrice: Money(minorUnits: line.unitPrice, currency: currency, field: "unit_price")))
             }
             return try RegisterInvoice(
-                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number),
-                purchaseOrder: PurchaseOrderNumber(p.purchaseOrder), invoiceDate: day(p.invoiceDate, "invoice_date"),
-                lines: lines)
+                supplier: supplier, number: number, purchaseOrder: order, invoiceDate: invoiceDate, lines: lines)
         case .approveInvoice(let p):
+            let (supplier, number) = (try SupplierID(p.supplier), try InvoiceNumber(p.number))
+            let overrideReason = try p.overrideReason.map { text throws(DomainError) in
+                try Text.checked(text, field: "override_reason")
+            }
             return try ApproveInvoice(
-                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), by: principal(),
-                overrideReason: p.overrideReason)
+                supplier: supplier, number: number, by: principal(), overrideReason: overrideReason)
         case .rejectInvoice(let p):
-            return try RejectInvoice(
-                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), by: principal(), reason: p.reason)
+            let (supplier, number) = (try SupplierID(p.supplier), try InvoiceNumber(p.number))
+            let reason = try Text.checked(p.reason, field: "reason")
+            return try RejectInvoice(supplier: supplier, number: number, by: principal(), reason: reason)
         case .schedulePayment(let p):
             return SchedulePayment(supplier: try SupplierID(p.supplier), number: try InvoiceNumber(p.number))
         case .recordPayment(let p):
+            let (supplier, number) = (try SupplierID(p.supplier), try InvoiceNumber(p.number))
+            let amount = try RecordPayment.checked(amount: p.amount)
             return try RecordPayment(
-                supplier: SupplierID(p.supplier), number: InvoiceNumber(p.number), amount: p.amount,
-                currency: Currency(p.currency), paidOn: day(p.paidOn, "paid_on"), reference: p.reference)
+                supplier: supplier, number: number, amount: amount, currency: Currency(p.currency),
+                paidOn: day(p.paidOn, "paid_on"), reference: p.reference)
         }
     }
 

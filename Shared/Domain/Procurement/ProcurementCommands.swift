@@ -20,13 +20,16 @@ public struct CreateSupplier: Command, Hashable {
     public let currency: Currency
     public let paymentTermsDays: Int
 
+    /// The longest name a supplier may have, in Unicode scalar values.
+    public static let maximumNameLength = 200
+
     public init(supplier: SupplierID, name: String, currency: Currency, paymentTermsDays: Int) throws(DomainError) {
         guard (0...Supplier.maximumPaymentTerms).contains(paymentTermsDays) else {
             throw .invalidQuantity(
                 "terms_days", paymentTermsDays, "must be between 0 and \(Supplier.maximumPaymentTerms)")
         }
         self.supplier = supplier
-        self.name = try Text.checked(name, field: "name", maximum: 200)
+        self.name = try Text.checked(name, field: "name", maximum: Self.maximumNameLength)
         self.currency = currency
         self.paymentTermsDays = paymentTermsDays
     }
@@ -217,14 +220,19 @@ public struct RecordPayment: Command, Hashable {
         supplier: SupplierID, number: InvoiceNumber, amount: Int, currency: Currency, paidOn: Day, reference: String
     ) throws(DomainError) {
         self.currency = currency
+        self.supplier = supplier
+        self.number = number
+        self.amount = try Self.checked(amount: amount)
+        self.paidOn = paidOn
+        self.reference = try Text.checked(reference, field: "reference", maximum: 100)
+    }
+
+    /// A payment is of at least one minor unit, and no more than any amount may be.
+    public static func checked(amount: Int) throws(DomainError) -> Int {
         guard (1...Money.maximumMinorUnits).contains(amount) else {
             throw .invalidQuantity("amount", amount, "must be between 1 and \(Money.maximumMinorUnits)")
         }
-        self.supplier = supplier
-        self.number = number
-        self.amount = amount
-        self.paidOn = paidOn
-        self.reference = try Text.checked(reference, field: "reference", maximum: 100)
+        return amount
     }
 }
 

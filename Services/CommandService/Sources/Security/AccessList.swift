@@ -5,7 +5,8 @@ import Messaging
 /// The allow-list: which public keys may connect, the principal each one speaks for, and its roles.
 ///
 /// A small text file an operator edits by hand and the service re-reads on SIGHUP, one key a line
-/// (a line starting with `#` is a comment, and so is the rest of a line after the roles):
+/// (a line starting with `#` is a comment, and so is the rest of a line from a word after the roles
+/// that starts with `#`):
 ///
 ///     # principal   public key (Z85, 40 characters)             roles
 ///     alice         Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID     requester,clerk
