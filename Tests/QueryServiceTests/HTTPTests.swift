@@ -146,6 +146,11 @@ import Testing
                         #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true)
                         #expect(try Self.errorCode(reply) == "bad_request", "\(request.prefix(40))")
                     }
+                    // HTTP/1.0 is answered, and the connection closed after the answer unless the
+                    // request asks to keep it (`sendRaw` reads until the server closes).
+                    let old = try await HTTPClient.sendRaw(port: service.port, "GET /no/such/thing HTTP/1.0\r\n\r\n")
+                    #expect(old.status == 404)
+                    #expect(try Self.errorCode(old) == "not_found")
                     #expect(try await service.get("/health").status != 404, "the service still serves")
                     let unknown = try await HTTPClient.raw(
                         port: service.port, requestLine: "POST /no/such/thing HTTP/1.1")

@@ -53,12 +53,14 @@ import Testing
             #expect(po2.submittedAt == "2027-01-05T09:30:00.000Z")
             #expect(po2.closure == Closure(by: "bob", reason: "too expensive", at: "2027-01-05T11:00:00.000Z"))
             #expect(po2.lines.map(\.invoiced) == [0] && po2.invoices.isEmpty)
+            #expect(po2.lines.map(\.outstanding) == [0])  // rejected: nothing is expected
 
             let po3 = try #require(try await model.purchaseOrder("PO-3").order)
             #expect(po3.status == "cancelled" && po3.approver == "dave" && po3.currency == "USD")
             #expect(
                 po3.closure == Closure(by: "alice", reason: "supplier cannot deliver", at: "2027-01-07T09:00:00.000Z"))
-            #expect(po3.lines.map(\.outstanding) == [200])
+            #expect(po3.lines.map(\.outstanding) == [0])  // cancelled: nothing more is expected
+            #expect(po3.lines.map(\.received) == [0] && po3.lines.map(\.ordered) == [200])
 
             let po4 = try #require(try await model.purchaseOrder("PO-4").order)
             #expect(po4.status == "received" && po4.total == 55_000)

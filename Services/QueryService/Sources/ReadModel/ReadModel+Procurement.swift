@@ -20,6 +20,8 @@ extension ReadModel {
                             LEFT JOIN suppliers s ON s.supplier = o.supplier WHERE o.po = ?
                             """), arguments: [number])
             else { return (checkpoint, nil) }
+            // A rejected or cancelled order expects nothing more, whatever its lines still lacked.
+            let expectsGoods = !["rejected", "cancelled"].contains(row["status"] as String)
             let lines = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM purchase_order_lines WHERE po = ? ORDER BY line"),
                 arguments: [number]
@@ -29,7 +31,7 @@ extension ReadModel {
                 let closedShort = (line["closed_short"] as Int) == 1
                 return PurchaseOrderLineView(
                     line: line["line"], sku: line["sku"], ordered: ordered, unitPrice: line["unit_price"],
-                    received: received, outstanding: closedShort ? 0 : max(0, ordered - received),
+                    received: received, outstanding: closedShort || !expectsGoods ? 0 : max(0, ordered - received),
                     closedShort: closedShort, invoiced: line["invoiced"])
             }
             let invoices = try Row.fetchAll(

@@ -109,6 +109,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
             queued.append(data)
             return
         }
+        var data = data
         switch unwrapInboundIn(data) {
         case .head(let request):
             reading = true
@@ -117,6 +118,7 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             forwarded += 1
+            if let closing = Self.closing(request) { data = wrapInboundOut(.head(closing)) }
         case .body:
             if let (request, _) = held {
                 held = nil
@@ -273,6 +275,17 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard let checkpoint, plain, json.lines > 0 else { return nil }
         return (checkpoint, json.finish())
+    }
+
+    /// An HTTP/1.0 request that does not ask to keep its connection, marked `Connection: close` for
+    /// the router: HTTP/1.0 ends a connection after one answer unless told otherwise, and a client
+    /// that reads an answer to its end waits for that. (HTTP types, which the router reads, have no
+    /// version; the router closes on `Connection: close` alone.) Nil for every other request.
+    static func closing(_ request: HTTPRequestHead) -> HTTPRequestHead? {
+        guard request.version == .http1_0, !request.isKeepAlive else { return nil }
+        var closing = request
+        closing.headers.replaceOrAdd(name: "Connection", value: "close")
+        return closing
     }
 
     /// The read of a request this handler may answer, or nil.

@@ -26,7 +26,8 @@ public struct PurchaseOrderLineView: Codable, Sendable, Equatable {
     public var ordered: Int
     public var unitPrice: Int
     public var received: Int
-    /// Units still expected: 0 once the line is complete or closed short.
+    /// Units still expected: 0 once the line is complete or closed short, or the order is rejected
+    /// or cancelled.
     public var outstanding: Int
     public var closedShort: Bool
     /// Units billed by approved invoices.
