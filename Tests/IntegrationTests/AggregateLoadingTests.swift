@@ -47,4 +47,28 @@ import Testing
             #expect(state.first?.orders.contains("past-5000") == false)
         }
     }
+
+    /// Batches whose references differ only in Unicode form are two batches when a product is put
+    /// together from its rows, which come batch by batch.
+    @Test func batchesInAnotherUnicodeFormAreOtherBatches() async throws {
+        try await withMigratedDatabase { client in
+            let uow = PostgresUnitOfWorkFactory(client: client, logger: Logger(label: "test"))
+            let bus = Bootstrap.messageBus(unitOfWork: uow)
+            let (composed, decomposed) = ("ref-caf\u{E9}", "ref-cafe\u{301}")
+            _ = try await bus.handle(Make.createBatch(composed, "FORMS", 1))
+            _ = try await bus.handle(Make.createBatch(decomposed, "FORMS", 1))
+            _ = try await bus.handle(Make.allocate("o-1", "FORMS", 1))
+            _ = try await bus.handle(Make.allocate("o-2", "FORMS", 1))
+            let product = try await uow.withUnitOfWork { uow in
+                try await uow.products.get(try SKU("FORMS"), withLinesOf: try OrderID("o-1"))
+            }
+            let batches = try #require(product?.batches)
+            #expect(
+                Set(batches.map { Array($0.reference.rawValue.utf8) }) == [
+                    Array(composed.utf8), Array(decomposed.utf8),
+                ])
+            #expect(batches.map(\.allocatedQuantity) == [1, 1])
+            #expect(try await bus.handle(Make.allocate("o-3", "FORMS", 1)).outcome == .outOfStock)
+        }
+    }
 }

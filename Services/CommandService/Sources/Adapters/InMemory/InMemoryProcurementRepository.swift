@@ -12,6 +12,8 @@ final class InMemoryProcurementRepository: ProcurementRepositoryAdapter {
     }
 
     func loadInvoices(of order: PurchaseOrderNumber) async throws -> [ProcurementDocument] {
-        store.state.withLock { state in state.documents.values.filter { $0.parent == order.rawValue } }
+        store.state.withLock { state in
+            state.documents.values.filter { $0.parent.map(IdentifierKey.init) == IdentifierKey(order.rawValue) }
+        }
     }
 }

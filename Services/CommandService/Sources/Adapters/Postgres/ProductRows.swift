@@ -17,7 +17,7 @@ struct ProductRows {
             try quantity.map { try OrderLine(orderID: OrderID(unchecked: order), sku: sku, quantity: $0) }
         }
         var product = loaded.removeLast()
-        if let last = product.batches.last, last.reference.rawValue == reference {
+        if let last = product.batches.last, last.reference == BatchReference(unchecked: reference) {
             product.batches[product.batches.count - 1] = Batch(
                 reference: last.reference, sku: sku, eta: last.eta, purchasedQuantity: last.purchasedQuantity,
                 allocatedQuantity: last.allocatedQuantity,
