@@ -1,12 +1,14 @@
 import Contracts
+import Messaging
 import Synchronization
 
 /// Drives the command service with a run's clients, phase by phase: create the batches, make the
 /// prior allocations, then warm up and measure.
 ///
-/// Each phase runs one task per client, and each client owns its socket, so clients never wait
-/// on each other except in the service. Work is shared out through a ticket counter where its
-/// total is fixed (batches, prior allocations, `--count`).
+/// The set-up phases run one task per client, and each client owns its socket, so clients never
+/// wait on each other except in the service; the measured phase runs on sockets of its own, driven
+/// by one thread (`measure`). Work is shared out through a ticket counter where its total is fixed
+/// (batches, prior allocations, `--count`).
 struct AllocationLoad: Sendable {
     let plan: AllocationPlan
     let clients: [BenchClient]
@@ -55,66 +57,27 @@ struct AllocationLoad: Sendable {
         return highest.load(ordering: .relaxed)
     }
 
-    /// Warms up, then measures, following `schedule`. Replies of measured allocations are offered
-    /// to `freshness` when given.
-    func measure(_ schedule: LoadSchedule, freshness: FreshnessProbe?) async -> AllocationTally {
-        let plan = plan
-        let tickets = Tickets()
-        return await withTaskGroup(of: AllocationTally.self) { group in
-            for (index, client) in clients.enumerated() {
-                group.addTask {
-                    await Self.runClient(index, client, plan, schedule, tickets, freshness)
-                }
-            }
-            var total = AllocationTally()
-            for await tally in group { total.merge(tally) }
-            return total
-        }
-    }
-
-    private static func runClient(
-        _ index: Int, _ client: BenchClient, _ plan: AllocationPlan, _ schedule: LoadSchedule, _ tickets: Tickets,
-        _ freshness: FreshnessProbe?
-    ) async -> AllocationTally {
-        var tally = AllocationTally()
-        var sent = 0  // for pacing: every command since the warm-up began
-        var warmups = 0
-        var measured = 0
-        while true {
-            if let due = schedule.sendTime(client: index, command: sent), due > .now {
-                try? await Task.sleep(until: due)
-            }
-            let sentAt = ContinuousClock.now
-            let phase: AllocationPlan.Phase
-            let k: Int
-            if sentAt < schedule.measureStart {
-                (phase, k) = (.warmup, warmups)
-                warmups += 1
-            } else {
-                switch schedule.stop {
-                case .after: if let end = schedule.measureEnd, sentAt >= end { return tally }
-                case .count(let total): if tickets.claim() >= total { return tally }
-                }
-                (phase, k) = (.measured, measured)
-                measured += 1
-            }
-            let order = plan.orderID(phase, client: index, command: k)
-            let sku = plan.sku(plan.skuIndex(client: index, command: k))
-            let answer = await client.send(
-                CommandRequest(
-                    commandID: order, payload: .allocate(AllocatePayload(orderID: order, sku: sku, quantity: 1))))
-            sent += 1
-            guard phase == .measured else {
-                tally.warmupCommands += 1
-                continue
-            }
-            tally.record(answer, sentAt: sentAt)
-            if let freshness, case .reply(let reply, let receivedAt) = answer, reply.result?.outcome == .allocated,
-                let position = reply.position
-            {
-                freshness.offer(.init(orderID: order, position: position, receivedAt: receivedAt))
+    /// Warms up, then measures, following the schedule `startSchedule` makes once `dealers` has
+    /// opened the measured clients' sockets (their connections are made while warming up). One
+    /// thread drives them all (`PolledClients`); replies of measured allocations are offered to
+    /// `freshness` when given.
+    static func measure(
+        _ plan: AllocationPlan, timeout: Duration, freshness: FreshnessProbe?,
+        dealers: @escaping @Sendable () throws(MessagingError) -> DealerSet,
+        startSchedule: @escaping @Sendable () -> LoadSchedule
+    ) async throws(MessagingError) -> AllocationTally {
+        let outcome = await onDedicatedThread(name: "bench-clients") { () -> Result<AllocationTally, MessagingError> in
+            do throws(MessagingError) {
+                let sockets = try dealers()
+                defer { sockets.close() }
+                let clients = PolledClients(
+                    plan: plan, schedule: startSchedule(), timeout: timeout, freshness: freshness)
+                return .success(try clients.run(on: sockets))
+            } catch {
+                return .failure(error)
             }
         }
+        return try outcome.get()
     }
 
     /// Runs `work` for tickets 0..<total over all clients; the first failure any of them reports

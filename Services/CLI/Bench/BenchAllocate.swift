@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Messaging
+import Synchronization
 
 /// `cosmic bench allocate`: allocation load on the running command service, optionally with the
 /// freshness of the read side measured alongside.
@@ -58,11 +59,12 @@ struct BenchAllocate: AsyncParsableCommand {
         }
         let context: ZMQContext
         let sockets: [OwnedSocket]
+        let socketOptions: SocketOptions
         do {
             context = try ZMQContext()
             // Set-up (batches, prior allocations) runs on at least 32 sockets whatever `--clients`
             // says: a growth run with one measured client must not make 100,000 allocations serially.
-            let socketOptions = try options.socketOptions()  // the key files, read once
+            socketOptions = try options.socketOptions()  // the key files, read once
             sockets = try (0..<max(clients, 32)).map { _ in
                 try OwnedSocket(context: context, kind: .dealer, options: socketOptions, connect: [options.commands])
             }
@@ -73,9 +75,7 @@ struct BenchAllocate: AsyncParsableCommand {
             for socket in sockets { socket.close() }
             context.terminate()
         }
-        let all = sockets.map { BenchClient(socket: $0, timeout: options.wait) }
-        let setup = AllocationLoad(plan: plan, clients: all)
-        let load = AllocationLoad(plan: plan, clients: Array(all.prefix(clients)))
+        let setup = AllocationLoad(plan: plan, clients: sockets.map { BenchClient(socket: $0, timeout: options.wait) })
 
         do {
             progress("run \(plan.runID): creating \(plan.batchCount) batches")
@@ -92,17 +92,43 @@ struct BenchAllocate: AsyncParsableCommand {
         } catch {
             throw fail(.unavailable, "set-up failed: \(error)")
         }
+        for socket in sockets { socket.close() }  // the measured clients have sockets of their own
 
         let probe = freshnessEndpoint.map { FreshnessProbe(endpoint: $0, timeout: options.wait) }
         async let probing = probe?.run()
-        let schedule = LoadSchedule(
-            start: .now, warmup: .milliseconds(Int64((warmup * 1000).rounded())),
-            stop: count.map { .count($0) } ?? .after(.milliseconds(Int64(((duration ?? 10) * 1000).rounded()))),
-            rate: rate, clients: clients)
         progress(warmup > 0 ? "warming up for \(warmup) s, then measuring" : "measuring")
-        let tally = await load.measure(schedule, freshness: probe)
+        // What the measuring thread needs, as values (not `self`).
+        let (endpoint, clients, rate) = (options.commands, clients, rate)
+        let warmup = Duration.milliseconds(Int64((warmup * 1000).rounded()))
+        let stop =
+            count.map { LoadSchedule.Stop.count($0) }
+            ?? .after(.milliseconds(Int64(((duration ?? 10) * 1000).rounded())))
+        let started = Mutex<LoadSchedule?>(nil)
+        let measured: Result<AllocationTally, MessagingError>
+        do throws(MessagingError) {
+            measured = .success(
+                try await AllocationLoad.measure(
+                    plan, timeout: options.wait, freshness: probe,
+                    dealers: { () throws(MessagingError) in
+                        try DealerSet(context: context, count: clients, options: socketOptions, connect: endpoint)
+                    },
+                    startSchedule: {
+                        let schedule = LoadSchedule(
+                            start: .now, warmup: warmup, stop: stop, rate: rate, clients: clients)
+                        started.withLock { $0 = schedule }
+                        return schedule
+                    }))
+        } catch {
+            measured = .failure(error)
+        }
         probe?.stop()
         let freshnessTally = await probing
+        let tally: AllocationTally
+        switch measured {
+        case .success(let measured): tally = measured
+        case .failure(let error): throw fail(.unavailable, "measuring failed: \(error)")
+        }
+        guard let schedule = started.withLock({ $0 }) else { throw fail(.unavailable, "measuring never started") }
 
         let elapsed = (tally.lastReplyAt ?? schedule.measureStart) - schedule.measureStart
         let report = AllocateReport(
