@@ -147,6 +147,10 @@ import Testing
             #"{"command_id": "c1", "type": "RegisterInvoice", "payload": {"supplier": "", "invoice": "I", "po": "P", "invoice_date": "2027-01-01", "currency": "eur", "lines": [{"sku": "S", "qty": 1, "unit_price": 1}]}}"#,
             .invalidField, "supplier"),
         Case(
+            "an invoice line's bad qty before its bad unit_price",
+            #"{"command_id": "c1", "type": "RegisterInvoice", "payload": {"supplier": "S", "invoice": "I", "po": "P", "invoice_date": "2027-01-01", "currency": "EUR", "lines": [{"sku": "S", "qty": 0, "unit_price": -1}]}}"#,
+            .invalidQuantity, "qty"),
+        Case(
             "a bad amount before a bad currency",
             #"{"command_id": "c1", "type": "RecordPayment", "payload": {"supplier": "S", "invoice": "I", "amount": 0, "currency": "eur", "paid_on": "2027-01-01", "reference": "R"}}"#,
             .invalidQuantity, "amount"),

@@ -66,6 +66,26 @@ import Testing
         )
     }
 
+    /// The allow-list's format as docs/PROTOCOL.md §2 gives it: comments start with `#` (a Z85
+    /// character, so any other word after the roles makes a line bad), any line ending, and every
+    /// key with at least one role.
+    @Test func theAllowListTakesCommentsAndLineEndingsAndRefusesLinesWithoutRoles() throws {
+        let (first, second) = (try CurveKeyPair.generate().publicKey, try CurveKeyPair.generate().publicKey)
+        let list = try AccessList.parse(
+            "# principal key roles\r\n  # indented\r\nalice \(first) operator,reader # desk\r\n\nbob \(second) approver #x\n"
+        )
+        #expect(list.grants[first]?.principal == "alice" && list.grants[first]?.roles == [.operator, .reader])
+        #expect(list.grants[second]?.principal == "bob" && list.grants[second]?.roles == [.approver])
+        for (text, problem) in [
+            ("alice \(first) operator desk", "needs three fields"),
+            ("alice \(first) ,", "needs at least one role"),
+            ("alice \(first) operator\nbob \(first) reader", "a key speaks for one principal"),
+        ] {
+            let error = #expect(throws: AccessListError.self, "\(text)") { try AccessList.parse(text) }
+            #expect(error?.description.contains(problem) == true, "\(String(describing: error))")
+        }
+    }
+
     /// Principals are identifiers: a name that differs from the key's own only in Unicode form
     /// (`josé` composed, and `jose` + U+0301) names someone else.
     @Test func aNameInAnotherUnicodeFormIsSomeoneElse() throws {

@@ -63,6 +63,8 @@ import Testing
             post.method = .POST
             var old = Self.get("/allocations/order-4")
             old.version = .http1_0  // not kept alive unless asked
+            var shouting = Self.get("/allocations/order-4")
+            shouting.headers.add(name: "Connection", value: "keep-alive, Close")
             var oldKeptAlive = old
             oldKeptAlive.headers.add(name: "Connection", value: "keep-alive")
             let requests = [
@@ -73,17 +75,15 @@ import Testing
                 Self.get("/api/dashboard?min_position=3"), Self.get("/allocations/order%2D4"),
                 Self.get("/allocations/order-4#top"), Self.get("/allocations/order-4/more"),
                 Self.get("/allocations/"), Self.get("/allocations/" + String(repeating: "a", count: 101)),
-                Self.get("/stock/SMALL-TABLE"), close, badHeader, dashboardWaiting, post, old, oldKeptAlive,
+                Self.get("/stock/SMALL-TABLE"), close, shouting, badHeader, dashboardWaiting, post, old, oldKeptAlive,
             ]
             for request in requests {
                 let channel = try Self.channel(model)
                 try Self.send(request, to: channel)
-                // Unchanged, but that an HTTP/1.0 request that keeps no connection says so to the
-                // router, which knows no versions.
+                // Unchanged, but that a request that keeps no connection says so as the router reads
+                // it: `Connection: close`.
                 var routed = request
-                if request.version == .http1_0 && !request.isKeepAlive {
-                    routed.headers.replaceOrAdd(name: "Connection", value: "close")
-                }
+                if !request.isKeepAlive { routed.headers.replaceOrAdd(name: "Connection", value: "close") }
                 #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .head(routed), "\(request)")
                 #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
                 #expect(try Self.written(channel) == nil, "\(request)")

@@ -151,6 +151,10 @@ import Testing
                     let old = try await HTTPClient.sendRaw(port: service.port, "GET /no/such/thing HTTP/1.0\r\n\r\n")
                     #expect(old.status == 404)
                     #expect(try Self.errorCode(old) == "not_found")
+                    // `Connection: close` is a token, in any case, among others.
+                    let shouting = try await HTTPClient.sendRaw(
+                        port: service.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: TE, Close\r\n\r\n")
+                    #expect(shouting.status == 200 || shouting.status == 503)
                     #expect(try await service.get("/health").status != 404, "the service still serves")
                     let unknown = try await HTTPClient.raw(
                         port: service.port, requestLine: "POST /no/such/thing HTTP/1.1")

@@ -76,9 +76,10 @@ extension CommandPayload {
             let currency = try Currency(p.currency)
             var lines: [InvoiceLine] = []
             for line in p.lines {
+                let (sku, quantity) = (try SKU(line.sku), try Quantity.orderLine(line.quantity))
                 lines.append(
                     try InvoiceLine(
-                        sku: SKU(line.sku), quantity: line.quantity,
+                        sku: sku, quantity: quantity,
                         unitPrice: Money(minorUnits: line.unitPrice, currency: currency, field: "unit_price")))
             }
             return try RegisterInvoice(

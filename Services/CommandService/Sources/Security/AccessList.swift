@@ -37,7 +37,8 @@ public struct AccessList: Sendable, Equatable {
 
     public static func parse(_ text: String, path: String = "allow-list") throws(AccessListError) -> AccessList {
         var grants: [CurveKey: Grant] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line ending, "\r\n" included (one Character in Swift, so not a "\n").
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             func problem(_ text: String) -> AccessListError {
                 AccessListError(path: path, line: index + 1, problem: text)
             }
@@ -66,6 +67,7 @@ public struct AccessList: Sendable, Equatable {
                 }
                 roles.insert(role)
             }
+            guard !roles.isEmpty else { throw problem("needs at least one role") }
             if let other = grants[key] {
                 throw problem("the key is given to \(other.principal) already; a key speaks for one principal")
             }

@@ -277,12 +277,13 @@ final class EventLoopAnswer: ChannelDuplexHandler, RemovableChannelHandler {
         return (checkpoint, json.finish())
     }
 
-    /// An HTTP/1.0 request that does not ask to keep its connection, marked `Connection: close` for
-    /// the router: HTTP/1.0 ends a connection after one answer unless told otherwise, and a client
-    /// that reads an answer to its end waits for that. (HTTP types, which the router reads, have no
-    /// version; the router closes on `Connection: close` alone.) Nil for every other request.
+    /// A request that does not keep its connection, with its `Connection` header made the one the
+    /// router recognises, `close` (or nil when it keeps it, or says `close` so already). The router
+    /// reads HTTP types, which carry no version, and compares that header with `close` exactly: an
+    /// HTTP/1.0 request (which ends its connection unless it says `keep-alive`), or a `Close` or
+    /// `keep-alive, close`, would have had its connection held open until the idle timeout.
     static func closing(_ request: HTTPRequestHead) -> HTTPRequestHead? {
-        guard request.version == .http1_0, !request.isKeepAlive else { return nil }
+        guard !request.isKeepAlive, request.headers["Connection"] != ["close"] else { return nil }
         var closing = request
         closing.headers.replaceOrAdd(name: "Connection", value: "close")
         return closing
