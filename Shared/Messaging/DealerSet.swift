@@ -48,8 +48,8 @@ public final class DealerSet {
 
     public var count: Int { sockets.count }
 
-    /// Sends one single-frame message on socket `index`; blocks only while that socket has no
-    /// connection yet (or is at its high-water mark), as a DEALER does.
+    /// Sends one single-frame message on socket `index`. A DEALER queues a message for a
+    /// connection still being made; this blocks only at the socket's high-water mark.
     public func send(_ index: Int, _ frame: some Collection<UInt8>) throws(MessagingError) {
         let socket = sockets[index]
         while true {
