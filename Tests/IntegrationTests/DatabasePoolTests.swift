@@ -69,6 +69,57 @@ extension DatabasePoolTests {
     }
 }
 
+extension DatabasePoolTests {
+    /// The service's parts start alongside the pool and may ask for a connection before it runs:
+    /// such a lease waits, and reaches PostgresNIO's pool only once `run()` has been called on it
+    /// (else PostgresNIO warns in the log of every busy start).
+    @Test(.timeLimit(.minutes(1))) func aLeaseAskedBeforeThePoolRunsWaitsForIt() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let configuration = try TestDatabase.configuration(url)
+            let real = RunWatchingPool(
+                PostgresClient(configuration: configuration, backgroundLogger: ServiceHarness.logger))
+            let pools = Pools(first: real) {
+                PostgresClient(configuration: configuration, backgroundLogger: ServiceHarness.logger)
+            }
+            let pool = DatabasePool(makePool: pools.next, databaseAnswers: { true }, logger: ServiceHarness.logger)
+            let lease = Task {
+                try await pool.withConnection { connection in
+                    try await connection.query("SELECT 1", logger: ServiceHarness.logger).collect().count
+                }
+            }
+            _ = try await eventually("the lease waits") { pool.waitingLeases == 1 ? true : nil }
+            #expect(real.leasedBeforeRun.load(ordering: .relaxed) == 0)
+            let running = Task { await pool.run() }
+            let rows = try await lease.value
+            running.cancel()
+            await running.value
+            #expect(rows == 1)
+            #expect(real.leasedBeforeRun.load(ordering: .relaxed) == 0)
+        }
+    }
+}
+
+/// A real pool that counts the leases asked of it before its `run()` was called.
+private final class RunWatchingPool: DatabasePool.Source {
+    private let client: PostgresClient
+    private let runCalled = Atomic<Bool>(false)
+    let leasedBeforeRun = Atomic<Int>(0)
+
+    init(_ client: PostgresClient) { self.client = client }
+
+    func withConnection<T: Sendable>(
+        _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        if !runCalled.load(ordering: .relaxed) { leasedBeforeRun.add(1, ordering: .relaxed) }
+        return try await client.withConnection(body)
+    }
+
+    func run() async {
+        runCalled.store(true, ordering: .relaxed)
+        await client.run()
+    }
+}
+
 /// Hands out the stand-in first, then real pools.
 private final class Pools: Sendable {
     private let first: Mutex<(any DatabasePool.Source)?>

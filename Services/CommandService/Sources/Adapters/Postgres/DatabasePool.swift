@@ -50,6 +50,9 @@ public final class DatabasePool: ConnectionSource, Service {
         var inUse = 0
         /// The database refused the watcher since the current pool last granted a lease.
         var outageSeen = false
+        /// Whether the first pool runs; leases asked for before wait here (`untilRunning`).
+        var running = false
+        var beforeRunning: [Int: CheckedContinuation<Void, any Error>] = [:]
     }
 
     /// Why a lease was handed back unused: its pool is no longer current, or its connection closed.
@@ -127,6 +130,7 @@ public final class DatabasePool: ConnectionSource, Service {
             }
             var ran = false
             do {
+                try await untilRunning(ticket)
                 return try await client.withConnection { connection in
                     if connection.isClosed {
                         // Closed before the pool saw it: handed back once the close is complete (the
@@ -169,7 +173,7 @@ public final class DatabasePool: ConnectionSource, Service {
     /// Runs the pools and the watcher until a graceful shutdown, then closes the pools.
     public func run() async {
         state.withLock { state in
-            state.current.running = Self.start(state.current.client)
+            state.current.running = Self.start(state.current.client) { self.opened() }
             state.standby.running = Self.start(state.standby.client)
         }
         await cancelWhenGracefulShutdown { await self.watch() }
@@ -180,8 +184,49 @@ public final class DatabasePool: ConnectionSource, Service {
         }
     }
 
-    private static func start(_ client: any Source) -> Task<Void, Never> {
-        Task { await client.run() }
+    /// Runs `client` in a task of its own; `started` is called in that task just before `run()`,
+    /// with nothing between them that could suspend.
+    private static func start(_ client: any Source, started: @escaping @Sendable () -> Void = {})
+        -> Task<Void, Never>
+    {
+        Task {
+            started()
+            await client.run()
+        }
+    }
+
+    /// Waits until the first pool runs. The service's other parts start alongside this pool and
+    /// may ask for a connection first: PostgresNIO then queues the lease, but warns that `run()`
+    /// has not been called, in every log of a busy start. Cancellable: a lease given up at its
+    /// command's deadline stops waiting here too.
+    private func untilRunning(_ ticket: Int) async throws {
+        guard !state.withLock({ $0.running }) else { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+                // Cancelled before this registration, the handler found nothing to end: look again.
+                let (running, cancelled) = state.withLock { state in
+                    if !state.running && !Task.isCancelled { state.beforeRunning[ticket] = waiter }
+                    return (state.running, Task.isCancelled)
+                }
+                if running {
+                    waiter.resume()
+                } else if cancelled {
+                    waiter.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.beforeRunning.removeValue(forKey: ticket) }?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// The first pool is about to run: the leases waiting for it go ahead.
+    private func opened() {
+        let waiting = state.withLock { state in
+            state.running = true
+            defer { state.beforeRunning = [:] }
+            return Array(state.beforeRunning.values)
+        }
+        for waiter in waiting { waiter.resume() }
     }
 
     private func watch() async {
