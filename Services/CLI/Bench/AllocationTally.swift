@@ -1,7 +1,7 @@
 import Contracts
 
-/// What one client saw while measuring. Each client keeps its own and the tallies are merged at
-/// the end, so recording needs no lock.
+/// What the measured clients saw. One thread records for every client (`PolledClients`), so
+/// recording needs no lock.
 struct AllocationTally: Sendable {
     var latencies = Latencies()
     /// `allocated` and `out_of_stock` replies.
@@ -29,14 +29,5 @@ struct AllocationTally: Sendable {
             errors[code, default: 0] += 1
             lastReplyAt = max(lastReplyAt ?? .now, .now)
         }
-    }
-
-    mutating func merge(_ other: AllocationTally) {
-        latencies.merge(other.latencies)
-        outcomes.merge(other.outcomes, uniquingKeysWith: +)
-        errors.merge(other.errors, uniquingKeysWith: +)
-        commands += other.commands
-        warmupCommands += other.warmupCommands
-        if let last = other.lastReplyAt { lastReplyAt = max(lastReplyAt ?? last, last) }
     }
 }

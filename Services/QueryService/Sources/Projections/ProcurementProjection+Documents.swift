@@ -372,7 +372,7 @@ extension ProcurementProjection {
 
     /// The invoice, from this batch's copy or else the database (then kept).
     static func cachedInvoice(_ supplier: String, _ number: String, _ batch: inout ProjectionBatch) throws -> Invoice? {
-        let key = InvoiceKey(supplier: supplier, number: number)
+        let key = InvoiceKey(supplier: IdentifierKey(supplier), number: IdentifierKey(number))
         if let invoice = batch.procurement.invoices[key] { return invoice }
         guard let invoice = try Invoice.fetch(supplier, number, batch.db) else { return nil }
         batch.procurement.invoices[key] = invoice

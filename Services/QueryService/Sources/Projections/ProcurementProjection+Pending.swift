@@ -30,74 +30,32 @@ extension ProcurementProjection {
         var invoices: [InvoiceKey: Invoice] = [:]
     }
 
-    // The keys below hold identifiers (suppliers, invoice numbers) as text, and compare them as
-    // identifiers compare (`IdentifierKey`), never as `String`s: those would take `café` composed and
-    // decomposed for one supplier. Currencies, days and statuses are ASCII.
+    // Identifiers in the keys below (suppliers, invoice numbers) are `IdentifierKey`s, never
+    // `String`s, which would take `café` composed and decomposed for one supplier. Currencies, days
+    // and statuses are ASCII.
 
     /// A row keyed by a name (day, month, supplier) and a currency.
     struct Bucket: Hashable {
-        let key: String
+        let key: IdentifierKey
         let currency: String
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            IdentifierKey(lhs.key) == IdentifierKey(rhs.key) && lhs.currency == rhs.currency
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(IdentifierKey(key))
-            hasher.combine(currency)
-        }
     }
 
     struct DocumentKey: Hashable {
-        let supplier: String
+        let supplier: IdentifierKey
         let kind: DocumentKind
         let status: String
         let currency: String
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier) && lhs.kind == rhs.kind
-                && lhs.status == rhs.status && lhs.currency == rhs.currency
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(IdentifierKey(supplier))
-            hasher.combine(kind)
-            hasher.combine(status)
-            hasher.combine(currency)
-        }
     }
 
     struct SpendKey: Hashable {
-        let supplier: String
+        let supplier: IdentifierKey
         let currency: String
         let day: String
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier) && lhs.currency == rhs.currency
-                && lhs.day == rhs.day
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(IdentifierKey(supplier))
-            hasher.combine(currency)
-            hasher.combine(day)
-        }
     }
 
     struct InvoiceKey: Hashable {
-        let supplier: String
-        let number: String
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            IdentifierKey(lhs.supplier) == IdentifierKey(rhs.supplier)
-                && IdentifierKey(lhs.number) == IdentifierKey(rhs.number)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(IdentifierKey(supplier))
-            hasher.combine(IdentifierKey(number))
-        }
+        let supplier: IdentifierKey
+        let number: IdentifierKey
     }
 
     /// How many, and what they are worth.
@@ -125,8 +83,8 @@ extension ProcurementProjection {
 extension ProcurementProjection.Pending {
     /// Adds an event's figures to the buckets of `day` (`YYYY-MM-DD`) and of its month.
     mutating func add(_ figures: DayFigures, day: String, _ currency: String) {
-        days[.init(key: day, currency: currency), default: DayFigures()].add(figures)
-        months[.init(key: String(day.prefix(7)), currency: currency), default: DayFigures()].add(figures)
+        days[.init(key: IdentifierKey(day), currency: currency), default: DayFigures()].add(figures)
+        months[.init(key: IdentifierKey(String(day.prefix(7))), currency: currency), default: DayFigures()].add(figures)
     }
 
     mutating func moveDocument(
@@ -142,12 +100,13 @@ extension ProcurementProjection.Pending {
         _ kind: ProcurementProjection.DocumentKind, _ supplier: String, _ status: String, _ currency: String,
         count: Int, value: Int
     ) {
-        let key = ProcurementProjection.DocumentKey(supplier: supplier, kind: kind, status: status, currency: currency)
+        let key = ProcurementProjection.DocumentKey(
+            supplier: IdentifierKey(supplier), kind: kind, status: status, currency: currency)
         documents[key, default: .init()].add(count: count, value: value)
     }
 
     mutating func changeMoney(_ supplier: String, _ currency: String, spend: Int, paid: Int) {
-        let key = ProcurementProjection.Bucket(key: supplier, currency: currency)
+        let key = ProcurementProjection.Bucket(key: IdentifierKey(supplier), currency: currency)
         money[key, default: (0, 0)].spend += spend
         money[key, default: (0, 0)].paid += paid
     }
@@ -157,7 +116,8 @@ extension ProcurementProjection.Pending {
     }
 
     mutating func changeDue(_ due: String, _ currency: String, invoices: Int, balance: Int) {
-        self.due[.init(key: due, currency: currency), default: .init()].add(count: invoices, value: balance)
+        self.due[.init(key: IdentifierKey(due), currency: currency), default: .init()].add(
+            count: invoices, value: balance)
     }
 
     /// Order lines with units outstanding on open orders, per SKU: what keeps it off the reorder list.
@@ -173,7 +133,7 @@ extension ProcurementProjection.Pending {
 
     /// Approved spend on `day`: its supplier's running total grows from that day on.
     mutating func addSpend(_ supplier: String, _ currency: String, on day: String, _ amount: Int) {
-        spend[.init(supplier: supplier, currency: currency, day: day), default: 0] += amount
+        spend[.init(supplier: IdentifierKey(supplier), currency: currency, day: day), default: 0] += amount
     }
 }
 
@@ -215,7 +175,7 @@ extension ProcurementProjection {
                 INSERT INTO supplier_documents (supplier, kind, status, currency, count, value) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (supplier, kind, status, currency) DO UPDATE SET
                     count = count + excluded.count, value = value + excluded.value
-                """, key.supplier, key.kind.rawValue, key.status, key.currency, tally.count, tally.value)
+                """, key.supplier.text, key.kind.rawValue, key.status, key.currency, tally.count, tally.value)
         }
         for (key, change) in pending.money {
             try batch.run(
@@ -223,7 +183,7 @@ extension ProcurementProjection {
                 INSERT INTO supplier_money (supplier, currency, spend, paid) VALUES (?, ?, ?, ?)
                 ON CONFLICT (supplier, currency) DO UPDATE SET
                     spend = spend + excluded.spend, paid = paid + excluded.paid
-                """, key.key, key.currency, change.spend, change.paid)
+                """, key.key.text, key.currency, change.spend, change.paid)
         }
         for (currency, tally) in pending.awaiting {
             try batch.run(
@@ -240,7 +200,7 @@ extension ProcurementProjection {
                 INSERT INTO payments_due_days (due, currency, invoices, balance) VALUES (?, ?, ?, ?)
                 ON CONFLICT (due, currency) DO UPDATE SET
                     invoices = invoices + excluded.invoices, balance = balance + excluded.balance
-                """, key.key, key.currency, tally.count, tally.value)
+                """, key.key.text, key.currency, tally.count, tally.value)
         }
         for (sku, change) in pending.reorder {
             try batch.run(
@@ -266,10 +226,10 @@ extension ProcurementProjection {
                     SELECT total FROM supplier_spend_running WHERE supplier = ?1 AND currency = ?2 AND day < ?3
                     ORDER BY day DESC LIMIT 1), 0))
                 ON CONFLICT (supplier, currency, day) DO UPDATE SET total = total + ?4
-                """, key.supplier, key.currency, key.day, amount)
+                """, key.supplier.text, key.currency, key.day, amount)
             try batch.run(
                 "UPDATE supplier_spend_running SET total = total + ? WHERE supplier = ? AND currency = ? AND day > ?",
-                amount, key.supplier, key.currency, key.day)
+                amount, key.supplier.text, key.currency, key.day)
         }
     }
 }

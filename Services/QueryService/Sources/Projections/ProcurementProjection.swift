@@ -206,12 +206,13 @@ enum ProcurementProjection: Projection {
         _ p: InvoiceRegisteredPayload, _ context: inout Context, _ batch: inout ProjectionBatch
     ) throws {
         // The same supplier's invoice number twice: the first stays as it is.
-        guard batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] == nil,
+        let key = InvoiceKey(supplier: IdentifierKey(p.supplier), number: IdentifierKey(p.number))
+        guard batch.procurement.invoices[key] == nil,
             try !batch.exists("SELECT 1 FROM invoices WHERE supplier = ? AND invoice = ?", p.supplier, p.number)
         else { return }
         let matched = p.discrepancies.isEmpty
         let status = matched ? "matched" : "mismatched"
-        batch.procurement.invoices[.init(supplier: p.supplier, number: p.number)] = Invoice(
+        batch.procurement.invoices[key] = Invoice(
             supplier: p.supplier, number: p.number, purchaseOrder: p.purchaseOrder, status: status,
             invoiceDate: p.invoiceDate, currency: p.currency, total: p.total,
             discrepancies: try DiscrepancyJSON.encode(p.discrepancies), registeredAt: context.time,
@@ -325,7 +326,8 @@ struct DayFigures {
     /// One upsert of these figures into a bucket: the day's statement or the month's, same columns.
     func add(_ sql: StaticString, _ bucket: ProcurementProjection.Bucket, _ batch: inout ProjectionBatch) throws {
         try batch.run(
-            sql, bucket.key, bucket.currency, ordersCreated, ordersCreatedValue, ordersApproved, ordersApprovedValue,
+            sql, bucket.key.text, bucket.currency, ordersCreated, ordersCreatedValue, ordersApproved,
+            ordersApprovedValue,
             approvalCycles, approvalCycleMilliseconds, ordersRejected, ordersCancelled, receiptLines,
             receiptLinesOnTime, invoicesRegistered, invoicesFirstPassMatched, invoicesApproved,
             invoicesApprovedValue, payments, paymentsValue)
