@@ -11,6 +11,13 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// Test discovery on Linux reads the test targets' index. `scripts/test` builds without indexing
+/// (a seventh of a clean build goes to indexing the dependencies) and names a store for the test
+/// targets alone in COSMIC_TEST_INDEX_STORE.
+let testSettings: [SwiftSetting] =
+    strict
+    + (Context.environment["COSMIC_TEST_INDEX_STORE"].map { [.unsafeFlags(["-index-store-path", $0])] } ?? [])
+
 let package = Package(
     name: "Cosmic",
     platforms: [.macOS(.v15)],
@@ -125,19 +132,20 @@ let package = Package(
             path: "Services/CLI", swiftSettings: strict),
 
         // MARK: Tests.
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests", swiftSettings: strict),
+        .testTarget(
+            name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests", swiftSettings: testSettings),
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts", "Domain"], path: "Tests/ContractsTests",
-            resources: [.copy("Fixtures")], swiftSettings: strict),
+            resources: [.copy("Fixtures")], swiftSettings: testSettings),
         .testTarget(
             name: "ServiceLayerTests", dependencies: ["CommandService", "Domain", "Contracts"],
-            path: "Tests/ServiceLayerTests", swiftSettings: strict),
+            path: "Tests/ServiceLayerTests", swiftSettings: testSettings),
         .testTarget(
             name: "MessagingTests", dependencies: ["Messaging", "TestSupport"], path: "Tests/MessagingTests",
-            swiftSettings: strict),
-        .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: strict),
+            swiftSettings: testSettings),
+        .testTarget(name: "ArchitectureTests", path: "Tests/ArchitectureTests", swiftSettings: testSettings),
         // The CLI's pure parts (bench options, reports, HTTP parsing), through @testable import.
-        .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["cosmic"], path: "Tests/CLITests", swiftSettings: testSettings),
         // What the tests on real things share: throwaway databases, waiting on conditions with
         // deadlines, starting and stopping the real executables, addresses no other test can take,
         // and a thread of its own for a stand-in peer.
@@ -156,7 +164,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/IntegrationTests", swiftSettings: strict),
+            path: "Tests/IntegrationTests", swiftSettings: testSettings),
         .testTarget(
             name: "QueryServiceTests",
             dependencies: [
@@ -170,9 +178,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Tests/QueryServiceTests", swiftSettings: strict),
+            path: "Tests/QueryServiceTests", swiftSettings: testSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Contracts", "Messaging", "TestSupport"],
-            path: "Tests/EndToEndTests", swiftSettings: strict),
+            path: "Tests/EndToEndTests", swiftSettings: testSettings),
     ]
 )
