@@ -4,6 +4,7 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import TestSupport
 import Testing
 
 @testable import QueryService
@@ -11,6 +12,15 @@ import Testing
 /// Reads answered on the event loop (`EventLoopAnswer`): the same bytes as the router's answer,
 /// every request it does not answer passed on to the router unchanged, and the connection's idle
 /// timeout kept over both.
+/// `EmbeddedChannel` may only be used from the thread that made it, and an async test resumes on any
+/// of the pool's threads after an `await` (NIO logged "API misuse" for these tests, and says it will
+/// trap): so each test that makes one runs on a thread of its own, its child tasks included.
+private func withSandboxOnOneThread(_ body: (Sandbox) async throws -> Void) async throws {
+    let executor = OwnThreadExecutor(name: "embedded-channel")
+    defer { executor.shutdown() }
+    try await withTaskExecutorPreference(executor) { try await withSandbox(body) }
+}
+
 @Suite struct EventLoopAnswerTests {
     /// History.mixed, plus an order of two lines and one whose SKU `JSONEncoder` escapes.
     static let history =
@@ -21,7 +31,7 @@ import Testing
         ]
 
     @Test func aFoundOrderIsAnsweredOnTheEventLoopWithTheRoutersBytes() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("fast.sqlite")))
             for orderid in ["order-4", "order-9"] {
                 let channel = try Self.channel(model)
@@ -51,7 +61,7 @@ import Testing
     }
 
     @Test func everythingElseGoesToTheRouterUnchanged() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("slow.sqlite")))
             var close = Self.get("/allocations/order-4")
             close.headers.add(name: "Connection", value: "close")
@@ -94,7 +104,7 @@ import Testing
 
     /// The router's answer to one request must go out before anything answers the next.
     @Test func whileTheRouterAnswersTheEventLoopDoesNot() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("order.sqlite")))
             let channel = try Self.channel(model)
             try Self.send(Self.get("/allocations/order-1"), to: channel)
@@ -122,7 +132,7 @@ import Testing
 
     /// A GET with a body is unusual but allowed: the router gets all of it, in order.
     @Test func aRequestWithABodyGoesToTheRouterWhole() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("body.sqlite")))
             let channel = try Self.channel(model)
             let body = ByteBuffer(string: "{}")
@@ -140,7 +150,7 @@ import Testing
     /// The idle timeout counts from the last request part read or answer finished, whichever path
     /// answered: a connection busy with lookups answered here stays open.
     @Test func aConnectionIsClosedOnlyAfterTheIdleTimeoutWithoutRequests() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("idle.sqlite")))
             let channel = try Self.channel(model, idleTimeout: .seconds(10))
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).get()
@@ -158,7 +168,7 @@ import Testing
 
     /// A routed answer being written (a live stream) keeps the connection however long it lasts.
     @Test func aRoutedAnswerInProgressKeepsTheConnection() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("stream.sqlite")))
             let channel = try Self.channel(model, idleTimeout: .seconds(10))
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).get()
@@ -178,7 +188,7 @@ import Testing
     /// The dashboard from the cache's last whole answer; when the cache is behind the checkpoint,
     /// the router reads it afresh.
     @Test func theDashboardIsAnsweredFromTheCacheWhenItIsNewEnough() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("dash.sqlite")))
             let json = ByteBuffer(string: #"{"checkpoint":7}"#)
             let cached = try Self.channel(model, dashboard: { (7, json) })
@@ -255,7 +265,7 @@ import Testing
 
     /// Read-your-writes already satisfied: the same answer on the event loop as without it.
     @Test func aLookupAtAReachedPositionIsAnsweredOnTheEventLoop() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("ryw.sqlite")))
             var header = Self.get("/allocations/order-4")
             header.headers.add(name: "X-Min-Position", value: "3")
@@ -284,7 +294,7 @@ import Testing
     /// A lookup ahead of the checkpoint waits on the event loop, answered by the commit that gets
     /// there; a request pipelined behind it waits its turn.
     @Test func aLookupAheadOfTheCheckpointWaitsForItOnTheEventLoop() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("wait.sqlite")))
             let sync = Self.caughtUp(3)
             let metrics = QueryMetrics()
@@ -323,7 +333,7 @@ import Testing
     /// A wait that runs out is the router's `stale_read`; one for an order without lines goes to
     /// the router once the checkpoint is there (its 404 says as of which position).
     @Test func aWaitThatRunsOutIsAStaleReadAndAMissingOrderGoesToTheRouter() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("stale.sqlite")))
             let sync = Self.caughtUp(3)
             let metrics = QueryMetrics()
@@ -362,7 +372,7 @@ import Testing
 
     /// A connection that closes while its lookup waits leaves nothing waiting behind.
     @Test func aClosedConnectionWithdrawsItsWait() async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             let model = ReadModel(store: try await referenceStore(Self.history, at: sandbox.path("gone.sqlite")))
             let sync = Self.caughtUp(3)
             let channel = try Self.channel(model, idleTimeout: .seconds(10), sync: sync)
@@ -382,7 +392,7 @@ import Testing
 
     /// A query service on a fresh database, caught up on `history` from a fake upstream.
     static func withCaughtUpService(_ body: @Sendable (RunningService) async throws -> Void) async throws {
-        try await withSandbox { sandbox in
+        try await withSandboxOnOneThread { sandbox in
             try await withUpstream { upstream in
                 upstream.append(history)
                 try await withService(testConfiguration(upstream, database: sandbox.path("caught-up.sqlite"))) {
