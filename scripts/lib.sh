@@ -12,6 +12,7 @@ missing_build_packages() {
     installed libzmq3-dev || echo libzmq3-dev
     installed libsqlite3-dev || echo libsqlite3-dev
     command -v openssl >/dev/null 2>&1 || echo openssl  # certificates for the test clusters' TLS
+    command -v python3 >/dev/null 2>&1 || echo python3  # the scripts' helpers (free ports, health polls)
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         echo postgresql
     fi
