@@ -30,7 +30,7 @@ import Testing
                 "over_receipt", "currency_mismatch", "amount_out_of_range", "duplicate_invoice", "unknown_invoice",
                 "supplier_mismatch", "invoice_not_matched", "overpayment", "unauthenticated", "forbidden",
                 "command_id_conflict",
-                "concurrency_conflict", "unavailable", "shutting_down", "internal",
+                "concurrency_conflict", "unavailable", "shutting_down", "other_log", "internal",
             ])
     }
 

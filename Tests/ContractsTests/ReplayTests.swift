@@ -28,6 +28,18 @@ import Testing
         try Fixture.expectSameJSON(EventCodec.encode(heartbeat), as: "heartbeat.json")
     }
 
+    /// A request and a heartbeat name the event log when they know it, and leave `log` out when not,
+    /// as readers and services that predate it write them.
+    @Test func requestsAndHeartbeatsNameTheLog() throws {
+        let request = ReplayRequest(from: 3, limit: 10, encoding: .binary, log: "log-1")
+        #expect(try ReplayCodec.decodeRequest(ReplayCodec.encode(request)).get() == request)
+        #expect(String(decoding: ReplayCodec.encode(request), as: UTF8.self).contains(#""log":"log-1""#))
+        #expect(!String(decoding: ReplayCodec.encode(ReplayRequest(from: 3)), as: UTF8.self).contains("log"))
+        let heartbeat = Heartbeat(head: 9, time: instant1, log: "log-1")
+        #expect(try EventCodec.decodeHeartbeat(EventCodec.encode(heartbeat)).get() == heartbeat)
+        #expect(try EventCodec.decodeHeartbeat(Fixture.data("heartbeat.json")).get().log == nil)
+    }
+
     @Test func limitDefaultsTo1000() throws {
         #expect(try ReplayCodec.decodeRequest(Data(#"{"from": 7}"#.utf8)).get() == ReplayRequest(from: 7, limit: 1000))
     }
@@ -40,6 +52,9 @@ import Testing
             (#"{"from": 1, "limit": 10001}"#, .invalidField, "limit"),
             (#"{"from": 1.5}"#, .invalidField, "from"),
             (#"{"from": "1"}"#, .invalidField, "from"),
+            (#"{"from": 1, "log": ""}"#, .invalidField, "log"),
+            (#"{"from": 1, "log": 7}"#, .invalidField, "log"),
+            (#"{"from": 1, "log": "\#(String(repeating: "x", count: 101))"}"#, .invalidField, "log"),
             ("from=1", .badJSON, nil),
         ] as [(String, ErrorCode, String?)])
     func badRequestsSayWhatIsWrong(_ json: String, _ code: ErrorCode, _ field: String?) throws {

@@ -68,6 +68,19 @@ enum ServiceHarness {
         try await TestDatabase.withFreshDatabase(body)
     }
 
+    /// A text the database computes.
+    static func text(_ url: String, _ sql: String) async throws -> String? {
+        try await TestDatabase.withClient(url, maximumConnections: 1) { client in
+            var value: String?
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(
+                String.self)
+            {
+                value = row
+            }
+            return value
+        }
+    }
+
     /// An integer the database computes, e.g. a count.
     static func scalar(_ url: String, _ sql: String) async throws -> Int {
         try await TestDatabase.withClient(url, maximumConnections: 1) { client in

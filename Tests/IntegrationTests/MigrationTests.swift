@@ -28,13 +28,19 @@ import Testing
             try await client.query(
                 """
                 DROP TABLE processed_commands, event_head, event_relay, event_log, allocations, batches, products,
-                    procurement_documents, policy_checkpoints, schema_migrations CASCADE
+                    procurement_documents, policy_checkpoints, log_identity, schema_migrations CASCADE
                 """, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 { group.addTask { try await Migrations.apply(on: client, logger: logger) } }
                 try await group.waitForAll()
             }
             #expect(try await PostgresEventLog(client: client, logger: logger).head() == 0)
+            // One log, one id: the racing runs drew it once.
+            var logs: [String] = []
+            for try await log in try await client.query("SELECT log FROM log_identity", logger: logger).decode(
+                String.self)
+            { logs.append(log) }
+            #expect(logs.count == 1)
         }
     }
 }

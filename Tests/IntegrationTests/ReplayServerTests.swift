@@ -54,6 +54,33 @@ import Testing
         }
     }
 
+    /// The log's id, drawn with the schema, is what heartbeats name; replay serves a reader that names
+    /// it and refuses one that names another log, whose positions would be other events.
+    @Test func heartbeatsNameTheLogAndReplayServesOnlyThatLog() async throws {
+        try await ServiceHarness.withDatabase { url in
+            try await ServiceHarness.withService(url) { app in
+                let log = try #require(try await ServiceHarness.text(url, "SELECT log FROM log_identity"))
+                #expect(UUID(uuidString: log) != nil)
+                let subscriber = try TestSubscriber(app.eventsEndpoint)
+                let seen = try await subscriber.collect { _, heartbeats in !heartbeats.isEmpty }
+                #expect(seen.heartbeats.allSatisfy { $0.log == log })
+
+                let commands = try TestDealer(app.commandEndpoint)
+                _ = try await commands.send(Wire.createBatch("c0", ref: "b1", sku: "S", qty: 100))
+                let replay = try TestDealer(app.replayEndpoint)
+                guard case .events(let named) = try await replay.replay(#"{"from": 1, "log": "\#(log)"}"#) else {
+                    throw HarnessError("a request naming this log was refused")
+                }
+                #expect(named.events.map(\.commandID) == ["c0"])
+                guard case .failure(let error) = try await replay.replay(#"{"from": 1, "log": "\#(UUID())"}"#) else {
+                    throw HarnessError("a request naming another log was served")
+                }
+                #expect(error.code == .otherLog && error.retryable == false)
+                #expect(error.message.contains(log))
+            }
+        }
+    }
+
     @Test func badRequestsGetStructuredErrorsAndTheServerKeepsServing() async throws {
         let cases: [(String, Frames, ErrorCode, String?)] = [
             ("not JSON", [Array("from 1".utf8)], .badJSON, nil),
@@ -64,6 +91,9 @@ import Testing
             ("a negative from", [Array(#"{"from": -3}"#.utf8)], .invalidField, "from"),
             ("limit 0", [Array(#"{"from": 1, "limit": 0}"#.utf8)], .invalidField, "limit"),
             ("a limit over 10000", [Array(#"{"from": 1, "limit": 10001}"#.utf8)], .invalidField, "limit"),
+            ("an empty log", [Array(#"{"from": 1, "log": ""}"#.utf8)], .invalidField, "log"),
+            ("a log as a number", [Array(#"{"from": 1, "log": 7}"#.utf8)], .invalidField, "log"),
+            ("another database's log", [Array(#"{"from": 1, "log": "someone-elses"}"#.utf8)], .otherLog, nil),
             ("two frames", [Array(#"{"from": 1}"#.utf8), Array("{}".utf8)], .badFrames, nil),
             (
                 "an oversized frame", [Array(#"{"from": 1, "x": "\#(String(repeating: "y", count: 70_000))"}"#.utf8)],

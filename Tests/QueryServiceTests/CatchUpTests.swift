@@ -147,6 +147,40 @@ import Testing
         }
     }
 
+    /// A read model built from one event log, pointed at a command side whose database holds another
+    /// (its positions are other events), stops before it applies anything of it, and says why.
+    @Test func aDatabaseBuiltFromAnotherLogStopsInsteadOfMixingTheTwo() async throws {
+        try await withSandbox { sandbox in
+            let database = sandbox.path("two-logs.sqlite")
+            let firstLog = try await withUpstream { first in
+                first.append(Array(History.mixed[0..<5]))
+                try await withService(testConfiguration(first, database: database)) { service in
+                    try await service.waitForCheckpoint(5)
+                    _ = try await eventually("the log adopted") {
+                        try await service.store.log() == first.logID ? true : nil
+                    }
+                }
+                return first.logID
+            }
+            let expected = try await expectedDump(Array(History.mixed[0..<5]), sandbox)
+            try await withUpstream { second in
+                second.append(History.mixed)  // a longer log: positions 1…5 hold other events there
+                try await withService(testConfiguration(second, database: database)) { service in
+                    _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
+                    #expect(try await service.store.checkpoint() == 5)
+                    #expect(try await service.store.dump() == expected)
+                    #expect(try await service.store.log() == firstLog)
+                    let health = try await service.get("/health")
+                    #expect(health.status == 503)
+                    let body = try health.object()
+                    #expect(body["state"] as? String == "halted")
+                    #expect((body["problem"] as? String)?.contains("another event log") == true)
+                    #expect((body["problem"] as? String)?.contains(firstLog) == true)
+                }
+            }
+        }
+    }
+
     /// Catch-up asks for the next page while it applies the current one: every page is still asked
     /// for once, applied once and in order, and a page the server cuts short is simply continued.
     @Test func pagesFetchedAheadAreEachAppliedOnce() async throws {

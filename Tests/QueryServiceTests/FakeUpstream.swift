@@ -39,15 +39,18 @@ final class FakeUpstream: Sendable {
 
     let context: ZMQContext
     let heartbeatInterval: Duration
+    /// The event log's id its heartbeats carry; a replay request naming another is answered `other_log`.
+    let logID: String
     let eventsEndpoint: String
     let replayEndpoint: String
     private let folder: EndpointFolder
     private let executor = OwnThreadExecutor(name: "fake-upstream")
     private let state = Mutex(State())
 
-    init(heartbeatInterval: Duration = .milliseconds(100)) throws {
+    init(heartbeatInterval: Duration = .milliseconds(100), logID: String = UUID().uuidString.lowercased()) throws {
         context = try ZMQContext()
         self.heartbeatInterval = heartbeatInterval
+        self.logID = logID
         folder = try EndpointFolder()
         eventsEndpoint = folder.endpoint("events")
         replayEndpoint = folder.endpoint("replay")
@@ -87,13 +90,13 @@ final class FakeUpstream: Sendable {
                 try? router.send([frames[0], self.replayReply(to: frames[1])])
             }
         }
-        let interval = heartbeatInterval
+        let (interval, logID) = (heartbeatInterval, logID)
         let heartbeatTask = Task(executorPreference: executor) { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
                 let (head, paused) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused) }
                 if !paused {
-                    let heartbeat = Heartbeat(head: head, time: Date())
+                    let heartbeat = Heartbeat(head: head, time: Date(), log: logID)
                     try? publisher.send([Array(Topic.heartbeat.utf8), Array(EventCodec.encode(heartbeat))])
                 }
                 try? await Task.sleep(for: interval)
@@ -227,6 +230,8 @@ final class FakeUpstream: Sendable {
         switch ReplayCodec.decodeRequest(body) {
         case .failure(let error):
             return Array(ReplayCodec.encode(.failure(error)))
+        case .success(let request) where request.log.map({ $0 != logID }) ?? false:
+            return Array(ReplayCodec.encode(.failure(.otherLog(asked: request.log!, served: logID))))
         case .success(let request):
             let (events, overrides, head) = state.withLock { state in
                 state.replayRequests += 1

@@ -87,6 +87,9 @@ public enum ErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     case unavailable
     /// The service is stopping; retry with the same command id, possibly on another instance.
     case shuttingDown = "shutting_down"
+    /// A replay request names another event log than this service's: the reader's checkpoint
+    /// counts positions of a log this database does not hold.
+    case otherLog = "other_log"
     /// A bug; the message says more.
     case `internal`
 

@@ -78,6 +78,12 @@ extension WireError {
 
     public static let shuttingDown = WireError(code: .shuttingDown, message: "the service is shutting down")
 
+    public static func otherLog(asked: String, served: String) -> WireError {
+        WireError(
+            code: .otherLog,
+            message: "the request names event log \(asked), and this service's database holds log \(served)")
+    }
+
     public static func `internal`(_ detail: String) -> WireError {
         WireError(code: .internal, message: detail)
     }

@@ -21,4 +21,7 @@ public enum WireLimits {
 
     /// The most events one replay response may carry, which bounds its size.
     public static let maximumReplayLimit = 10_000
+
+    /// The longest event-log id a replay request may name (the service's are UUIDs, 36 bytes).
+    public static let maximumLogIdentityBytes = 100
 }

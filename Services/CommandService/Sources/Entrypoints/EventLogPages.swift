@@ -9,6 +9,9 @@ public protocol EventLogPages: Sendable {
     /// The position of the last committed event (0 while the log is empty).
     func currentHead() async throws -> Int
 
+    /// The log's id, which heartbeats carry and a replay request may name.
+    func identity() async throws -> String
+
     /// The replay response frame with the `limit` events from `position` on, and `head`, in `encoding`.
     func page(from position: Int, limit: Int, head: Int, encoding: ReplayEncoding) async throws -> [UInt8]
 }

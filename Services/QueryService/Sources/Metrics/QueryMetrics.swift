@@ -45,7 +45,7 @@ public final class QueryMetrics: Sendable {
         head = gauge("head", "position", "Highest event position known to exist upstream.")
         lag = gauge("lag", "events", "Events known upstream but not applied yet (head - checkpoint).")
         connected = gauge("connected", "", "1 while the command service's sockets answer, else 0.")
-        halted = gauge("halted", "", "1 once the subscriber stopped on an event it cannot apply.")
+        halted = gauge("halted", "", "1 once the subscriber stopped: an event it cannot apply, or another event log.")
         applyRate = gauge("apply_rate", "events_per_second", "Events applied per second, over the last 10 s.")
         liveEventsApplied = counter(
             "events_applied", "Events applied, by how they arrived.", labels: [("source", "live")])

@@ -128,6 +128,20 @@ public final class ProjectionStore: Sendable {
         try await pool.read { db in try Self.checkpoint(db) }
     }
 
+    /// The event log the checkpoint counts in (``Heartbeat/log``), nil until one is adopted.
+    public func log() async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT log FROM checkpoint WHERE id = 1") }
+    }
+
+    /// Records the event log the projections follow, unless one is recorded already; returns the
+    /// one recorded after the call (compare it with `log` to tell whether it was adopted).
+    public func adopt(log: String) async throws -> String {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE checkpoint SET log = ? WHERE id = 1 AND log IS NULL", arguments: [log])
+            return try String.fetchOne(db, sql: "SELECT log FROM checkpoint WHERE id = 1") ?? log
+        }
+    }
+
     /// Applies `events` (in position order) and moves the checkpoint, all in one transaction.
     /// Returns the new checkpoint. Throws, changing nothing, if the batch is not contiguous with
     /// the checkpoint or any projection fails.

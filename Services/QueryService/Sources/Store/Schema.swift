@@ -113,6 +113,11 @@ enum Schema {
         migrator.registerMigration("v4: spend by supplier as running totals") { db in
             try db.execute(sql: ProcurementSchema.v4)
         }
+        migrator.registerMigration("v5: the event log the checkpoint counts in") { db in
+            // The log's id from the command side's heartbeats (docs/PROTOCOL.md §9): null until the
+            // first heartbeat that carries one, then every heartbeat and replay request checks it.
+            try db.execute(sql: "ALTER TABLE checkpoint ADD COLUMN log TEXT")
+        }
         return migrator
     }
 

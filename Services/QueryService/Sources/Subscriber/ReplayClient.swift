@@ -8,6 +8,8 @@ enum ReplayFailure: Error {
     case unavailable(String)
     /// The reply holds an event this reader cannot read: stop there, never skip it.
     case unreadable(EventDecodingError)
+    /// The service holds another event log than the one the checkpoint counts in: stop, apply nothing.
+    case otherLog(WireError)
 }
 
 /// The command service's replay socket, asked for pages of events over a few DEALERs ("lanes").
@@ -26,6 +28,8 @@ final class ReplayClient {
     private let pageSize: Int
     /// The highest head a reply reported.
     private var knownHead = 0
+    /// The event log the reader's checkpoint counts in, named in every request once known.
+    var log: String?
 
     /// - Parameters:
     ///   - endpoints: the replay sockets of every command instance; any of them answers from the one log.
@@ -51,7 +55,7 @@ final class ReplayClient {
     /// One request: events from `from` on (at most `limit`), checked to start at `from` and to have
     /// no gaps.
     func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
-        let result = await lanes[0].result(from: from, limit: limit)
+        let result = await lanes[0].result(from: from, limit: limit, log: log)
         if case .success(let response) = result { knownHead = max(knownHead, response.head) }
         return result
     }
@@ -106,10 +110,11 @@ final class ReplayClient {
 
     /// The wave's replies, in its order.
     private func fetch(_ wave: [(from: Int, limit: Int)]) async -> [Result<ReplayResponse, ReplayFailure>] {
-        if wave.count == 1 { return [await lanes[0].result(from: wave[0].from, limit: wave[0].limit)] }
+        let log = log
+        if wave.count == 1 { return [await lanes[0].result(from: wave[0].from, limit: wave[0].limit, log: log)] }
         return await withTaskGroup(of: (Int, Result<ReplayResponse, ReplayFailure>).self) { group in
             for (index, (page, lane)) in zip(wave, lanes).enumerated() {
-                group.addTask { (index, await lane.result(from: page.from, limit: page.limit)) }
+                group.addTask { (index, await lane.result(from: page.from, limit: page.limit, log: log)) }
             }
             var results = [Result<ReplayResponse, ReplayFailure>?](repeating: nil, count: wave.count)
             for await (index, result) in group { results[index] = result }
@@ -144,19 +149,20 @@ private final class ReplayLane: Sendable {
         socket.withLock { $0.take() }?.close()
     }
 
-    func result(from: Int, limit: Int) async -> Result<ReplayResponse, ReplayFailure> {
+    func result(from: Int, limit: Int, log: String?) async -> Result<ReplayResponse, ReplayFailure> {
         do {
-            return .success(try await fetch(from: from, limit: limit))
+            return .success(try await fetch(from: from, limit: limit, log: log))
         } catch {
             return .failure(error)
         }
     }
 
-    private func fetch(from: Int, limit: Int) async throws(ReplayFailure) -> ReplayResponse {
+    private func fetch(from: Int, limit: Int, log: String?) async throws(ReplayFailure) -> ReplayResponse {
         let frames: Frames
         do {
             let socket = try open()
-            let request = Array(ReplayCodec.encode(ReplayRequest(from: from, limit: limit, encoding: .binary)))
+            let request = Array(
+                ReplayCodec.encode(ReplayRequest(from: from, limit: limit, encoding: .binary, log: log)))
             frames = try await socket.request([request], timeout: timeout)
         } catch {
             close()
@@ -169,6 +175,8 @@ private final class ReplayLane: Sendable {
         switch ReplayCodec.decodeReply(frames[0]) {
         case .failure(let error):
             throw .unreadable(error)
+        case .success(.failure(let error)) where error.code == .otherLog:
+            throw .otherLog(error)
         case .success(.failure(let error)):
             throw .unavailable("replay answered \(error)")
         case .success(.events(let response)):

@@ -41,6 +41,8 @@ extension SubscriberLoop {
             } catch .unreadable(let error) {
                 try await applyBeforeUnreadable(error, from: from)
                 throw Halt(description: "cannot apply the event log: \(error.wireError)")
+            } catch .otherLog(let error) {
+                throw Halt(otherLog: error.message)
             }
             heardFromUpstream()
             subscriber.sync.update { $0.head = max($0.head, response.head) }

@@ -26,6 +26,22 @@ extension SubscriberLoop {
         }
     }
 
+    /// A heartbeat's log: adopted while the projections name none (a new database, or one from
+    /// before logs had ids), a halt when they follow another (positions there mean other events).
+    mutating func follow(log announced: String?) async throws {
+        guard let announced, !(log.map { announced.utf8.elementsEqual($0.utf8) } ?? false) else { return }
+        if let log {
+            throw Halt(otherLog: "the projections follow event log \(log), and a heartbeat names log \(announced)")
+        }
+        let recorded = try await subscriber.store.adopt(log: announced)
+        log = recorded
+        replay.log = recorded
+        logger.info("following event log \(recorded)")
+        if !recorded.utf8.elementsEqual(announced.utf8) {
+            throw Halt(otherLog: "the projections follow event log \(recorded), and a heartbeat names log \(announced)")
+        }
+    }
+
     /// Collects the contiguous events already received (up to a batch), applies them in one
     /// transaction, and schedules a replay on a gap, a silent tail or an unreadable event.
     mutating func handleLive(_ first: Frames, from socket: OwnedSocket) async throws {
@@ -51,6 +67,7 @@ extension SubscriberLoop {
                     subscriber.metrics.gapsDetected.increment()
                 }
             case .heartbeat(let heartbeat):
+                try await follow(log: heartbeat.log)
                 subscriber.sync.update { $0.head = max($0.head, heartbeat.head) }
                 if let previous = previousHeartbeatHead, previous > applied {
                     replayReason = "silent tail: heartbeat head \(previous) after \(applied)"

@@ -20,16 +20,28 @@ public struct Subscriber: Sendable {
     let context: ZMQContext
     let logger: Logger
 
-    /// Runs until its task is cancelled, or returns early once halted on an unreadable event.
+    /// Runs until its task is cancelled, or returns early once halted (an unreadable event, or
+    /// another event log).
     public func run() async {
         var loop = SubscriberLoop(self)
         await loop.run()
     }
 }
 
-/// Stops the subscriber: an event it must not skip and cannot apply.
+/// Stops the subscriber: an event it must not skip and cannot apply, or another event log than
+/// the one the projections were built from.
 struct Halt: Error, CustomStringConvertible {
     let description: String
+
+    init(description: String) {
+        self.description = description
+    }
+
+    init(otherLog detail: String) {
+        description =
+            "\(detail): this database was built from another event log. Rebuild it from this one "
+            + "(cosmic-query rebuild) or give the service a new database file"
+    }
 }
 
 /// The subscriber's mutable state, owned by its one task. Its work is in three extensions, one file
@@ -42,6 +54,8 @@ struct SubscriberLoop {
     let replay: ReplayClient
     var events: OwnedSocket?
     var checkpoint = 0
+    /// The event log the checkpoint counts in (`ProjectionStore.log()`), once known.
+    var log: String?
     var lastHeard = ContinuousClock.now
     /// The head of the previous heartbeat: still ahead of the checkpoint one heartbeat later means a
     /// silent tail (one heartbeat of grace lets events already in flight arrive).
@@ -66,6 +80,8 @@ struct SubscriberLoop {
         while !Task.isCancelled {
             do {
                 checkpoint = try await subscriber.store.checkpoint()
+                log = try await subscriber.store.log()
+                replay.log = log
                 break
             } catch {
                 logger.error("cannot read the checkpoint", metadata: ["error": "\(error)"])
@@ -78,7 +94,7 @@ struct SubscriberLoop {
             $0.checkpoint = start
             $0.head = max($0.head, start)
         }
-        logger.info("subscriber starting", metadata: ["checkpoint": "\(checkpoint)"])
+        logger.info("subscriber starting", metadata: ["checkpoint": "\(checkpoint)", "log": "\(log ?? "(none yet)")"])
         while !Task.isCancelled {
             do {
                 try await step()

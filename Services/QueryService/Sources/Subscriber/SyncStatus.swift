@@ -9,7 +9,8 @@ public struct SyncStatus: Sendable, Equatable {
         /// Applying live events as they arrive.
         case live
         /// Stopped on an event this reader cannot apply (unknown type or schema version): it will not
-        /// move past it until upgraded. Reads still work, on data as of the checkpoint.
+        /// move past it until upgraded. Or the command side serves another event log than the one
+        /// the projections were built from. Reads still work, on data as of the checkpoint.
         case halted
     }
 

@@ -149,6 +149,16 @@ public enum Migrations {
                 "ALTER TABLE event_log ADD COLUMN issued_by text",
             ]
         ),
+        (
+            8, "the event log's id",
+            [
+                // Drawn once, with the log: heartbeats carry it, and a reader keeps it with its
+                // checkpoint, so that a read model built from another database's log is refused
+                // rather than mixed with this one (docs/PROTOCOL.md §9).
+                "CREATE TABLE log_identity (id integer PRIMARY KEY CHECK (id = 1), log text NOT NULL)",
+                "INSERT INTO log_identity VALUES (1, gen_random_uuid()::text)",
+            ]
+        ),
     ]
 
     /// An arbitrary constant that names "Cosmic's migrations" among advisory locks.

@@ -22,7 +22,7 @@ import Synchronization
 /// take over when the leader's session ends. The leader is woken by its own sequencer's rounds, and
 /// on a short tick it runs a round itself, so that events committed by another instance (or one that
 /// crashed between commit and numbering) get positions too. Every relay, leading or not, sends a
-/// heartbeat carrying the published head at least once a second.
+/// heartbeat carrying the published head and the log's id at least once a second.
 public final class OutboxRelay: Service {
     public struct Settings: Sendable {
         /// How often the leader looks for events committed elsewhere (and numbers them).
@@ -154,18 +154,21 @@ public final class OutboxRelay: Service {
                     """, logger: logger
                 ).collect().count
             }
+            let log = try await onSession(connection) { [logger] in
+                try await PostgresEventLog.logIdentity(on: $0, logger: logger)
+            }
             var lastHeartbeat: ContinuousClock.Instant?
             while !stopping {
                 if try await tryLock(connection) {
                     setLeading(true)
-                    try await lead(on: connection, &wakeups)
+                    try await lead(on: connection, log: log, &wakeups)
                     break
                 }
                 let attempt = ContinuousClock.now
                 repeat {
                     if lastHeartbeat.map({ ContinuousClock.now - $0 >= settings.heartbeatInterval }) ?? true {
                         lastHeartbeat = .now
-                        try await beatAsFollower(on: connection)
+                        try await beatAsFollower(on: connection, log: log)
                     }
                     guard await wakeups.next() != nil else { break }
                 } while !stopping && ContinuousClock.now - attempt < settings.electionRetry
@@ -181,7 +184,7 @@ public final class OutboxRelay: Service {
     /// A relay that does not lead still sends heartbeats, carrying what the leader has published:
     /// a reader subscribed to every instance hears the head from each, so it notices a silent tail
     /// and stays connected whichever instance leads, and when the leader dies.
-    private func beatAsFollower(on connection: PostgresConnection) async throws {
+    private func beatAsFollower(on connection: PostgresConnection, log: String) async throws {
         let published = try await onSession(connection) { [logger] connection in
             var published = 0
             for try await value in try await connection.checkedQuery(
@@ -190,7 +193,8 @@ public final class OutboxRelay: Service {
             return published
         }
         try socket.send([
-            Array(Topic.heartbeat.utf8), Array(EventCodec.encode(Heartbeat(head: published, time: Date()))),
+            Array(Topic.heartbeat.utf8),
+            Array(EventCodec.encode(Heartbeat(head: published, time: Date(), log: log))),
         ])
     }
 
@@ -222,7 +226,9 @@ public final class OutboxRelay: Service {
 
     /// Publishes while the session lasts. On a stop request it numbers and publishes what is
     /// committed, marks it, sends a last heartbeat and returns.
-    private func lead(on connection: PostgresConnection, _ wakeups: inout AsyncStream<Int>.Iterator) async throws {
+    private func lead(
+        on connection: PostgresConnection, log: String, _ wakeups: inout AsyncStream<Int>.Iterator
+    ) async throws {
         var lastHeartbeat: ContinuousClock.Instant?
         var lastRound: ContinuousClock.Instant?
         var lastRead: ContinuousClock.Instant?
@@ -260,7 +266,7 @@ public final class OutboxRelay: Service {
                 lastHeartbeat = .now
                 try socket.send([
                     Array(Topic.heartbeat.utf8),
-                    Array(EventCodec.encode(Heartbeat(head: progress.marked, time: Date()))),
+                    Array(EventCodec.encode(Heartbeat(head: progress.marked, time: Date(), log: log))),
                 ])
             }
             if finishing || Task.isCancelled { return }

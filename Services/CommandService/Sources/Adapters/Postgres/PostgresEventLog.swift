@@ -73,6 +73,20 @@ public struct PostgresEventLog: Sendable {
         try await single("SELECT head FROM event_head WHERE id = 1") ?? 0
     }
 
+    /// The log's id (`log_identity`), drawn once when the schema was created.
+    public func logIdentity() async throws -> String {
+        try await client.withConnection { [logger] in try await Self.logIdentity(on: $0, logger: logger) }
+    }
+
+    static func logIdentity(on connection: PostgresConnection, logger: Logger) async throws -> String {
+        var log: String?
+        for try await value in try await connection.checkedQuery(
+            "SELECT log FROM log_identity WHERE id = 1", logger: logger
+        ).decode(String.self) { log = value }
+        guard let log else { throw UnitOfWorkError.unavailable("the event log has no id: is the schema migrated?") }
+        return log
+    }
+
     /// Events committed but not yet numbered.
     public func unpositionedCount() async throws -> Int {
         try await single("SELECT count(*)::bigint FROM event_log WHERE position IS NULL") ?? 0

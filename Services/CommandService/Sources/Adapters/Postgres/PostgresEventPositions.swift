@@ -14,6 +14,14 @@ extension PostgresEventLog: EventLogPages {
         }
     }
 
+    public func identity() async throws -> String {
+        do {
+            return try await logIdentity()
+        } catch {
+            throw PostgresErrors.classify(error)
+        }
+    }
+
     public func page(from position: Int, limit: Int, head: Int, encoding: ReplayEncoding) async throws -> [UInt8] {
         do {
             switch encoding {
