@@ -11,9 +11,9 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
-/// Test discovery on Linux reads the test targets' index. `scripts/test` builds without indexing
-/// (a seventh of a clean build goes to indexing the dependencies) and names a store for the test
-/// targets alone in COSMIC_TEST_INDEX_STORE.
+/// Test discovery on Linux reads the test targets' index. The scripts build without indexing (a
+/// seventh of a clean build went to indexing the dependencies) and name a store for the test targets
+/// alone in COSMIC_TEST_INDEX_STORE (`debug_build` in scripts/lib.sh).
 let testSettings: [SwiftSetting] =
     strict
     + (Context.environment["COSMIC_TEST_INDEX_STORE"].map { [.unsafeFlags(["-index-store-path", $0])] } ?? [])
