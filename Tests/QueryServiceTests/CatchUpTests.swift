@@ -181,6 +181,53 @@ import Testing
         }
     }
 
+    /// A live reader whose upstream comes back on another database at the same endpoints (its SUB
+    /// socket reconnects by itself, so no catch-up runs) hears the other log's id in a heartbeat, and
+    /// stops there: nothing it publishes afterwards is applied.
+    @Test func aHeartbeatNamingAnotherLogStopsALiveReader() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                try await withService(testConfiguration(upstream, database: sandbox.path("live.sqlite"))) { service in
+                    upstream.append(Array(History.mixed[0..<3]))
+                    try await service.waitForCheckpoint(3)
+                    let first = upstream.logID
+                    _ = try await eventually("the log adopted") {
+                        try await service.store.log() == first ? true : nil
+                    }
+                    upstream.switchLog(to: "another-log")
+                    _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
+                    upstream.append(Array(History.mixed[3..<6]))  // the other log's events, published
+                    #expect(try await service.store.checkpoint() == 3)
+                    #expect(try await service.store.log() == first)
+                    #expect(service.sync.status.problem?.contains("another-log") == true)
+                }
+            }
+        }
+    }
+
+    /// A database from before logs had ids (a checkpoint, no log) follows the first log a heartbeat
+    /// names, and goes on from its checkpoint.
+    @Test func aDatabaseFromBeforeLogIDsAdoptsTheFirstLogItHears() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                let configuration = testConfiguration(upstream, database: sandbox.path("older.sqlite"))
+                upstream.append(Array(History.mixed[0..<4]))
+                try await withService(configuration) { service in try await service.waitForCheckpoint(4) }
+                try await DatabaseQueue(path: configuration.databasePath).write { db in
+                    try db.execute(sql: "UPDATE checkpoint SET log = NULL")
+                }
+                upstream.append(Array(History.mixed[4...]))
+                try await withService(configuration) { service in
+                    try await service.waitForCheckpoint(History.mixed.count)
+                    _ = try await eventually("the log adopted") {
+                        try await service.store.log() == upstream.logID ? true : nil
+                    }
+                    #expect(try await service.store.dump() == expectedDump(History.mixed, sandbox))
+                }
+            }
+        }
+    }
+
     /// Catch-up asks for the next page while it applies the current one: every page is still asked
     /// for once, applied once and in order, and a page the server cuts short is simply continued.
     @Test func pagesFetchedAheadAreEachAppliedOnce() async throws {

@@ -18,6 +18,8 @@ import TestSupport
 /// share the cooperative pool, so a reader's timeouts fire only when it really is silent.
 final class FakeUpstream: Sendable {
     private struct State {
+        /// The event log's id its heartbeats carry; a replay request naming another is answered `other_log`.
+        var logID: String
         var log: [EventEnvelope] = []
         /// Raw replay envelopes by position, replacing the encoded event (to serve unknown types).
         var rawOverrides: [Int: String] = [:]
@@ -39,18 +41,16 @@ final class FakeUpstream: Sendable {
 
     let context: ZMQContext
     let heartbeatInterval: Duration
-    /// The event log's id its heartbeats carry; a replay request naming another is answered `other_log`.
-    let logID: String
     let eventsEndpoint: String
     let replayEndpoint: String
     private let folder: EndpointFolder
     private let executor = OwnThreadExecutor(name: "fake-upstream")
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(heartbeatInterval: Duration = .milliseconds(100), logID: String = UUID().uuidString.lowercased()) throws {
         context = try ZMQContext()
         self.heartbeatInterval = heartbeatInterval
-        self.logID = logID
+        state = Mutex(State(logID: logID))
         folder = try EndpointFolder()
         eventsEndpoint = folder.endpoint("events")
         replayEndpoint = folder.endpoint("replay")
@@ -70,6 +70,11 @@ final class FakeUpstream: Sendable {
     var replayRequests: Int { state.withLock { $0.replayRequests } }
     var replayPeerCount: Int { state.withLock { $0.replayPeers.count } }
     var isRunning: Bool { state.withLock { $0.publisher != nil } }
+    var logID: String { state.withLock { $0.logID } }
+
+    /// From now on it names another event log, as a command service that came back on another
+    /// database at the same endpoints would.
+    func switchLog(to logID: String) { state.withLock { $0.logID = logID } }
 
     /// Binds its endpoints (the same ones after a restart) and starts serving and beating.
     func start() throws {
@@ -90,11 +95,11 @@ final class FakeUpstream: Sendable {
                 try? router.send([frames[0], self.replayReply(to: frames[1])])
             }
         }
-        let (interval, logID) = (heartbeatInterval, logID)
+        let interval = heartbeatInterval
         let heartbeatTask = Task(executorPreference: executor) { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
-                let (head, paused) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused) }
+                let (head, paused, logID) = self.state.withLock { ($0.log.count, $0.heartbeatsPaused, $0.logID) }
                 if !paused {
                     let heartbeat = Heartbeat(head: head, time: Date(), log: logID)
                     try? publisher.send([Array(Topic.heartbeat.utf8), Array(EventCodec.encode(heartbeat))])
@@ -230,8 +235,8 @@ final class FakeUpstream: Sendable {
         switch ReplayCodec.decodeRequest(body) {
         case .failure(let error):
             return Array(ReplayCodec.encode(.failure(error)))
-        case .success(let request) where request.log.map({ $0 != logID }) ?? false:
-            return Array(ReplayCodec.encode(.failure(.otherLog(asked: request.log!, served: logID))))
+        case .success(let request) where request.log.map({ $0 != self.logID }) ?? false:
+            return Array(ReplayCodec.encode(.failure(.otherLog(asked: request.log!, served: self.logID))))
         case .success(let request):
             let (events, overrides, head) = state.withLock { state in
                 state.replayRequests += 1

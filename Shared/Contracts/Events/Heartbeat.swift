@@ -26,8 +26,11 @@ extension Heartbeat: Codable {
 
     public init(from decoder: any Decoder) throws {
         let object = try WireObject(decoder)
-        self.init(
-            head: try object.integer("head"), time: try object.timestamp("time"), log: try object.optionalString("log"))
+        // A `log` no replay request could name (empty, too long, not a string) counts as absent.
+        let log = (try? object.optionalString("log")).flatMap { $0 }.flatMap { log in
+            log.isEmpty || log.utf8.count > WireLimits.maximumLogIdentityBytes ? nil : log
+        }
+        self.init(head: try object.integer("head"), time: try object.timestamp("time"), log: log)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -9,8 +9,8 @@ public protocol EventLogPages: Sendable {
     /// The position of the last committed event (0 while the log is empty).
     func currentHead() async throws -> Int
 
-    /// The log's id, which heartbeats carry and a replay request may name.
-    func identity() async throws -> String
+    /// The head, and the log's id (which heartbeats carry and a replay request may name), read together.
+    func currentHeadAndIdentity() async throws -> (head: Int, log: String)
 
     /// The replay response frame with the `limit` events from `position` on, and `head`, in `encoding`.
     func page(from position: Int, limit: Int, head: Int, encoding: ReplayEncoding) async throws -> [UInt8]

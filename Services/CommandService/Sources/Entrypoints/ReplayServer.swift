@@ -81,13 +81,16 @@ public final class ReplayServer: Service {
         if stopping.load(ordering: .relaxed) { return Self.frame(.failure(.shuttingDown)) }
         if state.phase == .starting { return Self.frame(.failure(.unavailable("the service is starting"))) }
         do {
+            let head: Int
             if let asked = asked.log {
-                let served = try await log.identity()
+                let (current, served) = try await log.currentHeadAndIdentity()
                 guard asked.utf8.elementsEqual(served.utf8) else {
                     return Self.frame(.failure(.otherLog(asked: asked, served: served)))
                 }
+                head = current
+            } else {
+                head = try await log.currentHead()
             }
-            let head = try await log.currentHead()
             guard asked.from <= head else { return asked.encoding.emptyPage(head: head) }
             // Read no further than `head`, so the response is exactly what it says.
             let count = min(asked.limit, head - asked.from + 1)

@@ -192,9 +192,12 @@ public final class OutboxRelay: Service {
             ).decode(Int.self) { published = value }
             return published
         }
+        try beat(head: published, log: log)
+    }
+
+    private func beat(head: Int, log: String) throws {
         try socket.send([
-            Array(Topic.heartbeat.utf8),
-            Array(EventCodec.encode(Heartbeat(head: published, time: Date(), log: log))),
+            Array(Topic.heartbeat.utf8), Array(EventCodec.encode(Heartbeat(head: head, time: Date(), log: log))),
         ])
     }
 
@@ -236,6 +239,10 @@ public final class OutboxRelay: Service {
             try await OutboxRelay.marks(on: $0, logger: logger)
         }
         var progress = Progress(sent: published, marked: published, head: head)
+        // Before the first event: a reader that stayed subscribed while this endpoint came back on
+        // another database hears the log's id before any of its events.
+        lastHeartbeat = .now
+        try beat(head: published, log: log)
         while true {
             let finishing = stopping
             if finishing {
@@ -264,10 +271,7 @@ public final class OutboxRelay: Service {
             }
             if finishing || lastHeartbeat.map({ ContinuousClock.now - $0 >= settings.heartbeatInterval }) ?? true {
                 lastHeartbeat = .now
-                try socket.send([
-                    Array(Topic.heartbeat.utf8),
-                    Array(EventCodec.encode(Heartbeat(head: progress.marked, time: Date(), log: log))),
-                ])
+                try beat(head: progress.marked, log: log)
             }
             if finishing || Task.isCancelled { return }
             if more { continue }  // a backlog: keep going without waiting

@@ -73,9 +73,19 @@ public struct PostgresEventLog: Sendable {
         try await single("SELECT head FROM event_head WHERE id = 1") ?? 0
     }
 
-    /// The log's id (`log_identity`), drawn once when the schema was created.
-    public func logIdentity() async throws -> String {
-        try await client.withConnection { [logger] in try await Self.logIdentity(on: $0, logger: logger) }
+    /// The head, and the log's id (`log_identity`, drawn once by the migration that made it), in one
+    /// round trip.
+    public func headAndLogIdentity() async throws -> (head: Int, log: String) {
+        try await client.withConnection { [logger] connection in
+            var found: (Int, String)?
+            for try await row in try await connection.checkedQuery(
+                "SELECT h.head, l.log FROM event_head h, log_identity l WHERE h.id = 1 AND l.id = 1", logger: logger
+            ).decode((Int, String).self) { found = row }
+            guard let found else {
+                throw UnitOfWorkError.unavailable("the event log has no id: is the schema migrated?")
+            }
+            return found
+        }
     }
 
     static func logIdentity(on connection: PostgresConnection, logger: Logger) async throws -> String {

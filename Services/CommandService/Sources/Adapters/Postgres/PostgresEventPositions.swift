@@ -14,9 +14,9 @@ extension PostgresEventLog: EventLogPages {
         }
     }
 
-    public func identity() async throws -> String {
+    public func currentHeadAndIdentity() async throws -> (head: Int, log: String) {
         do {
-            return try await logIdentity()
+            return try await headAndLogIdentity()
         } catch {
             throw PostgresErrors.classify(error)
         }
