@@ -77,6 +77,17 @@ public final class OwnedSocket: Sendable {
         if wasEmpty { core.waker.wake() }
     }
 
+    /// XPUB only: from now on, every subscriber that connects gets `message` (one frame) first, before
+    /// anything sent after this call. Callable from any thread or task.
+    public func setWelcome(_ message: [UInt8]) throws(MessagingError) {
+        guard kind == .xpub else { throw .invalid("only an XPUB socket greets its subscribers") }
+        try core.outbox.withLock { (outbox) throws(MessagingError) in
+            guard !outbox.closed && !outbox.stopping else { throw .closed }
+            outbox.welcome = message
+        }
+        core.waker.wake()
+    }
+
     /// The next received message; throws `.timeout`, `.closed` or `.cancelled`.
     public func receive(timeout: Duration) async throws(MessagingError) -> Frames {
         switch await core.inbox.receive(timeout: timeout) {
@@ -144,6 +155,8 @@ public final class OwnedSocket: Sendable {
 final class SocketCore: Sendable {
     struct Outbox {
         var queue: [Frames] = []
+        /// A welcome for new subscribers (XPUB), set before the queue's messages are sent.
+        var welcome: [UInt8]?
         var stopping = false
         var closed = false
     }
@@ -234,11 +247,20 @@ final class SocketCore: Sendable {
         var frameIndex = 0  // frames of `pending[sent]` already handed to libzmq
         var items = [zmq_pollitem_t](repeating: zmq_pollitem_t(), count: 2)
         while true {
-            let (incoming, stopping) = outbox.withLock { outbox in
-                defer { outbox.queue = [] }
-                return (outbox.queue, outbox.stopping)
+            let (incoming, welcome, stopping) = outbox.withLock { outbox in
+                defer {
+                    outbox.queue = []
+                    outbox.welcome = nil
+                }
+                return (outbox.queue, outbox.welcome, outbox.stopping)
             }
             if stopping { return }
+            if let welcome {
+                let rc = welcome.withUnsafeBytes {
+                    zmq_setsockopt(socket, ZMQ_XPUB_WELCOME_MSG, $0.baseAddress, $0.count)
+                }
+                if rc != 0 { dropped.add(1, ordering: .relaxed) }
+            }
             if sent == pending.count {
                 pending = incoming
                 sent = 0

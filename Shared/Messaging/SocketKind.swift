@@ -5,10 +5,14 @@ internal import CZeroMQ
 /// (a DEALER talks to a ROUTER, or to a remote REP/REQ peer, just as well).
 public enum SocketKind: Sendable, CaseIterable {
     case pub, sub, router, dealer, push, pull
+    /// A PUB that can greet every new subscriber with a message of its own, before anything else
+    /// (``OwnedSocket/setWelcome(_:)``). Subscriptions it hears are left to libzmq, never read.
+    case xpub
 
     var zmqType: Int32 {
         switch self {
         case .pub: ZMQ_PUB
+        case .xpub: ZMQ_XPUB
         case .sub: ZMQ_SUB
         case .router: ZMQ_ROUTER
         case .dealer: ZMQ_DEALER
@@ -18,7 +22,7 @@ public enum SocketKind: Sendable, CaseIterable {
     }
 
     var canSend: Bool { self != .sub && self != .pull }
-    var canReceive: Bool { self != .pub && self != .push }
+    var canReceive: Bool { self != .pub && self != .push && self != .xpub }
 
     /// ZeroMQ makes DEALER and PUSH *block* at the high-water mark, so the owner thread keeps
     /// such a message queued until the socket is writable again. PUB and ROUTER drop instead

@@ -168,11 +168,14 @@ final class TestSubscriber: Sendable {
     enum Message: Sendable {
         case event(topic: String, EventEnvelope)
         case heartbeat(Heartbeat)
+        case welcome(log: String)
     }
 
-    /// The next message, decoded; fails on anything that is not `[topic, JSON]` as documented.
+    /// The next message, decoded; fails on anything that is not `[topic, JSON]` or the one-frame
+    /// welcome, as documented.
     func next(timeout: Duration = .seconds(15)) async throws -> Message {
         let frames = try await socket.receive(timeout: timeout)
+        if frames.count == 1, let log = Welcome.log(in: frames[0]) { return .welcome(log: log) }
         guard frames.count == 2 else { throw HarnessError("expected [topic, JSON], got \(frames.count) frames") }
         let topic = String(decoding: frames[0], as: UTF8.self)
         if topic == Topic.heartbeat { return .heartbeat(try EventCodec.decodeHeartbeat(frames[1]).get()) }
@@ -200,6 +203,8 @@ final class TestSubscriber: Sendable {
                 events.append(event)
             case .heartbeat(let heartbeat):
                 heartbeats.append(heartbeat)
+            case .welcome:
+                continue
             }
         }
         return (events, heartbeats)

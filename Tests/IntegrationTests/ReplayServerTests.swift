@@ -64,6 +64,13 @@ import Testing
                 let subscriber = try TestSubscriber(app.eventsEndpoint)
                 let seen = try await subscriber.collect { _, heartbeats in !heartbeats.isEmpty }
                 #expect(seen.heartbeats.allSatisfy { $0.log == log })
+                // A heartbeat means the relay's session set the welcome: whoever connects now hears
+                // the log's id before anything else.
+                let latecomer = try TestSubscriber(app.eventsEndpoint)
+                guard case .welcome(let welcomed) = try await latecomer.next() else {
+                    throw HarnessError("a new subscriber's first message was not the welcome")
+                }
+                #expect(welcomed == log)
 
                 let commands = try TestDealer(app.commandEndpoint)
                 _ = try await commands.send(Wire.createBatch("c0", ref: "b1", sku: "S", qty: 100))

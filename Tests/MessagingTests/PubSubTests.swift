@@ -38,6 +38,37 @@ import Testing
         }
     }
 
+    /// An XPUB greets every subscriber that connects with its welcome, before anything published
+    /// after it connected; a new welcome greets those who connect from then on.
+    @Test func anXPUBGreetsEachNewSubscriberFirst() async throws {
+        let context = try ZMQContext()
+        let publisher = try OwnedSocket(context: context, kind: .xpub, bind: [anyLocalPort])
+        defer { publisher.close() }
+        let endpoint = try #require(publisher.boundEndpoints.first)
+        try publisher.setWelcome(bytes("hello 1"))
+        #expect(throws: MessagingError.self) {
+            try OwnedSocket(context: context, kind: .pub, bind: [anyLocalPort]).setWelcome(bytes("no"))
+        }
+
+        func firstMessages(expecting welcome: String) async throws {
+            let subscriber = try OwnedSocket(
+                context: context, kind: .sub, options: SocketOptions(subscriptions: [""]), connect: [endpoint])
+            defer { subscriber.close() }
+            var received: [Frames] = []
+            let joined = try await eventually {
+                try publisher.send([bytes("events"), bytes("after")])
+                if let frames = try? await subscriber.receive(timeout: .milliseconds(20)) { received.append(frames) }
+                return received.contains([bytes("events"), bytes("after")])
+            }
+            #expect(joined)
+            #expect(received.first == [bytes(welcome)])
+            #expect(received.filter { $0.count == 1 }.count == 1)
+        }
+        try await firstMessages(expecting: "hello 1")
+        try publisher.setWelcome(bytes("hello 2"))
+        try await firstMessages(expecting: "hello 2")
+    }
+
     @Test func subscriberWithoutSubscriptionsReceivesNothingAndCannotSend() async throws {
         let context = try ZMQContext()
         let subscriber = try OwnedSocket(context: context, kind: .sub, bind: [anyLocalPort])

@@ -205,6 +205,37 @@ import Testing
         }
     }
 
+    /// The case heartbeats alone left open: the upstream comes back on another database at the same
+    /// endpoints, the reader's SUB socket reconnects by itself, and that log's events (at the
+    /// reader's next position) arrive before any heartbeat of it. The welcome each new connection
+    /// gets first names the other log, so none of them is applied.
+    @Test func aReconnectionToAnotherLogIsNamedBeforeItsFirstEvent() async throws {
+        try await withSandbox { sandbox in
+            try await withUpstream { upstream in
+                try await withService(testConfiguration(upstream, database: sandbox.path("welcome.sqlite"))) {
+                    service in
+                    upstream.append(Array(History.mixed[0..<3]))
+                    try await service.waitForCheckpoint(3)
+                    let first = upstream.logID
+                    _ = try await eventually("the log adopted") {
+                        try await service.store.log() == first ? true : nil
+                    }
+                    upstream.stop()
+                    upstream.pauseHeartbeats(true)
+                    upstream.switchLog(to: "another-log")
+                    try upstream.start()
+                    let next = upstream.append(Array(History.mixed[3..<4]))  // position 4: the reader's next
+                    _ = try await eventually("halted") {
+                        upstream.publish(next[0])  // until the reader has reconnected and heard it
+                        return service.sync.status.phase == .halted ? true : nil
+                    }
+                    #expect(try await service.store.checkpoint() == 3)
+                    #expect(service.sync.status.problem?.contains("another-log") == true)
+                }
+            }
+        }
+    }
+
     /// A database from before logs had ids (a checkpoint, no log) follows the first log a heartbeat
     /// names, and goes on from its checkpoint.
     @Test func aDatabaseFromBeforeLogIDsAdoptsTheFirstLogItHears() async throws {

@@ -4,8 +4,8 @@ import Messaging
 import Synchronization
 import TestSupport
 
-/// Plays the command service for the read side's tests: a PUB socket publishing `[topic, envelope]`
-/// and heartbeats, and a ROUTER answering replay requests, both over an in-memory event log.
+/// Plays the command service for the read side's tests: an XPUB socket greeting each subscriber
+/// with its log's id and publishing `[topic, envelope]` and heartbeats, and a ROUTER answering replay requests, both over an in-memory event log.
 ///
 /// Unlike the real service it misbehaves on request: it can leave events unpublished (a dropped PUB
 /// message), publish an event again, stop its heartbeats, serve a wrong event, stop and restart on
@@ -74,12 +74,19 @@ final class FakeUpstream: Sendable {
 
     /// From now on it names another event log, as a command service that came back on another
     /// database at the same endpoints would.
-    func switchLog(to logID: String) { state.withLock { $0.logID = logID } }
+    func switchLog(to logID: String) {
+        let publisher = state.withLock { state in
+            state.logID = logID
+            return state.publisher
+        }
+        try? publisher?.setWelcome(Welcome.encode(log: logID))
+    }
 
     /// Binds its endpoints (the same ones after a restart) and starts serving and beating.
     func start() throws {
         let publisher = try OwnedSocket(
-            context: context, kind: .pub, options: SocketOptions(sendHighWaterMark: 100), bind: [eventsEndpoint])
+            context: context, kind: .xpub, options: SocketOptions(sendHighWaterMark: 100), bind: [eventsEndpoint])
+        try publisher.setWelcome(Welcome.encode(log: logID))
         let router = try OwnedSocket(context: context, kind: .router, bind: [replayEndpoint])
         let replayTask = Task(executorPreference: executor) { [weak self] in
             for await frames in router.messages {

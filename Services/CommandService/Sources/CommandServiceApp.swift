@@ -82,7 +82,7 @@ public final class CommandServiceApp: Sendable {
         var eventOptions = SocketOptions(linger: .milliseconds(500), sendHighWaterMark: 100_000)
         eventOptions.security = security(.events)
         let events = try OwnedSocket(
-            context: context, kind: .pub, options: eventOptions, bind: [configuration.eventsEndpoint])
+            context: context, kind: .xpub, options: eventOptions, bind: [configuration.eventsEndpoint])
         let replay = try OwnedSocket(
             context: context, kind: .router, options: ReplayServer.socketOptions(security: security(.replay)),
             bind: [configuration.replayEndpoint])

@@ -8,11 +8,14 @@ extension SubscriberLoop {
     enum Message {
         case event(EventEnvelope)
         case heartbeat(Heartbeat)
+        /// The events socket's greeting on a new connection: the log it serves.
+        case welcome(String)
         case unreadableEvent(EventDecodingError)
         case other
     }
 
     func classify(_ frames: Frames) -> Message {
+        if frames.count == 1, let log = Welcome.log(in: frames[0]) { return .welcome(log) }
         guard frames.count == 2 else { return .other }
         let topic = String(decoding: frames[0], as: UTF8.self)
         if topic == Topic.heartbeat {
@@ -26,19 +29,20 @@ extension SubscriberLoop {
         }
     }
 
-    /// A heartbeat's log: adopted while the projections name none (a new database, or one from
+    /// A heartbeat's or a welcome's log: adopted while the projections name none (a new database, or one from
     /// before logs had ids), a halt when they follow another (positions there mean other events).
     mutating func follow(log announced: String?) async throws {
         guard let announced, !(log.map { announced.utf8.elementsEqual($0.utf8) } ?? false) else { return }
         if let log {
-            throw Halt(otherLog: "the projections follow event log \(log), and a heartbeat names log \(announced)")
+            throw Halt(otherLog: "the projections follow event log \(log), and the command side names log \(announced)")
         }
         let recorded = try await subscriber.store.adopt(log: announced)
         log = recorded
         replay.log = recorded
         logger.info("following event log \(recorded)")
         if !recorded.utf8.elementsEqual(announced.utf8) {
-            throw Halt(otherLog: "the projections follow event log \(recorded), and a heartbeat names log \(announced)")
+            throw Halt(
+                otherLog: "the projections follow event log \(recorded), and the command side names log \(announced)")
         }
     }
 
@@ -73,6 +77,8 @@ extension SubscriberLoop {
                     replayReason = "silent tail: heartbeat head \(previous) after \(applied)"
                 }
                 previousHeartbeatHead = heartbeat.head
+            case .welcome(let announced):
+                try await follow(log: announced)
             case .unreadableEvent(let error):
                 if let position = error.position, position <= applied {
                     duplicates += 1

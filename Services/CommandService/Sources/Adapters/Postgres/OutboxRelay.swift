@@ -72,7 +72,8 @@ public final class OutboxRelay: Service {
 
     /// - Parameters:
     ///   - database: where the event log is; the relay opens its own connection to it.
-    ///   - socket: a bound PUB socket; the relay only sends on it, and does not close it.
+    ///   - socket: a bound XPUB socket (a PUB that greets new subscribers with the log's id); the
+    ///     relay only sends on it and sets its welcome, and does not close it.
     public init(
         database: DatabaseSettings, sequencer: Sequencer, socket: OwnedSocket,
         settings: Settings = Settings(), metrics: ServiceMetrics, logger: Logger
@@ -157,6 +158,8 @@ public final class OutboxRelay: Service {
             let log = try await onSession(connection) { [logger] in
                 try await PostgresEventLog.logIdentity(on: $0, logger: logger)
             }
+            // Every subscriber that connects from now on hears the log's id first (docs/PROTOCOL.md §9).
+            try socket.setWelcome(Welcome.encode(log: log))
             var lastHeartbeat: ContinuousClock.Instant?
             while !stopping {
                 if try await tryLock(connection) {
