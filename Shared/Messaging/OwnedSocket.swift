@@ -77,8 +77,10 @@ public final class OwnedSocket: Sendable {
         if wasEmpty { core.waker.wake() }
     }
 
-    /// XPUB only: from now on, every subscriber that connects gets `message` (one frame) first, before
-    /// anything sent after this call. Callable from any thread or task.
+    /// XPUB only: every subscriber that connects from now on gets `message` (one frame) first. The
+    /// owner thread takes it up before it sends anything queued after this call, so a subscriber
+    /// that connects later than such a message went out gets this welcome; one connecting in between
+    /// may still get the previous one, and then that message. Callable from any thread or task.
     public func setWelcome(_ message: [UInt8]) throws(MessagingError) {
         guard kind == .xpub else { throw .invalid("only an XPUB socket greets its subscribers") }
         try core.outbox.withLock { (outbox) throws(MessagingError) in
@@ -348,6 +350,7 @@ final class SocketCore: Sendable {
                 )
                 if zmq_msg_more(&message) == 0 { break }
             }
+            if kind.discardsIncoming { continue }
             if options.prefixesUserID { frames.insert(userID ?? [], at: 0) }
             inbox.deliver(frames)
         }

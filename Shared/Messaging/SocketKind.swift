@@ -6,7 +6,8 @@ internal import CZeroMQ
 public enum SocketKind: Sendable, CaseIterable {
     case pub, sub, router, dealer, push, pull
     /// A PUB that can greet every new subscriber with a message of its own, before anything else
-    /// (``OwnedSocket/setWelcome(_:)``). Subscriptions it hears are left to libzmq, never read.
+    /// (``OwnedSocket/setWelcome(_:)``). The subscription messages it hears are read and dropped on
+    /// its thread (libzmq has acted on them), so they never pile up.
     case xpub
 
     var zmqType: Int32 {
@@ -22,7 +23,9 @@ public enum SocketKind: Sendable, CaseIterable {
     }
 
     var canSend: Bool { self != .sub && self != .pull }
-    var canReceive: Bool { self != .pub && self != .push && self != .xpub }
+    var canReceive: Bool { self != .pub && self != .push }
+    /// What arrives is for libzmq alone: an XPUB's subscriptions.
+    var discardsIncoming: Bool { self == .xpub }
 
     /// ZeroMQ makes DEALER and PUSH *block* at the high-water mark, so the owner thread keeps
     /// such a message queued until the socket is writable again. PUB and ROUTER drop instead

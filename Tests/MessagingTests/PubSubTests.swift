@@ -65,7 +65,19 @@ import Testing
             #expect(received.filter { $0.count == 1 }.count == 1)
         }
         try await firstMessages(expecting: "hello 1")
+        // Once something sent after the new welcome has gone out, the socket has taken the welcome up.
+        let witness = try OwnedSocket(
+            context: context, kind: .sub, options: SocketOptions(subscriptions: ["sync"]), connect: [endpoint])
+        defer { witness.close() }
+        func sent(_ marker: String) async throws -> Bool {
+            try await eventually {
+                try publisher.send([bytes(marker)])
+                return (try? await witness.receive(timeout: .milliseconds(20))) == [bytes(marker)]
+            }
+        }
+        #expect(try await sent("sync 1"))
         try publisher.setWelcome(bytes("hello 2"))
+        #expect(try await sent("sync 2"))
         try await firstMessages(expecting: "hello 2")
     }
 
