@@ -156,9 +156,7 @@ import Testing
                 first.append(Array(History.mixed[0..<5]))
                 try await withService(testConfiguration(first, database: database)) { service in
                     try await service.waitForCheckpoint(5)
-                    _ = try await eventually("the log adopted") {
-                        try await service.store.log() == first.logID ? true : nil
-                    }
+                    try await service.waitForLog(first.logID)
                 }
                 return first.logID
             }
@@ -191,9 +189,7 @@ import Testing
                     upstream.append(Array(History.mixed[0..<3]))
                     try await service.waitForCheckpoint(3)
                     let first = upstream.logID
-                    _ = try await eventually("the log adopted") {
-                        try await service.store.log() == first ? true : nil
-                    }
+                    try await service.waitForLog(first)
                     upstream.switchLog(to: "another-log")
                     _ = try await eventually("halted") { service.sync.status.phase == .halted ? true : nil }
                     upstream.append(Array(History.mixed[3..<6]))  // the other log's events, published
@@ -217,9 +213,7 @@ import Testing
                     upstream.append(Array(History.mixed[0..<3]))
                     try await service.waitForCheckpoint(3)
                     let first = upstream.logID
-                    _ = try await eventually("the log adopted") {
-                        try await service.store.log() == first ? true : nil
-                    }
+                    try await service.waitForLog(first)
                     upstream.stop()
                     upstream.pauseHeartbeats(true)
                     upstream.switchLog(to: "another-log")
@@ -250,9 +244,7 @@ import Testing
                 upstream.append(Array(History.mixed[4...]))
                 try await withService(configuration) { service in
                     try await service.waitForCheckpoint(History.mixed.count)
-                    _ = try await eventually("the log adopted") {
-                        try await service.store.log() == upstream.logID ? true : nil
-                    }
+                    try await service.waitForLog(upstream.logID)
                     #expect(try await service.store.dump() == expectedDump(History.mixed, sandbox))
                 }
             }

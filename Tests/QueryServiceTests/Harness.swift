@@ -70,6 +70,13 @@ struct RunningService: Sendable {
         try await HTTPClient.get(port: port, path, headers: headers)
     }
 
+    /// Waits until the store follows event log `log` (adopted from a heartbeat or a welcome).
+    func waitForLog(_ log: String, timeout: Duration = .seconds(20)) async throws {
+        _ = try await eventually("following log \(log)", timeout: timeout) {
+            try await store.log() == log ? true : nil
+        }
+    }
+
     /// Waits until the checkpoint reaches `position`.
     func waitForCheckpoint(_ position: Int, timeout: Duration = .seconds(20)) async throws {
         _ = try await eventually("checkpoint \(position) (at \(sync.status.checkpoint))", timeout: timeout) {

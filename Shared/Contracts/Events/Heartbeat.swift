@@ -28,7 +28,7 @@ extension Heartbeat: Codable {
         let object = try WireObject(decoder)
         // A `log` no replay request could name (empty, too long, not a string) counts as absent.
         let log = (try? object.optionalString("log")).flatMap { $0 }.flatMap { log in
-            log.isEmpty || log.utf8.count > WireLimits.maximumLogIdentityBytes ? nil : log
+            WireLimits.isLogIdentity(log.utf8) ? log : nil
         }
         self.init(head: try object.integer("head"), time: try object.timestamp("time"), log: log)
     }

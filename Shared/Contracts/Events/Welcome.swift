@@ -13,7 +13,7 @@ public enum Welcome {
         let prefix = Array(Self.prefix.utf8)
         guard frame.starts(with: prefix) else { return nil }
         let id = frame.dropFirst(prefix.count)
-        guard (1...WireLimits.maximumLogIdentityBytes).contains(id.count) else { return nil }
+        guard WireLimits.isLogIdentity(id) else { return nil }
         return String(validating: id, as: UTF8.self)
     }
 }

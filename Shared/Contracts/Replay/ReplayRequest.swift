@@ -45,7 +45,7 @@ extension ReplayRequest: Codable {
             return encoding
         }
         let log = try object.optionalString("log")
-        if let log, log.isEmpty || log.utf8.count > WireLimits.maximumLogIdentityBytes {
+        if let log, !WireLimits.isLogIdentity(log.utf8) {
             throw WireError.invalidField(
                 "log", "must be 1 to \(WireLimits.maximumLogIdentityBytes) bytes, as a heartbeat's log is")
         }

@@ -24,4 +24,10 @@ public enum WireLimits {
 
     /// The longest event-log id a replay request may name (the service's are UUIDs, 36 bytes).
     public static let maximumLogIdentityBytes = 100
+
+    /// Whether `bytes` could name an event log: 1 to ``maximumLogIdentityBytes`` bytes. The one rule
+    /// of a replay request's `log`, a heartbeat's and the events socket's welcome.
+    public static func isLogIdentity(_ bytes: some Collection<UInt8>) -> Bool {
+        (1...maximumLogIdentityBytes).contains(bytes.count)
+    }
 }

@@ -32,18 +32,16 @@ extension SubscriberLoop {
     /// A heartbeat's or a welcome's log: adopted while the projections name none (a new database, or one from
     /// before logs had ids), a halt when they follow another (positions there mean other events).
     mutating func follow(log announced: String?) async throws {
-        guard let announced, !(log.map { announced.utf8.elementsEqual($0.utf8) } ?? false) else { return }
-        if let log {
-            throw Halt(otherLog: "the projections follow event log \(log), and the command side names log \(announced)")
+        guard let announced else { return }
+        if log == nil {
+            // Another adopter may have got there first: `adopt` returns what is recorded.
+            let recorded = try await subscriber.store.adopt(log: announced)
+            log = recorded
+            replay.log = recorded
+            logger.info("following event log \(recorded)")
         }
-        let recorded = try await subscriber.store.adopt(log: announced)
-        log = recorded
-        replay.log = recorded
-        logger.info("following event log \(recorded)")
-        if !recorded.utf8.elementsEqual(announced.utf8) {
-            throw Halt(
-                otherLog: "the projections follow event log \(recorded), and the command side names log \(announced)")
-        }
+        guard let log, !log.utf8.elementsEqual(announced.utf8) else { return }
+        throw Halt(otherLog: "the projections follow event log \(log), and the command side names log \(announced)")
     }
 
     /// Collects the contiguous events already received (up to a batch), applies them in one

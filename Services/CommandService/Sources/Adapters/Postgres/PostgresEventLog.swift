@@ -81,9 +81,7 @@ public struct PostgresEventLog: Sendable {
             for try await row in try await connection.checkedQuery(
                 "SELECT h.head, l.log FROM event_head h, log_identity l WHERE h.id = 1 AND l.id = 1", logger: logger
             ).decode((Int, String).self) { found = row }
-            guard let found else {
-                throw UnitOfWorkError.unavailable("the event log has no id: is the schema migrated?")
-            }
+            guard let found else { throw Self.noIdentity }
             return found
         }
     }
@@ -93,9 +91,12 @@ public struct PostgresEventLog: Sendable {
         for try await value in try await connection.checkedQuery(
             "SELECT log FROM log_identity WHERE id = 1", logger: logger
         ).decode(String.self) { log = value }
-        guard let log else { throw UnitOfWorkError.unavailable("the event log has no id: is the schema migrated?") }
+        guard let log else { throw Self.noIdentity }
         return log
     }
+
+    /// `log_identity` has no row: only before migration 8 has run.
+    private static let noIdentity = UnitOfWorkError.unavailable("the event log has no id: is the schema migrated?")
 
     /// Events committed but not yet numbered.
     public func unpositionedCount() async throws -> Int {
